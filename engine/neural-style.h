@@ -1,0 +1,59 @@
+/* The engine's public API: host-neutral, the caller owns every image.
+ * The command-line tool and the GIMP plug-in are thin adapters over this. */
+#pragma once
+
+#include "ns-cl-context.h"
+#include "ns-image.h"
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define NS_ENGINE_ERROR (ns_engine_error_quark ())
+GQuark ns_engine_error_quark (void);
+
+typedef enum {
+  NS_ENGINE_ERROR_IMAGE_TOO_SMALL,
+  NS_ENGINE_ERROR_IMAGE_TOO_LARGE,
+  NS_ENGINE_ERROR_INVALID_ARGUMENT,
+} NsEngineError;
+
+/* The smallest side an image may have (the encoder pools three times and
+ * each convolution needs two pixels), and the largest. */
+#define NS_MIN_IMAGE_SIDE 16
+#define NS_MAX_IMAGE_SIDE 16384
+
+typedef struct _NsEngine NsEngine;
+
+/* Opens OpenCL device `device_index` (< 0: $NEURAL_STYLE_DEVICE, else the
+ * first GPU, else any), builds the kernels and loads the AdaIN weights. */
+NsEngine *ns_engine_new (int device_index, GError **error);
+void ns_engine_free (NsEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsEngine, ns_engine_free)
+
+const NsClDeviceInfo *ns_engine_get_device (NsEngine *engine);
+/* Device memory held by the engine now and at most since the last reset. */
+gsize ns_engine_get_memory_in_use (NsEngine *engine);
+gsize ns_engine_get_peak_memory (NsEngine *engine);
+void ns_engine_reset_peak_memory (NsEngine *engine);
+/* TRUE when the kernels came from the on-disk binary cache. */
+gboolean ns_engine_kernels_were_cached (NsEngine *engine);
+
+/* AdaIN style transfer: `content` restyled after `style` with strength
+ * alpha in [0, 1].  style_size > 0 resizes the style so its shorter side has
+ * that many pixels; 0 takes it as given.  Any image of at least
+ * NS_MIN_IMAGE_SIDE pixels a side, grey, RGB or RGBA (alpha is ignored); the
+ * result is RGB of the content's exact size, not clamped. */
+NsImage *ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsImage *style,
+                            double alpha, int style_size, GCancellable *cancellable, GError **error);
+
+/* The network alone, without the padding ns_engine_stylise() adds: returns
+ * (H / 8) * 8 x (W / 8) * 8 pixels.  RGB inputs. */
+NsImage *ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage *style,
+                                  double alpha, GCancellable *cancellable, GError **error);
+
+/* Per-channel mean and population standard deviation (no epsilon) of the
+ * image's relu4_1 features, into arrays of 512 floats. */
+gboolean ns_engine_relu4_1_stats (NsEngine *engine, const NsImage *image, float *mean, float *std,
+                                  GError **error);
+
+G_END_DECLS

@@ -1,0 +1,44 @@
+/* Feed-forward networks as a list of steps (3x3 convolution with or without
+ * ReLU, 2x2 max-pool, 2x nearest upsampling), loaded from a safetensors file:
+ * the VGG-19 encoder and the AdaIN decoder.  Running one frees each
+ * activation as soon as the next exists. */
+#pragma once
+
+#include "ns-ops.h"
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  NS_STEP_CONV_RELU,
+  NS_STEP_CONV,
+  NS_STEP_MAXPOOL,
+  NS_STEP_UPSAMPLE,
+} NsStepKind;
+
+typedef struct {
+  NsStepKind kind;
+  const char *name;     /* "conv4_1": tensors are <name>.weight and <name>.bias */
+  int in_channels;
+  int out_channels;
+} NsStepSpec;
+
+typedef struct _NsNetwork NsNetwork;
+
+/* VGG-19 from conv1_1 through the convolution `last_layer` (e.g. "conv4_1",
+ * "conv5_1"), each followed by its ReLU, with the max-pools between stages. */
+NsNetwork *ns_network_new_vgg19 (NsClContext *ctx, const char *path, const char *last_layer, GError **error);
+/* The AdaIN decoder: relu4_1 features (512 channels) to RGB. */
+NsNetwork *ns_network_new_adain_decoder (NsClContext *ctx, const char *path, GError **error);
+void ns_network_free (NsNetwork *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsNetwork, ns_network_free)
+
+/* The smallest input side the network accepts: each convolution needs 2 pixels. */
+int ns_network_min_input_size (const NsNetwork *net);
+
+/* Runs every step on a copy of the input's values; the input stays valid.
+ * Checks `cancellable` between steps. */
+NsTensor *ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input,
+                          GCancellable *cancellable, GError **error);
+
+G_END_DECLS

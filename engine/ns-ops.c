@@ -1,0 +1,254 @@
+#include "ns-ops.h"
+
+#include "ns-cl-blas.h"
+#include "ns-cl-error.h"
+#include "ns-i18n.h"
+#include "ns-kernel-sources.h"
+#include <stdarg.h>
+
+struct _NsOps {
+  NsClContext *ctx;
+  NsClProgram *program;
+  cl_kernel im2col;
+  cl_kernel bias_activation;
+  cl_kernel maxpool;
+  cl_kernel upsample;
+  cl_kernel mean_var;
+  cl_kernel adain_blend;
+  NsClBuffer *scratch;     /* im2col strips, kept between calls, grown on demand */
+  gsize scratch_budget;
+  gsize reduce_size;       /* local size of the per-channel reductions */
+};
+
+#define KERNEL_BUILD_OPTIONS "-cl-mad-enable"
+#define LOCAL_1D 64
+
+NsOps *
+ns_ops_new (NsClContext *ctx, GError **error)
+{
+  g_autoptr (NsOps) ops = g_new0 (NsOps, 1);
+  ops->ctx = ctx;
+  ops->program = ns_cl_program_new (ctx, ns_kernel_sources, KERNEL_BUILD_OPTIONS, error);
+  if (ops->program == NULL)
+    return NULL;
+  struct { cl_kernel *kernel; const char *name; } kernels[] = {
+    { &ops->im2col, "im2col_reflect3x3" },
+    { &ops->bias_activation, "bias_activation" },
+    { &ops->maxpool, "maxpool2x2" },
+    { &ops->upsample, "upsample_nearest2x" },
+    { &ops->mean_var, "channel_mean_var" },
+    { &ops->adain_blend, "adain_blend" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
+    if ((*kernels[i].kernel = ns_cl_program_create_kernel (ops->program, kernels[i].name, error)) == NULL)
+      return NULL;
+
+  /* Strips big enough to keep a GPU busy, small enough to bound memory. */
+  gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
+  ops->scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
+  ops->reduce_size = 1;
+  while (ops->reduce_size * 2 <= MIN (ctx->max_work_group_size, 256))
+    ops->reduce_size *= 2;
+  return g_steal_pointer (&ops);
+}
+
+void
+ns_ops_free (NsOps *ops)
+{
+  if (ops == NULL)
+    return;
+  cl_kernel kernels[] = { ops->im2col, ops->bias_activation, ops->maxpool, ops->upsample,
+                          ops->mean_var, ops->adain_blend };
+  for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
+    if (kernels[i] != NULL)
+      clReleaseKernel (kernels[i]);
+  ns_cl_buffer_free (ops->scratch);
+  ns_cl_program_free (ops->program);
+  g_free (ops);
+}
+
+NsClContext *
+ns_ops_get_context (NsOps *ops)
+{
+  return ops->ctx;
+}
+
+gboolean
+ns_ops_program_was_cached (NsOps *ops)
+{
+  return ops->program->from_cache;
+}
+
+void
+ns_ops_set_scratch_budget (NsOps *ops, gsize bytes)
+{
+  ops->scratch_budget = MAX (bytes, sizeof (float));
+}
+
+/* Sets the kernel's arguments from (size, pointer) pairs ended by a 0 size. */
+static gboolean
+set_args (cl_kernel kernel, const char *operation, GError **error, ...)
+{
+  va_list ap;
+  va_start (ap, error);
+  cl_uint index = 0;
+  cl_int err = CL_SUCCESS;
+  for (gsize size; err == CL_SUCCESS && (size = va_arg (ap, gsize)) != 0; index++)
+    {
+      const void *value = va_arg (ap, const void *);
+      err = clSetKernelArg (kernel, index, size, value);
+    }
+  va_end (ap);
+  return ns_cl_check (err, operation, error);
+}
+
+#define ARG(x) sizeof (x), (const void *) &(x)
+#define LOCAL_ARG(bytes) (gsize) (bytes), (const void *) NULL
+
+static gsize
+round_up (gsize n, gsize multiple)
+{
+  return (n + multiple - 1) / multiple * multiple;
+}
+
+/* Runs a kernel over dims, the first rounded up to LOCAL_1D (kernels check bounds). */
+static gboolean
+launch (NsOps *ops, cl_kernel kernel, cl_uint dims, const gsize *global, const char *operation, GError **error)
+{
+  gsize local_x = MIN ((gsize) LOCAL_1D, ops->ctx->max_work_group_size);
+  size_t g[3] = { round_up (global[0], local_x), dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1 };
+  size_t l[3] = { local_x, 1, 1 };
+  return ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, kernel, dims, NULL, g, l, 0, NULL, NULL),
+                      operation, error);
+}
+
+NsConv3x3 *
+ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,
+                const float *weight_oihw, const float *bias, GError **error)
+{
+  g_autoptr (NsConv3x3) conv = g_new0 (NsConv3x3, 1);
+  gsize weight_bytes = (gsize) out_channels * in_channels * 9 * sizeof (float);
+  conv->in_channels = in_channels;
+  conv->out_channels = out_channels;
+  conv->weight = ns_cl_buffer_new (ctx, weight_bytes, error);
+  if (conv->weight == NULL || !ns_cl_buffer_write (conv->weight, 0, weight_oihw, weight_bytes, error))
+    return NULL;
+  conv->bias = ns_cl_buffer_new (ctx, out_channels * sizeof (float), error);
+  if (conv->bias == NULL || !ns_cl_buffer_write (conv->bias, 0, bias, out_channels * sizeof (float), error))
+    return NULL;
+  return g_steal_pointer (&conv);
+}
+
+void
+ns_conv3x3_free (NsConv3x3 *conv)
+{
+  if (conv == NULL)
+    return;
+  ns_cl_buffer_free (conv->weight);
+  ns_cl_buffer_free (conv->bias);
+  g_free (conv);
+}
+
+static gboolean
+ensure_scratch (NsOps *ops, gsize bytes, GError **error)
+{
+  if (ops->scratch != NULL && ops->scratch->size >= bytes)
+    return TRUE;
+  g_clear_pointer (&ops->scratch, ns_cl_buffer_free);
+  ops->scratch = ns_cl_buffer_new (ops->ctx, bytes, error);
+  return ops->scratch != NULL;
+}
+
+NsTensor *
+ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+{
+  g_return_val_if_fail (in->channels == conv->in_channels, NULL);
+  g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
+  const int C = in->channels, H = in->height, W = in->width;
+  const gsize K = (gsize) C * 9, HW = (gsize) H * W;
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, conv->out_channels, H, W, error);
+  if (out == NULL)
+    return NULL;
+
+  int rows = (int) CLAMP (ops->scratch_budget / (K * W * sizeof (float)), 1, (gsize) H);
+  if (!ensure_scratch (ops, K * rows * W * sizeof (float), error))
+    return NULL;
+  const char *what = _("running a convolution");
+  for (int y0 = 0; y0 < H; y0 += rows)
+    {
+      int n_rows = MIN (rows, H - y0);
+      gsize N = (gsize) n_rows * W;
+      if (!set_args (ops->im2col, what, error, ARG (in->buffer->mem), ARG (C), ARG (H), ARG (W),
+                     ARG (y0), ARG (n_rows), ARG (ops->scratch->mem), (gsize) 0)
+          || !launch (ops, ops->im2col, 2, (gsize[]) { N, C }, what, error)
+          || !ns_cl_sgemm (ops->ctx, FALSE, FALSE, conv->out_channels, N, K, 1.0f,
+                           conv->weight->mem, 0, K, ops->scratch->mem, 0, N, 0.0f,
+                           out->buffer->mem, (gsize) y0 * W, HW, error))
+        return NULL;
+    }
+  int hw = (int) HW, act = relu ? 1 : 0;
+  if (!set_args (ops->bias_activation, what, error, ARG (out->buffer->mem), ARG (conv->bias->mem),
+                 ARG (hw), ARG (act), (gsize) 0)
+      || !launch (ops, ops->bias_activation, 2, (gsize[]) { HW, conv->out_channels }, what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+NsTensor *
+ns_op_maxpool2x2 (NsOps *ops, const NsTensor *in, GError **error)
+{
+  g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, in->channels, in->height / 2, in->width / 2, error);
+  const char *what = _("max-pooling");
+  if (out == NULL
+      || !set_args (ops->maxpool, what, error, ARG (in->buffer->mem), ARG (in->height), ARG (in->width),
+                    ARG (out->buffer->mem), (gsize) 0)
+      || !launch (ops, ops->maxpool, 3, (gsize[]) { out->width, out->height, out->channels }, what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+NsTensor *
+ns_op_upsample2x (NsOps *ops, const NsTensor *in, GError **error)
+{
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, in->channels, in->height * 2, in->width * 2, error);
+  const char *what = _("upsampling");
+  if (out == NULL
+      || !set_args (ops->upsample, what, error, ARG (in->buffer->mem), ARG (in->height), ARG (in->width),
+                    ARG (out->buffer->mem), (gsize) 0)
+      || !launch (ops, ops->upsample, 3, (gsize[]) { out->width, out->height, out->channels }, what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+gboolean
+ns_op_channel_mean_var (NsOps *ops, const NsTensor *in, NsClBuffer *mean, NsClBuffer *var, GError **error)
+{
+  g_return_val_if_fail (mean->size >= in->channels * sizeof (float), FALSE);
+  g_return_val_if_fail (var->size >= in->channels * sizeof (float), FALSE);
+  int hw = in->height * in->width;
+  const char *what = _("computing feature statistics");
+  size_t local = ops->reduce_size, global = local * in->channels;
+  return set_args (ops->mean_var, what, error, ARG (in->buffer->mem), ARG (hw), ARG (mean->mem),
+                   ARG (var->mem), LOCAL_ARG (local * sizeof (float)), (gsize) 0)
+      && ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, ops->mean_var, 1, NULL, &global, &local,
+                                              0, NULL, NULL), what, error);
+}
+
+NsTensor *
+ns_op_adain_blend (NsOps *ops, const NsTensor *x,
+                   const NsClBuffer *mean_c, const NsClBuffer *var_c,
+                   const NsClBuffer *mean_s, const NsClBuffer *var_s,
+                   float alpha, float eps, GError **error)
+{
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, x->channels, x->height, x->width, error);
+  int hw = x->height * x->width;
+  const char *what = _("applying adaptive instance normalisation");
+  if (out == NULL
+      || !set_args (ops->adain_blend, what, error, ARG (x->buffer->mem), ARG (hw), ARG (mean_c->mem),
+                    ARG (var_c->mem), ARG (mean_s->mem), ARG (var_s->mem), ARG (alpha), ARG (eps),
+                    ARG (out->buffer->mem), (gsize) 0)
+      || !launch (ops, ops->adain_blend, 2, (gsize[]) { hw, x->channels }, what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}

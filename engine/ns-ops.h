@@ -1,0 +1,54 @@
+/* The network's operations on device tensors.  Each allocates its output and
+ * leaves its input alone; the caller frees what it no longer needs, which is
+ * what keeps peak memory to a few activations.
+ *
+ * The convolution is one function, ns_op_conv3x3(): today im2col in strips +
+ * CLBlast SGEMM + a fused bias/ReLU pass; a faster kernel replaces it here
+ * without touching any caller. */
+#pragma once
+
+#include "ns-cl-program.h"
+#include "ns-tensor.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NsOps NsOps;
+
+NsOps *ns_ops_new (NsClContext *ctx, GError **error);
+void ns_ops_free (NsOps *ops);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsOps, ns_ops_free)
+
+NsClContext *ns_ops_get_context (NsOps *ops);
+/* TRUE when the kernels came from the binary cache. */
+gboolean ns_ops_program_was_cached (NsOps *ops);
+/* The most device memory one convolution's im2col strip may use. */
+void ns_ops_set_scratch_budget (NsOps *ops, gsize bytes);
+
+/* A 3x3 convolution's parameters on the device: OIHW weights and a bias. */
+typedef struct {
+  int in_channels;
+  int out_channels;
+  NsClBuffer *weight;   /* owned, out * in * 9 floats */
+  NsClBuffer *bias;     /* owned, out floats */
+} NsConv3x3;
+
+NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,
+                           const float *weight_oihw, const float *bias, GError **error);
+void ns_conv3x3_free (NsConv3x3 *conv);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConv3x3, ns_conv3x3_free)
+
+/* 3x3, stride 1, reflection padding 1, + bias, + ReLU when relu.  Needs H, W >= 2. */
+NsTensor *ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error);
+/* 2x2 max-pool, stride 2, odd sizes floor.  Needs H, W >= 2. */
+NsTensor *ns_op_maxpool2x2 (NsOps *ops, const NsTensor *in, GError **error);
+/* 2x nearest-neighbour upsampling. */
+NsTensor *ns_op_upsample2x (NsOps *ops, const NsTensor *in, GError **error);
+/* Per-channel mean and population variance into two buffers of C floats. */
+gboolean ns_op_channel_mean_var (NsOps *ops, const NsTensor *in, NsClBuffer *mean, NsClBuffer *var, GError **error);
+/* out = alpha * AdaIN(x; content stats, style stats) + (1 - alpha) * x, sigma = sqrt(var + eps). */
+NsTensor *ns_op_adain_blend (NsOps *ops, const NsTensor *x,
+                             const NsClBuffer *mean_c, const NsClBuffer *var_c,
+                             const NsClBuffer *mean_s, const NsClBuffer *var_s,
+                             float alpha, float eps, GError **error);
+
+G_END_DECLS

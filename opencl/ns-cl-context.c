@@ -1,0 +1,214 @@
+#include "ns-cl-context.h"
+
+#include "ns-cl-error.h"
+#include "ns-i18n.h"
+#include <stdlib.h>
+
+void
+ns_cl_device_info_free (NsClDeviceInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->platform_name);
+  g_free (info->platform_version);
+  g_free (info->device_version);
+  g_free (info->driver_version);
+  g_free (info);
+}
+
+static char *
+platform_string (cl_platform_id platform, cl_platform_info what)
+{
+  size_t size = 0;
+  if (clGetPlatformInfo (platform, what, 0, NULL, &size) != CL_SUCCESS || size == 0)
+    return g_strdup ("");
+  char *s = g_malloc0 (size + 1);
+  clGetPlatformInfo (platform, what, size, s, NULL);
+  return g_strstrip (s);
+}
+
+static char *
+device_string (cl_device_id device, cl_device_info what)
+{
+  size_t size = 0;
+  if (clGetDeviceInfo (device, what, 0, NULL, &size) != CL_SUCCESS || size == 0)
+    return g_strdup ("");
+  char *s = g_malloc0 (size + 1);
+  clGetDeviceInfo (device, what, size, s, NULL);
+  return g_strstrip (s);
+}
+
+const char *
+ns_cl_device_type_name (cl_device_type type)
+{
+  if (type & CL_DEVICE_TYPE_GPU)
+    return "GPU";
+  if (type & CL_DEVICE_TYPE_CPU)
+    return "CPU";
+  if (type & CL_DEVICE_TYPE_ACCELERATOR)
+    return "accelerator";
+  return "device";
+}
+
+GPtrArray *
+ns_cl_list_devices (GError **error)
+{
+  cl_uint n_platforms = 0;
+  cl_int err = clGetPlatformIDs (0, NULL, &n_platforms);
+  if (err == -1001 /* CL_PLATFORM_NOT_FOUND_KHR */ || (err == CL_SUCCESS && n_platforms == 0))
+    {
+      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_PLATFORM,
+                   _("No OpenCL driver was found. Install one for your graphics card, "
+                     "or the pocl-opencl-icd package to run on the processor."));
+      return NULL;
+    }
+  if (!ns_cl_check (err, _("listing the OpenCL platforms"), error))
+    return NULL;
+
+  g_autofree cl_platform_id *platforms = g_new0 (cl_platform_id, n_platforms);
+  if (!ns_cl_check (clGetPlatformIDs (n_platforms, platforms, NULL),
+                    _("listing the OpenCL platforms"), error))
+    return NULL;
+
+  GPtrArray *devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ns_cl_device_info_free);
+  for (cl_uint p = 0; p < n_platforms; p++)
+    {
+      cl_uint n = 0;
+      /* A platform without devices answers CL_DEVICE_NOT_FOUND: not an error. */
+      if (clGetDeviceIDs (platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &n) != CL_SUCCESS || n == 0)
+        continue;
+      g_autofree cl_device_id *ids = g_new0 (cl_device_id, n);
+      if (clGetDeviceIDs (platforms[p], CL_DEVICE_TYPE_ALL, n, ids, NULL) != CL_SUCCESS)
+        continue;
+      for (cl_uint d = 0; d < n; d++)
+        {
+          NsClDeviceInfo *info = g_new0 (NsClDeviceInfo, 1);
+          cl_uint cu = 0;
+          info->index = devices->len;
+          info->platform = platforms[p];
+          info->device = ids[d];
+          clGetDeviceInfo (ids[d], CL_DEVICE_TYPE, sizeof info->type, &info->type, NULL);
+          clGetDeviceInfo (ids[d], CL_DEVICE_GLOBAL_MEM_SIZE, sizeof info->global_mem, &info->global_mem, NULL);
+          clGetDeviceInfo (ids[d], CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof info->max_alloc, &info->max_alloc, NULL);
+          clGetDeviceInfo (ids[d], CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cu, &cu, NULL);
+          info->compute_units = cu;
+          info->name = device_string (ids[d], CL_DEVICE_NAME);
+          info->device_version = device_string (ids[d], CL_DEVICE_VERSION);
+          info->driver_version = device_string (ids[d], CL_DRIVER_VERSION);
+          info->platform_name = platform_string (platforms[p], CL_PLATFORM_NAME);
+          info->platform_version = platform_string (platforms[p], CL_PLATFORM_VERSION);
+          g_ptr_array_add (devices, info);
+        }
+    }
+  return devices;
+}
+
+static int
+index_from_environment (guint n_devices, GError **error)
+{
+  const char *env = g_getenv ("NEURAL_STYLE_DEVICE");
+  if (env == NULL || *env == '\0')
+    return -1;
+  guint64 value = 0;
+  if (!g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
+    {
+      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE,
+                   _("NEURAL_STYLE_DEVICE is “%s”, which is not a device number; "
+                     "see neural-style --list-devices."), env);
+      return -2;
+    }
+  return (int) value;
+}
+
+NsClContext *
+ns_cl_context_new (int index, GError **error)
+{
+  g_autoptr (GPtrArray) devices = ns_cl_list_devices (error);
+  if (devices == NULL)
+    return NULL;
+  if (devices->len == 0)
+    {
+      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE,
+                   _("An OpenCL driver is installed but offers no device."));
+      return NULL;
+    }
+
+  if (index < 0)
+    {
+      index = index_from_environment (devices->len, error);
+      if (index == -2)
+        return NULL;
+    }
+  if (index < 0)
+    {
+      index = 0;
+      for (guint i = 0; i < devices->len; i++)
+        if (((NsClDeviceInfo *) devices->pdata[i])->type & CL_DEVICE_TYPE_GPU)
+          {
+            index = (int) i;
+            break;
+          }
+    }
+  if ((guint) index >= devices->len)
+    {
+      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE,
+                   _("There is no OpenCL device number %d: this machine has %u "
+                     "(see neural-style --list-devices)."), index, devices->len);
+      return NULL;
+    }
+
+  g_autoptr (NsClContext) ctx = g_new0 (NsClContext, 1);
+  ctx->info = g_ptr_array_steal_index (devices, (guint) index);
+  cl_int err = CL_SUCCESS;
+  cl_context_properties props[] = { CL_CONTEXT_PLATFORM, (cl_context_properties) ctx->info->platform, 0 };
+  ctx->context = clCreateContext (props, 1, &ctx->info->device, NULL, NULL, &err);
+  if (!ns_cl_check (err, _("opening the OpenCL device"), error))
+    return NULL;
+  ctx->queue = clCreateCommandQueue (ctx->context, ctx->info->device, 0, &err);
+  if (!ns_cl_check (err, _("creating the OpenCL command queue"), error))
+    return NULL;
+  size_t wg = 0;
+  clGetDeviceInfo (ctx->info->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof wg, &wg, NULL);
+  ctx->max_work_group_size = wg > 0 ? wg : 1;
+  ctx->cache_dir = g_build_filename (g_get_user_cache_dir (), "gimp-neural-style", "programs", NULL);
+  return g_steal_pointer (&ctx);
+}
+
+void
+ns_cl_context_free (NsClContext *ctx)
+{
+  if (ctx == NULL)
+    return;
+  if (ctx->mem_current != 0)
+    g_warning ("%" G_GSIZE_FORMAT " bytes of device memory still allocated", ctx->mem_current);
+  if (ctx->queue != NULL)
+    {
+      clFinish (ctx->queue);
+      clReleaseCommandQueue (ctx->queue);
+    }
+  if (ctx->context != NULL)
+    clReleaseContext (ctx->context);
+  ns_cl_device_info_free (ctx->info);
+  g_free (ctx->cache_dir);
+  g_free (ctx);
+}
+
+gboolean
+ns_cl_context_finish (NsClContext *ctx, GError **error)
+{
+  return ns_cl_check (clFinish (ctx->queue), _("waiting for the OpenCL device"), error);
+}
+
+void
+ns_cl_context_reset_peak (NsClContext *ctx)
+{
+  ctx->mem_peak = ctx->mem_current;
+}
+
+void
+ns_cl_context_set_cache_dir (NsClContext *ctx, const char *dir)
+{
+  g_free (ctx->cache_dir);
+  ctx->cache_dir = g_strdup (dir);
+}

@@ -1,0 +1,58 @@
+/* OpenCL device discovery and the one context + in-order queue the engine
+ * runs on.  The context also counts the device memory the project allocates
+ * (current and peak), so callers can report and bound it. */
+#pragma once
+
+#include <glib.h>
+#include <CL/cl.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint index;            /* position in the list, the number --device takes */
+  cl_platform_id platform;
+  cl_device_id device;
+  cl_device_type type;
+  char *name;
+  char *platform_name;
+  char *platform_version;
+  char *device_version;
+  char *driver_version;
+  cl_ulong global_mem;
+  cl_ulong max_alloc;
+  guint compute_units;
+} NsClDeviceInfo;
+
+void ns_cl_device_info_free (NsClDeviceInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClDeviceInfo, ns_cl_device_info_free)
+
+/* Every device of every platform, in a stable order; an empty array is not
+ * an error, but no OpenCL platform at all is (NS_CL_ERROR_NO_PLATFORM). */
+GPtrArray *ns_cl_list_devices (GError **error);
+/* "GPU", "CPU", "accelerator" */
+const char *ns_cl_device_type_name (cl_device_type type);
+
+typedef struct {
+  NsClDeviceInfo *info;
+  cl_context context;
+  cl_command_queue queue;
+  gsize max_work_group_size;
+  /* bytes of device memory held by NsClBuffers: now, and the most at once */
+  gsize mem_current;
+  gsize mem_peak;
+  char *cache_dir;        /* where compiled programs are cached */
+} NsClContext;
+
+/* Opens device `index` (from ns_cl_list_devices), or, when index < 0, the
+ * device in $NEURAL_STYLE_DEVICE if set, else the first GPU, else the first
+ * device of any kind. */
+NsClContext *ns_cl_context_new (int index, GError **error);
+void ns_cl_context_free (NsClContext *ctx);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClContext, ns_cl_context_free)
+
+gboolean ns_cl_context_finish (NsClContext *ctx, GError **error);
+void ns_cl_context_reset_peak (NsClContext *ctx);
+/* Replaces the program cache directory (tests, benchmarks of cold starts). */
+void ns_cl_context_set_cache_dir (NsClContext *ctx, const char *dir);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* Helpers shared by the test programs. */
+#pragma once
+
+#include "ns-image.h"
+#include <glib.h>
+
+/* Uniform values in [lo, hi) from a seeded generator (never all zeros). */
+void ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi);
+NsImage *ns_test_random_image (GRand *rand, int width, int height, int channels);
+/* ||a - b|| / ||b|| in double precision. */
+double ns_test_relative_l2 (const float *a, const float *b, gsize n);
+/* max |a - b| / (max |b| + tiny) */
+double ns_test_max_relative_error (const float *a, const float *b, gsize n);
+/* Asserts rel-L2 < bound, printing the error either way. */
+#define ns_test_assert_close(a, b, n, bound, what)                                   \
+  G_STMT_START {                                                                     \
+    double _e = ns_test_relative_l2 ((a), (b), (n));                                 \
+    g_test_message ("%s: relative L2 error %.3g (bound %.1g)", (what), _e, (bound)); \
+    g_assert_cmpfloat (_e, <, (bound));                                              \
+  } G_STMT_END

@@ -1,0 +1,181 @@
+/* The engine against ../shared/goldens, reference outputs of an independent
+ * implementation from the same weights: relu4_1 statistics and AdaIN outputs
+ * at alpha 1.0 and 0.5 must match to relative L2 < 1e-3. */
+#include "neural-style.h"
+#include "ns-image-io.h"
+#include "ns-safetensors.h"
+#include "ns-test-util.h"
+
+#define GOLDEN_BOUND 1e-3
+
+typedef struct {
+  NsEngine *engine;
+  NsSafetensors *expected;
+} Fixture;
+
+static NsImage *
+load_golden_image (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (NS_SHARED_DIR, "goldens", name, NULL);
+  NsImage *image = ns_image_load (path, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+static float *
+expected_tensor (Fixture *f, const char *name, const gint64 *shape, guint n_dims)
+{
+  g_autoptr (GError) error = NULL;
+  float *data = ns_safetensors_read_f32 (f->expected, name, shape, n_dims, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static void
+test_relu4_1_stats (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  for (int pair = 0; pair < 4; pair++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *content_name = g_strdup_printf ("pair%02d_content.png", pair);
+      g_autoptr (NsImage) content = load_golden_image (content_name);
+      float mean[512], std[512];
+      g_assert_true (ns_engine_relu4_1_stats (f->engine, content, mean, std, &error));
+      g_assert_no_error (error);
+      const gint64 shape[] = { 512 };
+      g_autofree char *mean_name = g_strdup_printf ("pair%02d_relu4_1_mean", pair);
+      g_autofree char *std_name = g_strdup_printf ("pair%02d_relu4_1_std", pair);
+      g_autofree float *want_mean = expected_tensor (f, mean_name, shape, 1);
+      g_autofree float *want_std = expected_tensor (f, std_name, shape, 1);
+      ns_test_assert_close (mean, want_mean, 512, GOLDEN_BOUND, mean_name);
+      ns_test_assert_close (std, want_std, 512, GOLDEN_BOUND, std_name);
+    }
+}
+
+static void
+check_adain (Fixture *f, const char *content_file, const char *style_file, double alpha, const char *golden,
+             int height, int width)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = load_golden_image (content_file);
+  g_autoptr (NsImage) style = load_golden_image (style_file);
+  g_autoptr (NsImage) out = ns_engine_adain_network (f->engine, content, style, alpha, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->width, ==, width);
+  g_assert_cmpint (out->height, ==, height);
+  g_assert_cmpint (out->channels, ==, 3);
+  const gint64 shape[] = { height, width, 3 };
+  g_autofree float *want = expected_tensor (f, golden, shape, 3);
+  ns_test_assert_close (out->data, want, (gsize) width * height * 3, GOLDEN_BOUND, golden);
+}
+
+static void
+test_adain_pair (gconstpointer data)
+{
+  Fixture *f = *(Fixture **) data;
+  int pair = GPOINTER_TO_INT (((gpointer *) data)[1]);
+  g_autofree char *content = g_strdup_printf ("pair%02d_content.png", pair);
+  g_autofree char *style = g_strdup_printf ("pair%02d_style.png", pair);
+  g_autofree char *golden1 = g_strdup_printf ("pair%02d_alpha1.0", pair);
+  g_autofree char *golden05 = g_strdup_printf ("pair%02d_alpha0.5", pair);
+  check_adain (f, content, style, 1.0, golden1, 256, 256);
+  check_adain (f, content, style, 0.5, golden05, 256, 256);
+}
+
+static void
+test_adain_odd (gconstpointer data)
+{
+  /* 203 x 301 through the network itself: each pool floors, 200 x 296 comes back. */
+  check_adain ((Fixture *) data, "odd_content.png", "pair00_style.png", 1.0, "odd_alpha1.0", 200, 296);
+}
+
+static void
+test_stylise_keeps_size (gconstpointer data)
+{
+  /* stylise() pads and crops: the odd image comes back at its own size, and
+   * its inner part agrees closely with the unpadded network's output. */
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = load_golden_image ("odd_content.png");
+  g_autoptr (NsImage) style = load_golden_image ("pair00_style.png");
+  g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, style, 1.0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->width, ==, 301);
+  g_assert_cmpint (out->height, ==, 203);
+  /* Compare a central window, away from the padded borders. */
+  const gint64 shape[] = { 200, 296, 3 };
+  g_autofree float *want = expected_tensor (f, "odd_alpha1.0", shape, 3);
+  GArray *got_window = g_array_new (FALSE, FALSE, sizeof (float));
+  GArray *want_window = g_array_new (FALSE, FALSE, sizeof (float));
+  for (int y = 60; y < 140; y++)
+    for (int x = 80; x < 220; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          /* padding puts 2 rows on top and 1 column on the left (203 -> 208, 301 -> 304) */
+          g_array_append_val (got_window, ns_image_pixel (out, x, y)[c]);
+          g_array_append_val (want_window, want[((gsize) y * 296 + x) * 3 + c]);
+        }
+  double err = ns_test_relative_l2 ((float *) got_window->data, (float *) want_window->data, got_window->len);
+  g_test_message ("stylise vs network, central window: relative L2 %.3g", err);
+  g_assert_cmpfloat (err, <, 0.05);
+  g_array_unref (got_window);
+  g_array_unref (want_window);
+}
+
+static void
+test_errors (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) small = ns_image_new (10, 10, 3);
+  g_autoptr (NsImage) ok = load_golden_image ("pair00_style.png");
+  struct { const NsImage *content, *style; double alpha; int style_size; int code; } cases[] = {
+    { small, ok, 1.0, 0, NS_ENGINE_ERROR_IMAGE_TOO_SMALL },
+    { ok, small, 1.0, 0, NS_ENGINE_ERROR_IMAGE_TOO_SMALL },
+    { ok, ok, 1.5, 0, NS_ENGINE_ERROR_INVALID_ARGUMENT },
+    { ok, ok, -0.1, 0, NS_ENGINE_ERROR_INVALID_ARGUMENT },
+    { ok, ok, 0.5, 8, NS_ENGINE_ERROR_INVALID_ARGUMENT },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NsImage) out = ns_engine_stylise (f->engine, cases[i].content, cases[i].style, cases[i].alpha,
+                                                   cases[i].style_size, NULL, &error);
+      g_assert_null (out);
+      g_assert_error (error, NS_ENGINE_ERROR, cases[i].code);
+      g_test_message ("%s", error->message);
+    }
+  g_assert_cmpuint (ns_engine_get_memory_in_use (f->engine), >, 0);   /* the weights */
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  Fixture f = { 0 };
+  f.engine = ns_engine_new (-1, &error);
+  g_assert_no_error (error);
+  g_autofree char *expected = g_build_filename (NS_SHARED_DIR, "goldens", "expected.safetensors", NULL);
+  f.expected = ns_safetensors_open (expected, &error);
+  g_assert_no_error (error);
+  g_test_message ("device: %s", ns_engine_get_device (f.engine)->name);
+
+  gpointer pairs[4][2];
+  g_test_add_data_func ("/goldens/relu4_1-stats", &f, test_relu4_1_stats);
+  for (int p = 0; p < 4; p++)
+    {
+      pairs[p][0] = &f;
+      pairs[p][1] = GINT_TO_POINTER (p);
+      g_autofree char *path = g_strdup_printf ("/goldens/adain-pair%02d", p);
+      g_test_add_data_func (path, pairs[p], test_adain_pair);
+    }
+  g_test_add_data_func ("/goldens/adain-odd-size", &f, test_adain_odd);
+  g_test_add_data_func ("/goldens/stylise-keeps-size", &f, test_stylise_keeps_size);
+  g_test_add_data_func ("/goldens/errors", &f, test_errors);
+  int status = g_test_run ();
+  ns_safetensors_free (f.expected);
+  ns_engine_free (f.engine);
+  return status;
+}

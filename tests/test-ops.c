@@ -1,0 +1,283 @@
+/* Every device operation against a plain C reference (double precision) on
+ * random inputs of awkward sizes: odd, non-square, one channel, two pixels.
+ * Runs on the device ns_cl_context_new() picks ($NEURAL_STYLE_DEVICE to choose). */
+#include "ns-cl-error.h"
+#include "ns-ops.h"
+#include "ns-test-util.h"
+#include <math.h>
+
+typedef struct {
+  NsClContext *ctx;
+  NsOps *ops;
+  GRand *rand;
+} Fixture;
+
+static int
+reflect (int i, int n)
+{
+  return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
+}
+
+static NsTensor *
+random_tensor (Fixture *f, int c, int h, int w, float lo, float hi, float **host_out)
+{
+  g_autoptr (GError) error = NULL;
+  gsize n = (gsize) c * h * w;
+  float *host = g_new (float, n);
+  ns_test_fill_random (f->rand, host, n, lo, hi);
+  NsTensor *t = ns_tensor_new (f->ctx, c, h, w, &error);
+  g_assert_no_error (error);
+  g_assert_true (ns_tensor_write (t, host, &error));
+  *host_out = host;
+  return t;
+}
+
+static float *
+read_tensor (const NsTensor *t)
+{
+  g_autoptr (GError) error = NULL;
+  float *host = g_new (float, ns_tensor_n_elements (t));
+  g_assert_true (ns_tensor_read (t, host, &error));
+  g_assert_no_error (error);
+  return host;
+}
+
+static void
+check_conv (Fixture *f, int C, int O, int H, int W, gboolean relu, gsize scratch_budget)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree float *in = NULL;
+  g_autoptr (NsTensor) x = random_tensor (f, C, H, W, -1.0f, 1.0f, &in);
+  g_autofree float *weight = g_new (float, (gsize) O * C * 9);
+  g_autofree float *bias = g_new (float, O);
+  ns_test_fill_random (f->rand, weight, (gsize) O * C * 9, -0.5f, 0.5f);
+  ns_test_fill_random (f->rand, bias, O, -0.5f, 0.5f);
+  g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
+  g_assert_no_error (error);
+
+  ns_ops_set_scratch_budget (f->ops, scratch_budget);
+  g_autoptr (NsTensor) y = ns_op_conv3x3 (f->ops, x, conv, relu, &error);
+  ns_ops_set_scratch_budget (f->ops, 64 << 20);
+  g_assert_no_error (error);
+  g_assert_cmpint (y->channels, ==, O);
+  g_assert_cmpint (y->height, ==, H);
+  g_assert_cmpint (y->width, ==, W);
+  g_autofree float *got = read_tensor (y);
+
+  g_autofree float *want = g_new (float, (gsize) O * H * W);
+  int n_negative = 0;
+  for (int o = 0; o < O; o++)
+    for (int yy = 0; yy < H; yy++)
+      for (int xx = 0; xx < W; xx++)
+        {
+          double s = bias[o];
+          for (int c = 0; c < C; c++)
+            for (int ky = 0; ky < 3; ky++)
+              for (int kx = 0; kx < 3; kx++)
+                s += (double) weight[((o * C + c) * 3 + ky) * 3 + kx]
+                     * in[((gsize) c * H + reflect (yy + ky - 1, H)) * W + reflect (xx + kx - 1, W)];
+          n_negative += s < 0;
+          want[((gsize) o * H + yy) * W + xx] = relu ? (float) fmax (s, 0) : (float) s;
+        }
+  g_assert_cmpint (n_negative, >, 0);   /* the ReLU had something to do */
+  g_autofree char *what = g_strdup_printf ("conv3x3 %d->%d %dx%d relu=%d budget=%zu", C, O, H, W, relu,
+                                           scratch_budget);
+  ns_test_assert_close (got, want, (gsize) O * H * W, 1e-5, what);
+}
+
+static void
+test_conv3x3 (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  check_conv (f, 1, 1, 2, 2, TRUE, 64 << 20);
+  check_conv (f, 3, 5, 7, 11, FALSE, 64 << 20);
+  check_conv (f, 4, 3, 13, 2, TRUE, 64 << 20);
+  check_conv (f, 1, 7, 5, 3, FALSE, 64 << 20);
+  check_conv (f, 64, 33, 10, 19, TRUE, 64 << 20);
+  /* Strips: 1 row, then 3 rows at a time (the last strip shorter). */
+  check_conv (f, 16, 8, 9, 17, FALSE, 16 * 9 * 17 * sizeof (float));
+  check_conv (f, 16, 8, 10, 17, TRUE, 3 * 16 * 9 * 17 * sizeof (float));
+}
+
+static void
+test_maxpool (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const int sizes[][3] = { { 3, 5, 7 }, { 1, 2, 2 }, { 2, 9, 4 }, { 5, 16, 3 } };
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int C = sizes[s][0], H = sizes[s][1], W = sizes[s][2];
+      g_autoptr (GError) error = NULL;
+      g_autofree float *in = NULL;
+      g_autoptr (NsTensor) x = random_tensor (f, C, H, W, -1.0f, 1.0f, &in);
+      g_autoptr (NsTensor) y = ns_op_maxpool2x2 (f->ops, x, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (y->height, ==, H / 2);
+      g_assert_cmpint (y->width, ==, W / 2);
+      g_autofree float *got = read_tensor (y);
+      for (int c = 0; c < C; c++)
+        for (int yy = 0; yy < H / 2; yy++)
+          for (int xx = 0; xx < W / 2; xx++)
+            {
+              const float *p = in + ((gsize) c * H + 2 * yy) * W + 2 * xx;
+              float want = fmaxf (fmaxf (p[0], p[1]), fmaxf (p[W], p[W + 1]));
+              g_assert_cmpfloat (got[((gsize) c * (H / 2) + yy) * (W / 2) + xx], ==, want);
+            }
+    }
+}
+
+static void
+test_upsample (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const int sizes[][3] = { { 3, 5, 7 }, { 1, 1, 1 }, { 2, 4, 9 } };
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int C = sizes[s][0], H = sizes[s][1], W = sizes[s][2];
+      g_autoptr (GError) error = NULL;
+      g_autofree float *in = NULL;
+      g_autoptr (NsTensor) x = random_tensor (f, C, H, W, -1.0f, 1.0f, &in);
+      g_autoptr (NsTensor) y = ns_op_upsample2x (f->ops, x, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (y->height, ==, 2 * H);
+      g_assert_cmpint (y->width, ==, 2 * W);
+      g_autofree float *got = read_tensor (y);
+      for (int c = 0; c < C; c++)
+        for (int yy = 0; yy < 2 * H; yy++)
+          for (int xx = 0; xx < 2 * W; xx++)
+            g_assert_cmpfloat (got[((gsize) c * 2 * H + yy) * 2 * W + xx], ==,
+                               in[((gsize) c * H + yy / 2) * W + xx / 2]);
+    }
+}
+
+static void
+reference_mean_var (const float *x, int C, gsize hw, double *mean, double *var)
+{
+  for (int c = 0; c < C; c++)
+    {
+      double s = 0, q = 0;
+      for (gsize i = 0; i < hw; i++)
+        s += x[c * hw + i];
+      mean[c] = s / hw;
+      for (gsize i = 0; i < hw; i++)
+        q += (x[c * hw + i] - mean[c]) * (x[c * hw + i] - mean[c]);
+      var[c] = q / hw;
+    }
+}
+
+static void
+test_mean_var (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  /* The last case has a large offset: a one-pass variance would lose it. */
+  const struct { int c, h, w; float lo, hi; } cases[] = {
+    { 5, 13, 17, -1, 3 }, { 1, 1, 7, 0, 1 }, { 512, 4, 4, 0, 2 }, { 2, 300, 301, 100, 101 },
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      int C = cases[k].c;
+      gsize hw = (gsize) cases[k].h * cases[k].w;
+      g_autoptr (GError) error = NULL;
+      g_autofree float *in = NULL;
+      g_autoptr (NsTensor) x = random_tensor (f, C, cases[k].h, cases[k].w, cases[k].lo, cases[k].hi, &in);
+      g_autoptr (NsClBuffer) mean = ns_cl_buffer_new (f->ctx, C * sizeof (float), &error);
+      g_autoptr (NsClBuffer) var = ns_cl_buffer_new (f->ctx, C * sizeof (float), &error);
+      g_assert_true (ns_op_channel_mean_var (f->ops, x, mean, var, &error));
+      g_assert_no_error (error);
+      g_autofree float *got_mean = g_new (float, C), *got_var = g_new (float, C);
+      g_assert_true (ns_cl_buffer_read (mean, 0, got_mean, C * sizeof (float), &error));
+      g_assert_true (ns_cl_buffer_read (var, 0, got_var, C * sizeof (float), &error));
+      g_autofree double *want_mean = g_new (double, C), *want_var = g_new (double, C);
+      reference_mean_var (in, C, hw, want_mean, want_var);
+      for (int c = 0; c < C; c++)
+        {
+          g_assert_cmpfloat_with_epsilon (got_mean[c], want_mean[c], 1e-5 * fmax (1, fabs (want_mean[c])));
+          g_assert_cmpfloat_with_epsilon (got_var[c], want_var[c], 1e-4 * want_var[c] + 1e-7);
+        }
+    }
+}
+
+static void
+test_adain_blend (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  const int C = 7, H = 5, W = 9;
+  const gsize hw = (gsize) H * W;
+  const float eps = 1e-5f;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *in = NULL;
+  g_autoptr (NsTensor) x = random_tensor (f, C, H, W, 0.0f, 4.0f, &in);
+  float stats[4][C];
+  for (int s = 0; s < 4; s++)
+    ns_test_fill_random (f->rand, stats[s], C, s % 2 ? 0.01f : -2.0f, s % 2 ? 3.0f : 2.0f);
+  NsClBuffer *buffers[4];
+  for (int s = 0; s < 4; s++)
+    {
+      buffers[s] = ns_cl_buffer_new (f->ctx, sizeof stats[s], &error);
+      g_assert_true (ns_cl_buffer_write (buffers[s], 0, stats[s], sizeof stats[s], &error));
+    }
+  const float alphas[] = { 1.0f, 0.3f, 0.0f };
+  for (gsize a = 0; a < G_N_ELEMENTS (alphas); a++)
+    {
+      g_autoptr (NsTensor) y = ns_op_adain_blend (f->ops, x, buffers[0], buffers[1], buffers[2], buffers[3],
+                                                  alphas[a], eps, &error);
+      g_assert_no_error (error);
+      g_autofree float *got = read_tensor (y);
+      g_autofree float *want = g_new (float, C * hw);
+      for (int c = 0; c < C; c++)
+        for (gsize i = 0; i < hw; i++)
+          {
+            double v = in[c * hw + i];
+            double t = sqrt (stats[3][c] + (double) eps) * (v - stats[0][c]) / sqrt (stats[1][c] + (double) eps)
+                       + stats[2][c];
+            want[c * hw + i] = (float) (alphas[a] * t + (1 - alphas[a]) * v);
+          }
+      ns_test_assert_close (got, want, C * hw, 1e-6, "adain_blend");
+    }
+  for (int s = 0; s < 4; s++)
+    ns_cl_buffer_free (buffers[s]);
+}
+
+static void
+test_memory_accounting (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  gsize before = f->ctx->mem_current;
+  NsTensor *t = ns_tensor_new (f->ctx, 3, 10, 20, &error);
+  g_assert_cmpuint (f->ctx->mem_current, ==, before + 3 * 10 * 20 * sizeof (float));
+  g_assert_cmpuint (f->ctx->mem_peak, >=, f->ctx->mem_current);
+  ns_tensor_free (t);
+  g_assert_cmpuint (f->ctx->mem_current, ==, before);
+  /* More than the device has is a clear out-of-memory error, not a crash. */
+  NsClBuffer *huge = ns_cl_buffer_new (f->ctx, f->ctx->info->global_mem + 1, &error);
+  g_assert_null (huge);
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  Fixture f = { 0 };
+  f.ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  f.ops = ns_ops_new (f.ctx, &error);
+  g_assert_no_error (error);
+  f.rand = g_rand_new_with_seed (20161127);
+  g_test_message ("device: %s (%s)", f.ctx->info->name, f.ctx->info->platform_name);
+
+  g_test_add_data_func ("/ops/conv3x3", &f, test_conv3x3);
+  g_test_add_data_func ("/ops/maxpool2x2", &f, test_maxpool);
+  g_test_add_data_func ("/ops/upsample2x", &f, test_upsample);
+  g_test_add_data_func ("/ops/channel-mean-var", &f, test_mean_var);
+  g_test_add_data_func ("/ops/adain-blend", &f, test_adain_blend);
+  g_test_add_data_func ("/ops/memory-accounting", &f, test_memory_accounting);
+  int status = g_test_run ();
+
+  g_rand_free (f.rand);
+  ns_ops_free (f.ops);
+  ns_cl_context_free (f.ctx);
+  return status;
+}
