@@ -171,7 +171,10 @@ ns_cl_context_new (int index, GError **error)
   size_t wg = 0;
   clGetDeviceInfo (ctx->info->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof wg, &wg, NULL);
   ctx->max_work_group_size = wg > 0 ? wg : 1;
-  ctx->cache_dir = g_build_filename (g_get_user_cache_dir (), "gimp-neural-style", "programs", NULL);
+  const char *cache_env = g_getenv ("NEURAL_STYLE_CACHE_DIR");
+  ctx->cache_dir = cache_env != NULL && *cache_env != '\0'
+                     ? g_strdup (cache_env)
+                     : g_build_filename (g_get_user_cache_dir (), "gimp-neural-style", "programs", NULL);
   return g_steal_pointer (&ctx);
 }
 

@@ -40,7 +40,7 @@ typedef struct {
   /* bytes of device memory held by NsClBuffers: now, and the most at once */
   gsize mem_current;
   gsize mem_peak;
-  char *cache_dir;        /* where compiled programs are cached */
+  char *cache_dir;        /* compiled programs: $NEURAL_STYLE_CACHE_DIR, else the user's cache */
 } NsClContext;
 
 /* Opens device `index` (from ns_cl_list_devices), or, when index < 0, the

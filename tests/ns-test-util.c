@@ -1,6 +1,24 @@
 #include "ns-test-util.h"
 
 #include <math.h>
+#include <stdarg.h>
+
+const char *
+ns_test_shared_dir (void)
+{
+  const char *env = g_getenv ("NEURAL_STYLE_SHARED_DIR");
+  return env != NULL && *env != '\0' ? env : NS_SHARED_DIR;
+}
+
+char *
+ns_test_shared_path (const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  g_autofree char *rest = g_build_filename_valist (first, &ap);
+  va_end (ap);
+  return g_build_filename (ns_test_shared_dir (), rest, NULL);
+}
 
 void
 ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi)

@@ -4,6 +4,12 @@
 #include "ns-image.h"
 #include <glib.h>
 
+/* ../shared beside the checkout, where the build found it, unless
+ * $NEURAL_STYLE_SHARED_DIR says otherwise (another machine, e.g. a lent GPU). */
+const char *ns_test_shared_dir (void);
+/* A newly allocated path under the shared directory. */
+char *ns_test_shared_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
+
 /* Uniform values in [lo, hi) from a seeded generator (never all zeros). */
 void ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi);
 NsImage *ns_test_random_image (GRand *rand, int width, int height, int channels);

@@ -48,7 +48,9 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, NS_LOCALEDIR);
+  /* $NEURAL_STYLE_LOCALEDIR lets an uninstalled build (and its tests) find its translations. */
+  const char *localedir = g_getenv ("NEURAL_STYLE_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : NS_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
