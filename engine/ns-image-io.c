@@ -200,6 +200,39 @@ image_from_pixbuf (GdkPixbuf *pixbuf, const char *path, GError **error)
   return image;
 }
 
+/* gdk-pixbuf tells formats apart through the shared MIME database; where
+ * that is missing (minimal systems, containers) it knows no format at all.
+ * PNG and JPEG are recognised here by their first bytes instead.  On failure
+ * `*error` is left as it was. */
+static GdkPixbuf *
+load_by_signature (const char *path, GError **error)
+{
+  static const struct { const char *type; const guchar magic[8]; gsize length; } signatures[] = {
+    { "png", { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' }, 8 },
+    { "jpeg", { 0xff, 0xd8, 0xff }, 3 },
+  };
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (signatures); i++)
+    {
+      if (length < signatures[i].length || memcmp (contents, signatures[i].magic, signatures[i].length) != 0)
+        continue;
+      g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type (signatures[i].type, NULL);
+      if (loader == NULL
+          || !gdk_pixbuf_loader_write (loader, (const guchar *) contents, length, NULL)
+          || !gdk_pixbuf_loader_close (loader, NULL))
+        return NULL;
+      GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+      if (pixbuf == NULL)
+        return NULL;
+      g_clear_error (error);
+      return g_object_ref (pixbuf);
+    }
+  return NULL;
+}
+
 NsImage *
 ns_image_load (const char *path, GError **error)
 {
@@ -233,6 +266,8 @@ ns_image_load (const char *path, GError **error)
 
   GError *local = NULL;
   g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local);
+  if (raw == NULL && g_error_matches (local, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+    raw = load_by_signature (path, &local);
   if (raw == NULL)
     {
       propagate_load_error (error, local, path);
@@ -462,8 +497,8 @@ ns_image_load_pfm (const char *path, GError **error)
   if (data_size > size - pos)
     {
       g_autofree char *reason =
-        g_strdup_printf (_("the file is truncated: a %d × %d PFM needs %" G_GSIZE_FORMAT
-                           " bytes of pixel data but holds only %" G_GSIZE_FORMAT),
+        g_strdup_printf (_("the file is truncated: a %d × %d PFM needs %zu "
+                           "bytes of pixel data but holds only %zu"),
                          width, height, data_size, size - pos);
       set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path, reason);
       return NULL;

@@ -11,7 +11,7 @@ ns_cl_buffer_new (NsClContext *ctx, gsize size, GError **error)
     {
       g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
                    _("The OpenCL device “%s” has too little memory for this image "
-                     "(%" G_GSIZE_FORMAT " MiB more were needed): try a smaller image."),
+                     "(%zu MiB more were needed): try a smaller image."),
                    ctx->info->name, (size + (1 << 20) - 1) >> 20);
       return NULL;
     }

@@ -665,6 +665,32 @@ test_error_save (void)
   remove_tmp_dir (dir);
 }
 
+/* Without the shared MIME database gdk-pixbuf recognises no format; PNG and
+ * JPEG still load, by their signatures.  In a subprocess, so that GIO reads
+ * the (absent) database afresh. */
+static void
+test_load_without_mime_database (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *empty = g_dir_make_tmp ("ns-no-mime-XXXXXX", NULL);
+      g_setenv ("XDG_DATA_DIRS", empty, TRUE);
+      g_setenv ("XDG_DATA_HOME", empty, TRUE);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NsImage) png = ns_image_load (NS_SHARED_DIR "/goldens/pair00_content.png", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (png->width, ==, 256);
+      g_autoptr (NsImage) jpeg = ns_image_load (NS_SHARED_DIR "/samples/tubingen.jpg", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (jpeg->width, ==, 768);
+      g_assert_cmpint (jpeg->height, ==, 576);
+      g_rmdir (empty);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -686,6 +712,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/io/pfm-big-endian", test_pfm_big_endian);
   g_test_add_func ("/image/io/load-golden", test_load_golden);
   g_test_add_func ("/image/io/exif-orientation", test_load_exif_orientation);
+  g_test_add_func ("/image/io/without-mime-database", test_load_without_mime_database);
   g_test_add_func ("/image/io/error-missing", test_error_missing);
   g_test_add_func ("/image/io/error-garbage", test_error_garbage);
   g_test_add_func ("/image/io/error-bad-pfm", test_error_bad_pfm);

@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -20,6 +21,24 @@ fail (int status, const GError *error)
 {
   g_printerr ("neural-style: %s\n", error->message);
   return status;
+}
+
+/* A --style that names no file but a bundled painting ("starry-night") is
+ * taken from the installed presets, or from ../shared/styles when uninstalled. */
+static char *
+resolve_style (const char *style)
+{
+  if (g_file_test (style, G_FILE_TEST_EXISTS) || strchr (style, G_DIR_SEPARATOR) != NULL)
+    return g_strdup (style);
+  const char *dirs[] = { NS_STYLES_INSTALL_DIR, NS_STYLES_SOURCE_DIR };
+  g_autofree char *file = g_str_has_suffix (style, ".jpg") ? g_strdup (style) : g_strconcat (style, ".jpg", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], file, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return g_strdup (style);   /* loading it reports the missing file */
 }
 
 static int
@@ -60,7 +79,7 @@ main (int argc, char **argv)
   int style_size = 512, device = -1;
   gboolean show_devices = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
-    { "style", 's', 0, G_OPTION_ARG_FILENAME, &style_path, N_("The painting whose style to take"), N_("FILE") },
+    { "style", 's', 0, G_OPTION_ARG_FILENAME, &style_path, N_("The painting whose style to take: an image file or a bundled style such as starry-night"), N_("FILE") },
     { "alpha", 'a', 0, G_OPTION_ARG_DOUBLE, &alpha, N_("Style strength, from 0 (the photo) to 1 (default)"), N_("A") },
     { "style-size", 0, 0, G_OPTION_ARG_INT, &style_size,
       N_("Resize the style so its shorter side has N pixels (default 512; 0 keeps it as it is)"), N_("N") },
@@ -73,7 +92,7 @@ main (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("CONTENT") },
     { NULL }
   };
-  g_autoptr (GOptionContext) options = g_option_context_new (_("CONTENT — restyle a photo after a painting"));
+  g_autoptr (GOptionContext) options = g_option_context_new (_("— restyle a photo after a painting"));
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
@@ -104,7 +123,8 @@ main (int argc, char **argv)
   g_autoptr (NsImage) content = ns_image_load (rest[0], &error);
   if (content == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  g_autoptr (NsImage) style = ns_image_load (style_path, &error);
+  g_autofree char *style_file = resolve_style (style_path);
+  g_autoptr (NsImage) style = ns_image_load (style_file, &error);
   if (style == NULL)
     return fail (EXIT_RUN_FAILED, error);
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the project and runs its whole test suite on the OpenCL devices of
+# this machine (PoCL on the processor when there is no GPU), then prints one
+# line "N passed, N failed, N skipped" and exits non-zero on any failure.
+#
+#   tests/run-all.sh            (from the checkout; ../shared must be beside it)
+#
+# Two builds: the product as the README builds it (the default compiler), and
+# a clang build for the libFuzzer target of the weights reader.
+set -u
+cd "$(dirname "$0")/.."
+# PoCL compiles each kernel once, slowly: keep its cache between runs.
+export POCL_CACHE_DIR=${POCL_CACHE_DIR:-$HOME/.cache/pocl}
+mkdir -p "$POCL_CACHE_DIR"
+
+setup () {  # setup DIR [meson args...]
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null
+  else meson setup "$dir" "$@" >/dev/null; fi
+}
+
+status=0
+setup build-tests || exit 1
+ninja -C build-tests || exit 1
+meson test -C build-tests --no-rebuild --print-errorlogs --no-suite fuzz || status=1
+logs=(build-tests/meson-logs/testlog.json)
+
+if command -v clang >/dev/null; then
+  CC=clang setup build-fuzz -Dfuzzing=enabled -Dinstall_weights=false || exit 1
+  ninja -C build-fuzz weights/fuzz-safetensors || exit 1
+  meson test -C build-fuzz --no-rebuild --print-errorlogs --suite fuzz || status=1
+  logs+=(build-fuzz/meson-logs/testlog.json)
+else
+  echo "clang is missing: the fuzz target was not built" >&2
+  status=1
+fi
+
+python3 tests/count-results.py "${logs[@]}" || status=1
+exit $status

@@ -1,0 +1,200 @@
+/* The command-line tool as a user meets it: a golden pair end to end through
+ * a PFM, and each mistake a user can make giving a clear sentence, the right
+ * exit status (1: the run failed, 2: the command line is wrong) and no output file. */
+#include "neural-style.h"
+#include "ns-image-io.h"
+#include "ns-safetensors.h"
+#include "ns-test-util.h"
+#include <glib/gstdio.h>
+
+typedef struct {
+  int status;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs the CLI with extra environment "NAME=value" entries (NULL-terminated). */
+static void
+run_cli (Run *run, const char *const *env_extra, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) NS_CLI_PATH);
+  va_list ap;
+  va_start (ap, env_extra);
+  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_auto (GStrv) env = g_get_environ ();
+  for (gsize i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env_extra[i], "=", 2);
+      env = g_environ_setenv (env, kv[0], kv[1], TRUE);
+    }
+  g_autoptr (GError) error = NULL;
+  int wait_status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  g_test_message ("exit %d: %s", run->status, run->err);
+}
+
+static char *
+temp_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("ns-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; d != NULL && (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_golden_pair_pfm (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "x.pfm", NULL);
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair02_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair02_style.png", NULL);
+  g_auto (Run) run = { 0 };
+  run_cli (&run, NULL, "--style", style, "--style-size", "0", "-o", out, content, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) result = ns_image_load_pfm (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->width, ==, 256);
+  g_assert_cmpint (result->height, ==, 256);
+  g_autofree char *expected_path = ns_test_shared_path ("goldens", "expected.safetensors", NULL);
+  g_autoptr (NsSafetensors) expected = ns_safetensors_open (expected_path, &error);
+  g_assert_no_error (error);
+  const gint64 shape[] = { 256, 256, 3 };
+  g_autofree float *want = ns_safetensors_read_f32 (expected, "pair02_alpha1.0", shape, 3, &error);
+  g_assert_no_error (error);
+  ns_test_assert_close (result->data, want, 256 * 256 * 3, 1e-3, "CLI pair02 alpha 1.0 (PFM)");
+  remove_tree (dir);
+}
+
+typedef struct {
+  const char *name;
+  int status;              /* expected exit status */
+  const char *message;     /* a part of the message on stderr */
+} Mistake;
+
+/* Runs one mistaken command; `content`/`style`/`alpha` default to good values. */
+static void
+check_mistake (const Mistake *m, const char *const *env, const char *content, const char *style,
+               const char *alpha, const char *extra_option, const char *extra_value)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_auto (Run) run = { 0 };
+  g_test_message ("case: %s", m->name);
+  if (extra_option != NULL)
+    run_cli (&run, env, "--style", style, "--alpha", alpha, "-o", out, extra_option, extra_value, content, NULL);
+  else
+    run_cli (&run, env, "--style", style, "--alpha", alpha, "-o", out, content, NULL);
+  g_assert_cmpint (run.status, ==, m->status);
+  g_assert_nonnull (strstr (run.err, m->message));
+  g_assert_true (g_str_has_prefix (run.err, "neural-style: "));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (d));   /* no temporary file left either */
+  remove_tree (dir);
+}
+
+static void
+test_mistakes (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *good = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-photo.png", NULL);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.png", NULL);
+  g_autofree char *tiny = g_build_filename (dir, "tiny.png", NULL);
+  g_autofree char *no_vendors = g_build_filename (dir, "vendors", NULL);
+  g_autofree char *no_weights = g_build_filename (dir, "weights", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_set_contents (garbage, "this is not a PNG file", -1, &error));
+  g_autoptr (GRand) rand = g_rand_new_with_seed (10);
+  g_autoptr (NsImage) small = ns_test_random_image (rand, 10, 10, 3);
+  g_assert_true (ns_image_save_png (small, tiny, &error));
+  g_assert_cmpint (g_mkdir (no_vendors, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (no_weights, 0700), ==, 0);
+  g_autofree char *vendors_env = g_strconcat ("OCL_ICD_VENDORS=", no_vendors, NULL);
+  g_autofree char *weights_env = g_strconcat ("NEURAL_STYLE_WEIGHTS=", no_weights, NULL);
+  const char *no_device_env[] = { vendors_env, NULL };
+  const char *no_weights_env[] = { weights_env, NULL };
+
+  check_mistake (&(Mistake) { "missing content file", 1, "no-such-photo.png" }, NULL, missing, style, "1", NULL, NULL);
+  check_mistake (&(Mistake) { "missing style file", 1, "no-such-photo.png" }, NULL, good, missing, "1", NULL, NULL);
+  check_mistake (&(Mistake) { "unreadable image", 1, "garbage.png" }, NULL, garbage, style, "1", NULL, NULL);
+  check_mistake (&(Mistake) { "10x10 image", 1, "at least 16" }, NULL, tiny, style, "1", NULL, NULL);
+  check_mistake (&(Mistake) { "alpha 1.5", 2, "--alpha is 1.5" }, NULL, good, style, "1.5", NULL, NULL);
+  check_mistake (&(Mistake) { "alpha not a number", 2, "alpha" }, NULL, good, style, "strong", NULL, NULL);
+  check_mistake (&(Mistake) { "negative style size", 2, "--style-size" }, NULL, good, style, "1", "--style-size", "-3");
+  check_mistake (&(Mistake) { "no OpenCL device", 1, "No OpenCL driver was found" }, no_device_env, good, style, "1",
+                 NULL, NULL);
+  check_mistake (&(Mistake) { "device out of range", 1, "no OpenCL device number 99" }, NULL, good, style, "1",
+                 "--device", "99");
+  check_mistake (&(Mistake) { "no weights", 1, "NEURAL_STYLE_WEIGHTS" }, no_weights_env, good, style, "1", NULL, NULL);
+  remove_tree (dir);
+}
+
+static void
+test_output_in_missing_folder (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "not-there", "out.png", NULL);
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_auto (Run) run = { 0 };
+  /* A small style keeps this quick; the failure comes at the very end. */
+  run_cli (&run, NULL, "--style", style, "--style-size", "16", "-o", out, content, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "out.png"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+}
+
+static void
+test_list_devices (void)
+{
+  g_auto (Run) run = { 0 };
+  run_cli (&run, NULL, "--list-devices", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/mistakes", test_mistakes);
+  g_test_add_func ("/cli/list-devices", test_list_devices);
+  g_test_add_func ("/cli/output-in-missing-folder", test_output_in_missing_folder);
+  g_test_add_func ("/cli/golden-pair-pfm", test_golden_pair_pfm);
+  return g_test_run ();
+}

@@ -1,0 +1,179 @@
+/* The OpenCL layer: device discovery and choice, error sentences, and the
+ * program binary cache (hit, miss, corruption, invalidation by source). */
+#include "ns-cl-context.h"
+#include "ns-cl-error.h"
+#include "ns-cl-program.h"
+#include <clblast_c.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char source_a[] = "__kernel void add_one (__global float *x) { x[get_global_id (0)] += 1.0f; }\n";
+static const char source_b[] = "__kernel void add_two (__global float *x) { x[get_global_id (0)] += 2.0f; }\n";
+
+static void
+test_error_sentences (void)
+{
+  g_assert_cmpstr (ns_cl_error_name (CL_OUT_OF_RESOURCES), ==, "CL_OUT_OF_RESOURCES");
+  g_assert_cmpstr (ns_cl_error_name (CL_INVALID_KERNEL_ARGS), ==, "CL_INVALID_KERNEL_ARGS");
+  g_assert_cmpstr (ns_cl_error_name (-1001), ==, "CL_PLATFORM_NOT_FOUND_KHR");
+  g_assert_cmpstr (ns_cl_error_name (-12345), ==, "unknown OpenCL error");
+  g_assert_cmpstr (ns_clblast_status_name (CLBlastInvalidLeadDimA), ==, "CLBlastInvalidLeadDimA");
+
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ns_cl_check (CL_SUCCESS, "doing nothing", &error));
+  g_assert_no_error (error);
+  g_assert_false (ns_cl_check (CL_INVALID_WORK_GROUP_SIZE, "running the frobnicator", &error));
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "running the frobnicator"));
+  g_assert_nonnull (strstr (error->message, "CL_INVALID_WORK_GROUP_SIZE"));
+  g_clear_error (&error);
+  g_assert_false (ns_cl_check (CL_MEM_OBJECT_ALLOCATION_FAILURE, "allocating", &error));
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
+  g_assert_nonnull (strstr (error->message, "ran out of memory"));
+  g_clear_error (&error);
+  g_assert_false (ns_clblast_check (CLBlastInvalidLeadDimA, "multiplying", &error));
+  g_assert_nonnull (strstr (error->message, "CLBlastInvalidLeadDimA"));
+}
+
+static void
+test_devices (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) devices = ns_cl_list_devices (&error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, >, 0);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const NsClDeviceInfo *d = devices->pdata[i];
+      g_assert_cmpuint (d->index, ==, i);
+      g_assert_cmpstr (d->name, !=, "");
+      g_assert_cmpuint (d->global_mem, >, 0);
+    }
+  /* An explicit index opens that device; one past the end is a clear error. */
+  g_autoptr (NsClContext) ctx = ns_cl_context_new ((int) devices->len - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ctx->info->name, ==, ((NsClDeviceInfo *) devices->pdata[devices->len - 1])->name);
+  g_autoptr (NsClContext) none = ns_cl_context_new ((int) devices->len, &error);
+  g_assert_null (none);
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE);
+  g_clear_error (&error);
+
+  /* $NEURAL_STYLE_DEVICE chooses when no index is given, and must be a number. */
+  g_setenv ("NEURAL_STYLE_DEVICE", "0", TRUE);
+  g_autoptr (NsClContext) first = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->info->name, ==, ((NsClDeviceInfo *) devices->pdata[0])->name);
+  g_setenv ("NEURAL_STYLE_DEVICE", "gpu please", TRUE);
+  g_autoptr (NsClContext) bad = ns_cl_context_new (-1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE);
+  g_assert_nonnull (strstr (error->message, "gpu please"));
+  g_unsetenv ("NEURAL_STYLE_DEVICE");
+}
+
+static void
+test_program_cache (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsClContext) ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  g_autofree char *dir = g_dir_make_tmp ("ns-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *cache = g_build_filename (dir, "programs", NULL);   /* created on demand */
+  ns_cl_context_set_cache_dir (ctx, cache);
+
+  g_autofree char *path_a = ns_cl_program_cache_path (ctx, source_a, "");
+  g_autofree char *path_b = ns_cl_program_cache_path (ctx, source_b, "");
+  g_autofree char *path_a_opt = ns_cl_program_cache_path (ctx, source_a, "-cl-fast-relaxed-math");
+  g_assert_cmpstr (path_a, !=, path_b);        /* another source, another entry */
+  g_assert_cmpstr (path_a, !=, path_a_opt);    /* other options too */
+
+  /* Miss: built from source, then stored. */
+  NsClProgram *p = ns_cl_program_new (ctx, source_a, "", &error);
+  g_assert_no_error (error);
+  g_assert_false (p->from_cache);
+  ns_cl_program_free (p);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_IS_REGULAR));
+
+  /* Hit: the binary is used, and its kernel works. */
+  p = ns_cl_program_new (ctx, source_a, "", &error);
+  g_assert_no_error (error);
+  g_assert_true (p->from_cache);
+  cl_kernel kernel = ns_cl_program_create_kernel (p, "add_one", &error);
+  g_assert_no_error (error);
+  float values[4] = { 1, 2, 3, 4 };
+  cl_int err;
+  cl_mem buffer = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof values, values, &err);
+  g_assert_cmpint (err, ==, CL_SUCCESS);
+  clSetKernelArg (kernel, 0, sizeof buffer, &buffer);
+  size_t global = 4;
+  g_assert_cmpint (clEnqueueNDRangeKernel (ctx->queue, kernel, 1, NULL, &global, NULL, 0, NULL, NULL), ==, CL_SUCCESS);
+  g_assert_cmpint (clEnqueueReadBuffer (ctx->queue, buffer, CL_TRUE, 0, sizeof values, values, 0, NULL, NULL), ==, CL_SUCCESS);
+  g_assert_cmpfloat (values[3], ==, 5.0f);
+  clReleaseMemObject (buffer);
+  clReleaseKernel (kernel);
+  g_assert_null (ns_cl_program_create_kernel (p, "no_such_kernel", &error));
+  g_assert_nonnull (strstr (error->message, "no_such_kernel"));
+  g_clear_error (&error);
+  ns_cl_program_free (p);
+
+  /* A damaged cache file is detected, rebuilt from source and replaced. */
+  gsize length = 0;
+  g_autofree char *contents = NULL;
+  g_assert_true (g_file_get_contents (path_a, &contents, &length, NULL));
+  contents[length / 2] ^= 0x5a;
+  g_assert_true (g_file_set_contents (path_a, contents, (gssize) length, NULL));
+  p = ns_cl_program_new (ctx, source_a, "", &error);
+  g_assert_no_error (error);
+  g_assert_false (p->from_cache);
+  ns_cl_program_free (p);
+  p = ns_cl_program_new (ctx, source_a, "", &error);
+  g_assert_true (p->from_cache);
+  ns_cl_program_free (p);
+
+  /* A truncated one likewise. */
+  g_assert_true (g_file_set_contents (path_a, "NSCLBIN1", 8, NULL));
+  p = ns_cl_program_new (ctx, source_a, "", &error);
+  g_assert_no_error (error);
+  g_assert_false (p->from_cache);
+  ns_cl_program_free (p);
+
+  /* Writes are atomic: nothing but finished entries in the folder. */
+  g_autoptr (GDir) d = g_dir_open (cache, 0, NULL);
+  guint n = 0;
+  for (const char *name; (name = g_dir_read_name (d)) != NULL; n++)
+    {
+      g_assert_true (g_str_has_suffix (name, ".bin"));
+      g_autofree char *f = g_build_filename (cache, name, NULL);
+      g_remove (f);
+    }
+  g_assert_cmpuint (n, ==, 1);
+  g_rmdir (cache);
+  g_rmdir (dir);
+}
+
+static void
+test_build_failure (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsClContext) ctx = ns_cl_context_new (-1, &error);
+  g_autofree char *dir = g_dir_make_tmp ("ns-cache-XXXXXX", &error);
+  ns_cl_context_set_cache_dir (ctx, dir);
+  NsClProgram *p = ns_cl_program_new (ctx, "__kernel void broken (__global float *x) { x[0] = undeclared_name; }",
+                                      "", &error);
+  g_assert_null (p);
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_BUILD);
+  g_assert_nonnull (strstr (error->message, "undeclared_name"));   /* the compiler's log is in the message */
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/opencl/error-sentences", test_error_sentences);
+  g_test_add_func ("/opencl/devices", test_devices);
+  g_test_add_func ("/opencl/program-cache", test_program_cache);
+  g_test_add_func ("/opencl/build-failure", test_build_failure);
+  return g_test_run ();
+}
