@@ -51,6 +51,21 @@ NsImage *ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsIm
 NsImage *ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage *style,
                                   double alpha, GCancellable *cancellable, GError **error);
 
+/* A prepared AdaIN pair for a live preview: the content and style are
+ * encoded once (with the padding and style resizing of ns_engine_stylise()),
+ * and each render runs only the blend and the decoder, so following an alpha
+ * slider costs one decode.  Holds device memory until freed; uses the engine,
+ * which must outlive it.  An engine serves one thread at a time. */
+typedef struct _NsAdainPrepared NsAdainPrepared;
+
+NsAdainPrepared *ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *style,
+                                        int style_size, GCancellable *cancellable, GError **error);
+/* The same result as ns_engine_stylise() with this alpha. */
+NsImage *ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCancellable *cancellable,
+                                   GError **error);
+void ns_adain_prepared_free (NsAdainPrepared *prepared);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsAdainPrepared, ns_adain_prepared_free)
+
 /* Per-channel mean and population standard deviation (no epsilon) of the
  * image's relu4_1 features, into arrays of 512 floats. */
 gboolean ns_engine_relu4_1_stats (NsEngine *engine, const NsImage *image, float *mean, float *std,

@@ -145,6 +145,72 @@ stats_compute (NsEngine *engine, const NsTensor *features, Stats *s, GError **er
       && ns_op_channel_mean_var (engine->ops, features, s->mean, s->var, error);
 }
 
+struct _NsAdainPrepared {
+  NsEngine *engine;
+  NsTensor *content_features;   /* relu4_1 of the (padded) content */
+  Stats content_stats;
+  Stats style_stats;
+  int crop_x, crop_y;           /* where the content sits in the padded image */
+  int width, height;            /* the result's size */
+};
+
+void
+ns_adain_prepared_free (NsAdainPrepared *prepared)
+{
+  if (prepared == NULL)
+    return;
+  ns_tensor_free (prepared->content_features);
+  stats_clear (&prepared->content_stats);
+  stats_clear (&prepared->style_stats);
+  g_free (prepared);
+}
+
+/* Encodes both images (no padding, no resizing: callers do that) and keeps
+ * what every alpha needs. */
+static NsAdainPrepared *
+prepare (NsEngine *engine, const NsImage *content, const NsImage *style, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (NsAdainPrepared) prepared = g_new0 (NsAdainPrepared, 1);
+  prepared->engine = engine;
+  {
+    /* The style's features are only needed for their statistics: free them early. */
+    g_autoptr (NsTensor) style_features = encode (engine, style, cancellable, error);
+    if (style_features == NULL || !stats_compute (engine, style_features, &prepared->style_stats, error))
+      return NULL;
+  }
+  prepared->content_features = encode (engine, content, cancellable, error);
+  if (prepared->content_features == NULL
+      || !stats_compute (engine, prepared->content_features, &prepared->content_stats, error))
+    return NULL;
+  prepared->width = prepared->content_features->width * ENCODER_STRIDE;
+  prepared->height = prepared->content_features->height * ENCODER_STRIDE;
+  return g_steal_pointer (&prepared);
+}
+
+NsImage *
+ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCancellable *cancellable, GError **error)
+{
+  NsEngine *engine = prepared->engine;
+  if (!check_alpha (alpha, error))
+    return NULL;
+  g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, prepared->content_features,
+                                                   prepared->content_stats.mean, prepared->content_stats.var,
+                                                   prepared->style_stats.mean, prepared->style_stats.var,
+                                                   (float) alpha, ADAIN_EPS, error);
+  if (target == NULL)
+    return NULL;
+  g_autoptr (NsTensor) output = ns_network_run (engine->decoder, engine->ops, target, cancellable, error);
+  if (output == NULL)
+    return NULL;
+  g_autoptr (NsImage) image = ns_tensor_to_image (output, error);
+  if (image == NULL)
+    return NULL;
+  if (prepared->crop_x == 0 && prepared->crop_y == 0 && image->width == prepared->width
+      && image->height == prepared->height)
+    return g_steal_pointer (&image);
+  return ns_image_crop (image, prepared->crop_x, prepared->crop_y, prepared->width, prepared->height);
+}
+
 NsImage *
 ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage *style,
                          double alpha, GCancellable *cancellable, GError **error)
@@ -152,37 +218,17 @@ ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage
   if (!check_alpha (alpha, error) || !check_image (content, _("content"), error)
       || !check_image (style, _("style"), error))
     return NULL;
-
-  g_auto (Stats) style_stats = { 0 };
-  {
-    /* The style's features are only needed for their statistics: free them early. */
-    g_autoptr (NsTensor) style_features = encode (engine, style, cancellable, error);
-    if (style_features == NULL || !stats_compute (engine, style_features, &style_stats, error))
-      return NULL;
-  }
-  g_autoptr (NsTensor) content_features = encode (engine, content, cancellable, error);
-  g_auto (Stats) content_stats = { 0 };
-  if (content_features == NULL || !stats_compute (engine, content_features, &content_stats, error))
+  g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, style, cancellable, error);
+  if (prepared == NULL)
     return NULL;
-  g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, content_features,
-                                                   content_stats.mean, content_stats.var,
-                                                   style_stats.mean, style_stats.var,
-                                                   (float) alpha, ADAIN_EPS, error);
-  if (target == NULL)
-    return NULL;
-  g_clear_pointer (&content_features, ns_tensor_free);
-  g_autoptr (NsTensor) output = ns_network_run (engine->decoder, engine->ops, target, cancellable, error);
-  if (output == NULL)
-    return NULL;
-  return ns_tensor_to_image (output, error);
+  return ns_adain_prepared_render (prepared, alpha, cancellable, error);
 }
 
-NsImage *
-ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsImage *style,
-                   double alpha, int style_size, GCancellable *cancellable, GError **error)
+NsAdainPrepared *
+ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *style,
+                       int style_size, GCancellable *cancellable, GError **error)
 {
-  if (!check_alpha (alpha, error) || !check_image (content, _("content"), error)
-      || !check_image (style, _("style"), error))
+  if (!check_image (content, _("content"), error) || !check_image (style, _("style"), error))
     return NULL;
   if (style_size != 0 && (style_size < NS_MIN_IMAGE_SIDE || style_size > NS_MAX_IMAGE_SIDE))
     {
@@ -201,17 +247,33 @@ ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsImage *styl
     }
 
   /* Mirror-pad the content to a multiple of the encoder's stride, so every
-   * pixel survives the pools, then crop the padding off the result. */
+   * pixel survives the pools; rendering crops the padding off again. */
   int pad_x = (ENCODER_STRIDE - content->width % ENCODER_STRIDE) % ENCODER_STRIDE;
   int pad_y = (ENCODER_STRIDE - content->height % ENCODER_STRIDE) % ENCODER_STRIDE;
   int left = pad_x / 2, top = pad_y / 2;
   g_autoptr (NsImage) padded = ns_image_pad_reflect (content, left, top, pad_x - left, pad_y - top);
-  g_autoptr (NsImage) result = ns_engine_adain_network (engine, padded,
-                                                        resized_style != NULL ? resized_style : style,
-                                                        alpha, cancellable, error);
-  if (result == NULL)
+  NsAdainPrepared *prepared = prepare (engine, padded, resized_style != NULL ? resized_style : style,
+                                       cancellable, error);
+  if (prepared == NULL)
     return NULL;
-  return ns_image_crop (result, left, top, content->width, content->height);
+  prepared->crop_x = left;
+  prepared->crop_y = top;
+  prepared->width = content->width;
+  prepared->height = content->height;
+  return prepared;
+}
+
+NsImage *
+ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsImage *style,
+                   double alpha, int style_size, GCancellable *cancellable, GError **error)
+{
+  if (!check_alpha (alpha, error))
+    return NULL;
+  g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (engine, content, style, style_size,
+                                                                cancellable, error);
+  if (prepared == NULL)
+    return NULL;
+  return ns_adain_prepared_render (prepared, alpha, cancellable, error);
 }
 
 gboolean
