@@ -121,6 +121,26 @@ ns_network_min_input_size (const NsNetwork *net)
   return needed;
 }
 
+guint
+ns_network_n_steps (const NsNetwork *net)
+{
+  return net->steps->len;
+}
+
+const NsStepSpec *
+ns_network_step_spec (const NsNetwork *net, guint i)
+{
+  g_return_val_if_fail (i < net->steps->len, NULL);
+  return &g_array_index (net->steps, NsStep, i).spec;
+}
+
+const NsConv3x3 *
+ns_network_step_conv (const NsNetwork *net, guint i)
+{
+  g_return_val_if_fail (i < net->steps->len, NULL);
+  return g_array_index (net->steps, NsStep, i).conv;
+}
+
 NsTensor *
 ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input, GCancellable *cancellable, GError **error)
 {

@@ -36,6 +36,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsNetwork, ns_network_free)
 /* The smallest input side the network accepts: each convolution needs 2 pixels. */
 int ns_network_min_input_size (const NsNetwork *net);
 
+/* The steps, in order, for callers that walk the network themselves (the
+ * Gatys backward pass): the i-th step's kind, name and channels, and its
+ * convolution (NULL for pooling and upsampling). */
+guint ns_network_n_steps (const NsNetwork *net);
+const NsStepSpec *ns_network_step_spec (const NsNetwork *net, guint i);
+const NsConv3x3 *ns_network_step_conv (const NsNetwork *net, guint i);
+
 /* Runs every step on a copy of the input's values; the input stays valid.
  * Checks `cancellable` between steps. */
 NsTensor *ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input,

@@ -15,12 +15,19 @@ struct _NsOps {
   cl_kernel upsample;
   cl_kernel mean_var;
   cl_kernel adain_blend;
+  cl_kernel pad_reflect1;
+  cl_kernel conv_direct;
+  NsConvAlgorithm conv_algorithm;
   NsClBuffer *scratch;     /* im2col strips, kept between calls, grown on demand */
   gsize scratch_budget;
   gsize reduce_size;       /* local size of the per-channel reductions */
 };
 
-#define KERNEL_BUILD_OPTIONS "-cl-mad-enable"
+/* The direct kernel's blocking: output channels per work item, and float8
+ * vectors of pixels per work item (registers: OB * XB accumulators + XB inputs). */
+#define CONV_OB 4
+#define CONV_XB 2
+#define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB)
 #define LOCAL_1D 64
 
 NsOps *
@@ -38,6 +45,8 @@ ns_ops_new (NsClContext *ctx, GError **error)
     { &ops->upsample, "upsample_nearest2x" },
     { &ops->mean_var, "channel_mean_var" },
     { &ops->adain_blend, "adain_blend" },
+    { &ops->pad_reflect1, "pad_reflect1" },
+    { &ops->conv_direct, "conv3x3_direct" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_cl_program_create_kernel (ops->program, kernels[i].name, error)) == NULL)
@@ -46,6 +55,13 @@ ns_ops_new (NsClContext *ctx, GError **error)
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
   ops->scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
+  const char *conv = g_getenv ("NEURAL_STYLE_CONV");
+  if (g_strcmp0 (conv, "im2col") == 0)
+    ops->conv_algorithm = NS_CONV_IM2COL;
+  else if (g_strcmp0 (conv, "direct") == 0)
+    ops->conv_algorithm = NS_CONV_DIRECT;
+  else
+    ops->conv_algorithm = (ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_IM2COL;
   ops->reduce_size = 1;
   while (ops->reduce_size * 2 <= MIN (ctx->max_work_group_size, 256))
     ops->reduce_size *= 2;
@@ -58,7 +74,7 @@ ns_ops_free (NsOps *ops)
   if (ops == NULL)
     return;
   cl_kernel kernels[] = { ops->im2col, ops->bias_activation, ops->maxpool, ops->upsample,
-                          ops->mean_var, ops->adain_blend };
+                          ops->mean_var, ops->adain_blend, ops->pad_reflect1, ops->conv_direct };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
@@ -80,9 +96,33 @@ ns_ops_program_was_cached (NsOps *ops)
 }
 
 void
+ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm)
+{
+  ops->conv_algorithm = algorithm;
+}
+
+NsConvAlgorithm
+ns_ops_get_conv_algorithm (NsOps *ops)
+{
+  return ops->conv_algorithm;
+}
+
+const char *
+ns_conv_algorithm_name (NsConvAlgorithm algorithm)
+{
+  return algorithm == NS_CONV_DIRECT ? "direct" : "im2col";
+}
+
+void
 ns_ops_set_scratch_budget (NsOps *ops, gsize bytes)
 {
   ops->scratch_budget = MAX (bytes, sizeof (float));
+}
+
+cl_kernel
+ns_ops_create_kernel (NsOps *ops, const char *name, GError **error)
+{
+  return ns_cl_program_create_kernel (ops->program, name, error);
 }
 
 /* Sets the kernel's arguments from (size, pointer) pairs ended by a 0 size. */
@@ -136,6 +176,20 @@ ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,
   conv->bias = ns_cl_buffer_new (ctx, out_channels * sizeof (float), error);
   if (conv->bias == NULL || !ns_cl_buffer_write (conv->bias, 0, bias, out_channels * sizeof (float), error))
     return NULL;
+
+  /* [out / OB][in][9][OB]: the CONV_OB weights one input value meets are adjacent. */
+  gsize blocks = (out_channels + CONV_OB - 1) / CONV_OB;
+  gsize blocked_floats = blocks * in_channels * 9 * CONV_OB;
+  g_autofree float *blocked = g_new0 (float, blocked_floats);
+  for (int o = 0; o < out_channels; o++)
+    for (int c = 0; c < in_channels; c++)
+      for (int t = 0; t < 9; t++)
+        blocked[(((gsize) (o / CONV_OB) * in_channels + c) * 9 + t) * CONV_OB + o % CONV_OB] =
+          weight_oihw[((gsize) o * in_channels + c) * 9 + t];
+  conv->weight_blocked = ns_cl_buffer_new (ctx, blocked_floats * sizeof (float), error);
+  if (conv->weight_blocked == NULL
+      || !ns_cl_buffer_write (conv->weight_blocked, 0, blocked, blocked_floats * sizeof (float), error))
+    return NULL;
   return g_steal_pointer (&conv);
 }
 
@@ -146,6 +200,7 @@ ns_conv3x3_free (NsConv3x3 *conv)
     return;
   ns_cl_buffer_free (conv->weight);
   ns_cl_buffer_free (conv->bias);
+  ns_cl_buffer_free (conv->weight_blocked);
   g_free (conv);
 }
 
@@ -159,11 +214,40 @@ ensure_scratch (NsOps *ops, gsize bytes, GError **error)
   return ops->scratch != NULL;
 }
 
+/* The direct path: a reflected copy of the input (a little more than the
+ * input itself), then one kernel that adds the bias and applies the ReLU. */
+static NsTensor *
+conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+{
+  const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels;
+  const int span = 8 * CONV_XB;
+  const int Wp = (W + span - 1) / span * span + 2;
+  const char *what = _("running a convolution");
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, O, H, W, error);
+  if (out == NULL || !ensure_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error))
+    return NULL;
+  int act = relu ? 1 : 0;
+  gsize blocks_x = (W + span - 1) / span, blocks_o = (O + CONV_OB - 1) / CONV_OB;
+  if (!set_args (ops->pad_reflect1, what, error, ARG (in->buffer->mem), ARG (H), ARG (W), ARG (Wp),
+                 ARG (ops->scratch->mem), (gsize) 0)
+      || !launch (ops, ops->pad_reflect1, 3, (gsize[]) { Wp, H + 2, C }, what, error)
+      || !set_args (ops->conv_direct, what, error, ARG (ops->scratch->mem), ARG (C), ARG (H), ARG (W), ARG (Wp),
+                    ARG (conv->weight_blocked->mem), ARG (conv->bias->mem), ARG (O), ARG (act),
+                    ARG (out->buffer->mem), (gsize) 0)
+      || !ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, ops->conv_direct, 3, NULL,
+                                               (size_t[]) { blocks_o, blocks_x, H }, NULL, 0, NULL, NULL),
+                       what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
 NsTensor *
 ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
 {
   g_return_val_if_fail (in->channels == conv->in_channels, NULL);
   g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
+  if (ops->conv_algorithm == NS_CONV_DIRECT)
+    return conv3x3_direct (ops, in, conv, relu, error);
   const int C = in->channels, H = in->height, W = in->width;
   const gsize K = (gsize) C * 9, HW = (gsize) H * W;
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, conv->out_channels, H, W, error);

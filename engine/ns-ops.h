@@ -23,13 +23,29 @@ NsClContext *ns_ops_get_context (NsOps *ops);
 gboolean ns_ops_program_was_cached (NsOps *ops);
 /* The most device memory one convolution's im2col strip may use. */
 void ns_ops_set_scratch_budget (NsOps *ops, gsize bytes);
+/* A new kernel from the operations' program (every .cl file), for the
+ * operations kept in other files; the caller releases it. */
+cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
+
+/* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM (GPUs), or
+ * the direct register-blocked kernel (processors, PoCL).  The default follows
+ * the device type; $NEURAL_STYLE_CONV=im2col|direct overrides it. */
+typedef enum {
+  NS_CONV_IM2COL,
+  NS_CONV_DIRECT,
+} NsConvAlgorithm;
+
+void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
+NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
+const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
 
 /* A 3x3 convolution's parameters on the device: OIHW weights and a bias. */
 typedef struct {
   int in_channels;
   int out_channels;
-  NsClBuffer *weight;   /* owned, out * in * 9 floats */
-  NsClBuffer *bias;     /* owned, out floats */
+  NsClBuffer *weight;          /* owned, out * in * 9 floats, OIHW */
+  NsClBuffer *bias;            /* owned, out floats */
+  NsClBuffer *weight_blocked;  /* owned, the direct kernel's layout: [out / OB][in][9][OB] */
 } NsConv3x3;
 
 NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,

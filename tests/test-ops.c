@@ -88,7 +88,15 @@ check_conv (Fixture *f, int C, int O, int H, int W, gboolean relu, gsize scratch
 static void
 test_conv3x3 (gconstpointer data)
 {
-  Fixture *f = (Fixture *) data;
+  Fixture *f = *(Fixture **) data;
+  NsConvAlgorithm algorithm = GPOINTER_TO_INT (((gpointer *) data)[1]);
+  NsConvAlgorithm saved = ns_ops_get_conv_algorithm (f->ops);
+  ns_ops_set_conv_algorithm (f->ops, algorithm);
+  g_test_message ("algorithm: %s", ns_conv_algorithm_name (algorithm));
+  /* Sizes around the direct kernel's blocks: 8 * XB pixels, OB channels. */
+  check_conv (f, 2, 4, 3, 16, TRUE, 64 << 20);
+  check_conv (f, 5, 9, 4, 33, FALSE, 64 << 20);
+  check_conv (f, 3, 64, 6, 40, TRUE, 64 << 20);
   check_conv (f, 1, 1, 2, 2, TRUE, 64 << 20);
   check_conv (f, 3, 5, 7, 11, FALSE, 64 << 20);
   check_conv (f, 4, 3, 13, 2, TRUE, 64 << 20);
@@ -97,6 +105,7 @@ test_conv3x3 (gconstpointer data)
   /* Strips: 1 row, then 3 rows at a time (the last strip shorter). */
   check_conv (f, 16, 8, 9, 17, FALSE, 16 * 9 * 17 * sizeof (float));
   check_conv (f, 16, 8, 10, 17, TRUE, 3 * 16 * 9 * 17 * sizeof (float));
+  ns_ops_set_conv_algorithm (f->ops, saved);
 }
 
 static void
@@ -268,7 +277,10 @@ main (int argc, char **argv)
   f.rand = g_rand_new_with_seed (20161127);
   g_test_message ("device: %s (%s)", f.ctx->info->name, f.ctx->info->platform_name);
 
-  g_test_add_data_func ("/ops/conv3x3", &f, test_conv3x3);
+  gpointer im2col[] = { &f, GINT_TO_POINTER (NS_CONV_IM2COL) };
+  gpointer direct[] = { &f, GINT_TO_POINTER (NS_CONV_DIRECT) };
+  g_test_add_data_func ("/ops/conv3x3/im2col", im2col, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/direct", direct, test_conv3x3);
   g_test_add_data_func ("/ops/maxpool2x2", &f, test_maxpool);
   g_test_add_data_func ("/ops/upsample2x", &f, test_upsample);
   g_test_add_data_func ("/ops/channel-mean-var", &f, test_mean_var);

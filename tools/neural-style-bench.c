@@ -3,7 +3,11 @@
  * (kernels from the cache), the first AdaIN run (CLBlast compiles its kernels
  * in it), the warm median, and the peak device memory.  Prints Markdown.
  *
- *   neural-style-bench [--device N] [--sizes 256,512,1024] [--reps R] */
+ * It also times the live preview's step (ns_adain_prepared_render: the blend
+ * and the decoder alone, as when the alpha slider moves).  With --compare-conv
+ * each device runs twice, once per convolution algorithm, for ratios from one run.
+ *
+ *   neural-style-bench [--device N] [--sizes 256,512,1024] [--reps R] [--compare-conv] */
 #include "neural-style.h"
 #include "ns-cl-context.h"
 #include "ns-i18n.h"
@@ -72,13 +76,14 @@ bench_device (int device, const int *sizes, guint n_sizes, int reps, GError **er
   if (engine == NULL)
     return FALSE;
   const NsClDeviceInfo *info = ns_engine_get_device (engine);
-  g_print ("\n### %s (%s, %s, %s)\n\n", info->name, ns_cl_device_type_name (info->type), info->platform_name,
-           info->driver_version);
+  const char *conv = g_getenv ("NEURAL_STYLE_CONV");
+  g_print ("\n### %s (%s, %s, %s), convolution: %s\n\n", info->name, ns_cl_device_type_name (info->type),
+           info->platform_name, info->driver_version, conv != NULL ? conv : "the device's default");
   g_print ("cold start (weights + kernel build, empty cache): %.3f s; warm start (cached kernels): %.3f s; "
            "weights on the device: %.1f MiB\n\n",
            cold, warm, ns_engine_get_memory_in_use (engine) / 1048576.0);
-  g_print ("| size | first AdaIN (s) | warm median (ms) | runs | peak device memory (MiB) |\n");
-  g_print ("|---|---|---|---|---|\n");
+  g_print ("| size | first AdaIN (s) | warm median (ms) | runs | preview render median (ms) | peak device memory (MiB) |\n");
+  g_print ("|---|---|---|---|---|---|\n");
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   for (guint s = 0; s < n_sizes; s++)
     {
@@ -100,7 +105,21 @@ bench_device (int device, const int *sizes, guint n_sizes, int reps, GError **er
             return FALSE;
         }
       qsort (times, reps, sizeof (double), compare_doubles);
-      g_print ("| %d² | %.3f | %.1f | %d | %.1f |\n", sizes[s], first_s, times[reps / 2] * 1e3, reps,
+      double warm_ms = times[reps / 2] * 1e3;
+
+      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (engine, content, style, 0, NULL, error);
+      if (prepared == NULL)
+        return FALSE;
+      for (int r = 0; r < reps; r++)
+        {
+          start = g_get_monotonic_time ();
+          g_autoptr (NsImage) out = ns_adain_prepared_render (prepared, (double) (r + 1) / reps, NULL, error);
+          times[r] = seconds_since (start);
+          if (out == NULL)
+            return FALSE;
+        }
+      qsort (times, reps, sizeof (double), compare_doubles);
+      g_print ("| %d² | %.3f | %.1f | %d | %.1f | %.1f |\n", sizes[s], first_s, warm_ms, reps, times[reps / 2] * 1e3,
                ns_engine_get_peak_memory (engine) / 1048576.0);
     }
   return TRUE;
@@ -111,11 +130,13 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   int device = -2, reps = 0;
+  gboolean compare_conv = FALSE;
   g_autofree char *sizes_text = NULL;
   GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_INT, &device, "Only this OpenCL device (default: every device)", "N" },
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text, "Image sides, comma-separated (default 256,512,1024)", "LIST" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Warm runs per size (default 10 on a GPU, 3 elsewhere)", "R" },
+    { "compare-conv", 0, 0, G_OPTION_ARG_NONE, &compare_conv, "Run each device with both convolution algorithms", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— time AdaIN per device and size");
@@ -151,10 +172,16 @@ main (int argc, char **argv)
         continue;
       const NsClDeviceInfo *info = devices->pdata[i];
       int r = reps > 0 ? reps : (info->type & CL_DEVICE_TYPE_GPU) ? 10 : 3;
-      if (!bench_device ((int) i, sizes, n_sizes, r, &error))
+      const char *algorithms[] = { "im2col", "direct" };
+      for (guint a = 0; a < (compare_conv ? G_N_ELEMENTS (algorithms) : 1); a++)
         {
-          g_printerr ("neural-style-bench: %s: %s\n", info->name, error->message);
-          return 1;
+          if (compare_conv)
+            g_setenv ("NEURAL_STYLE_CONV", algorithms[a], TRUE);
+          if (!bench_device ((int) i, sizes, n_sizes, r, &error))
+            {
+              g_printerr ("neural-style-bench: %s: %s\n", info->name, error->message);
+              return 1;
+            }
         }
     }
   return 0;

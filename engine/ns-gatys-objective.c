@@ -1,0 +1,232 @@
+#include "ns-gatys-objective.h"
+
+#include "ns-cl-error.h"
+#include "ns-i18n.h"
+#include <string.h>
+
+#define STYLE_LAYER_WEIGHT (1.0 / NS_GATYS_N_STYLE_LAYERS)
+
+static const char *const style_layers[NS_GATYS_N_STYLE_LAYERS] = {
+  "conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1",
+};
+static const char content_layer[] = "conv4_2";
+
+struct _NsGatysObjective {
+  NsOps *ops;
+  NsNetwork *vgg;
+  NsGradOps *grad;
+  NsClBuffer *gram;   /* one layer's Gram matrix at a time, the largest size */
+};
+
+NsGatysObjective *
+ns_gatys_objective_new (NsOps *ops, NsNetwork *vgg, GError **error)
+{
+  g_autoptr (NsGatysObjective) obj = g_new0 (NsGatysObjective, 1);
+  obj->ops = ops;
+  obj->vgg = vgg;
+  int max_channels = 0;
+  for (guint i = 0; i < ns_network_n_steps (vgg); i++)
+    max_channels = MAX (max_channels, ns_network_step_spec (vgg, i)->out_channels);
+  if ((obj->grad = ns_grad_ops_new (ops, error)) == NULL
+      || (obj->gram = ns_cl_buffer_new (ns_ops_get_context (ops),
+                                        (gsize) max_channels * max_channels * sizeof (float), error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&obj);
+}
+
+void
+ns_gatys_objective_free (NsGatysObjective *obj)
+{
+  if (obj == NULL)
+    return;
+  ns_grad_ops_free (obj->grad);
+  ns_cl_buffer_free (obj->gram);
+  g_free (obj);
+}
+
+/* Which style layer step i is (-1: none). */
+static int
+style_index (NsGatysObjective *obj, guint i)
+{
+  const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
+  if (spec->name != NULL)
+    for (int k = 0; k < NS_GATYS_N_STYLE_LAYERS; k++)
+      if (strcmp (spec->name, style_layers[k]) == 0)
+        return k;
+  return -1;
+}
+
+static gboolean
+is_content_layer (NsGatysObjective *obj, guint i)
+{
+  const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
+  return spec->name != NULL && strcmp (spec->name, content_layer) == 0;
+}
+
+typedef struct {
+  NsTensor **acts;   /* each step's output */
+  guint n;
+} Activations;
+
+static void
+activations_clear (Activations *a)
+{
+  for (guint i = 0; i < a->n; i++)
+    ns_tensor_free (a->acts[i]);
+  g_clear_pointer (&a->acts, g_free);
+  a->n = 0;
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Activations, activations_clear)
+
+static gboolean
+forward (NsGatysObjective *obj, const NsTensor *x, Activations *a, GError **error)
+{
+  a->n = ns_network_n_steps (obj->vgg);
+  a->acts = g_new0 (NsTensor *, a->n);
+  const NsTensor *cur = x;
+  for (guint i = 0; i < a->n; i++)
+    {
+      const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
+      switch (spec->kind)
+        {
+        case NS_STEP_CONV_RELU:
+        case NS_STEP_CONV:
+          a->acts[i] = ns_op_conv3x3 (obj->ops, cur, ns_network_step_conv (obj->vgg, i),
+                                      spec->kind == NS_STEP_CONV_RELU, error);
+          break;
+        case NS_STEP_MAXPOOL:
+          a->acts[i] = ns_op_maxpool2x2 (obj->ops, cur, error);
+          break;
+        case NS_STEP_UPSAMPLE:
+          g_return_val_if_reached (FALSE);
+        }
+      if (a->acts[i] == NULL)
+        return FALSE;
+      cur = a->acts[i];
+    }
+  return TRUE;
+}
+
+NsTensor *
+ns_gatys_objective_content_target (NsGatysObjective *obj, const NsTensor *image, GError **error)
+{
+  g_auto (Activations) a = { 0 };
+  if (!forward (obj, image, &a, error))
+    return NULL;
+  for (guint i = 0; i < a.n; i++)
+    if (is_content_layer (obj, i))
+      return g_steal_pointer (&a.acts[i]);
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+ns_gatys_objective_style_targets (NsGatysObjective *obj, const NsTensor *image,
+                                  NsClBuffer *grams[NS_GATYS_N_STYLE_LAYERS], GError **error)
+{
+  NsClContext *ctx = ns_ops_get_context (obj->ops);
+  g_auto (Activations) a = { 0 };
+  if (!forward (obj, image, &a, error))
+    return FALSE;
+  for (guint i = 0; i < a.n; i++)
+    {
+      int k = style_index (obj, i);
+      if (k < 0)
+        continue;
+      gsize C = a.acts[i]->channels;
+      if ((grams[k] = ns_cl_buffer_new (ctx, C * C * sizeof (float), error)) == NULL
+          || !ns_op_gram (obj->grad, a.acts[i], grams[k], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes *g a zeroed tensor shaped like t when it is NULL. */
+static gboolean
+ensure_grad (NsGatysObjective *obj, NsTensor **g, const NsTensor *t, GError **error)
+{
+  if (*g != NULL)
+    return TRUE;
+  NsClContext *ctx = ns_ops_get_context (obj->ops);
+  *g = ns_tensor_new (ctx, t->channels, t->height, t->width, error);
+  return *g != NULL && ns_tensor_clear (ctx, *g, error);
+}
+
+gboolean
+ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,
+                             NsClBuffer *const grams[NS_GATYS_N_STYLE_LAYERS],
+                             double content_weight, double style_weight, double tv_weight,
+                             NsClBuffer *grad, NsGatysLosses *losses, GError **error)
+{
+  NsClContext *ctx = ns_ops_get_context (obj->ops);
+  g_auto (Activations) a = { 0 };
+  if (!forward (obj, x, &a, error))
+    return FALSE;
+
+  NsGatysLosses l = { 0 };
+  g_autoptr (NsTensor) g = NULL;   /* dL/d(output of step i), walking down */
+  for (guint i = a.n; i-- > 0;)
+    {
+      const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
+      const NsTensor *f = a.acts[i];
+      const NsTensor *below = i > 0 ? a.acts[i - 1] : x;
+      if (spec->kind == NS_STEP_MAXPOOL)
+        {
+          if (g != NULL)
+            {
+              NsTensor *next = ns_op_maxpool2x2_backward (obj->grad, below, g, error);
+              if (next == NULL)
+                return FALSE;
+              ns_tensor_free (g);
+              g = next;
+            }
+          continue;
+        }
+      int k = style_index (obj, i);
+      if (k >= 0)
+        {
+          const gsize C = f->channels, M = (gsize) f->height * f->width;
+          double ss;
+          gboolean accumulate = g != NULL;
+          if (!ns_op_gram (obj->grad, f, obj->gram, error)
+              || !ns_op_sub_square_sum (obj->grad, obj->gram, grams[k], C * C, &ss, error))
+            return FALSE;
+          l.style += STYLE_LAYER_WEIGHT * ss / (4.0 * C * C);
+          if (g == NULL && (g = ns_tensor_new (ctx, f->channels, f->height, f->width, error)) == NULL)
+            return FALSE;
+          /* dLs/dF = w (G - A) F / (N^2 M) */
+          float coef = (float) (style_weight * STYLE_LAYER_WEIGHT / ((double) C * C * M));
+          if (!ns_op_gram_backward (obj->grad, obj->gram, f, coef, g, accumulate, error))
+            return FALSE;
+        }
+      if (content_target != NULL && is_content_layer (obj, i))
+        {
+          double ss;
+          if (!ensure_grad (obj, &g, f, error)
+              || !ns_op_content_grad (obj->grad, f, content_target, (float) content_weight, g, &ss, error))
+            return FALSE;
+          l.content = 0.5 * ss;
+        }
+      if (g == NULL)
+        continue;
+      if (spec->kind == NS_STEP_CONV_RELU && !ns_op_relu_backward (obj->grad, g, f, error))
+        return FALSE;
+      NsTensor *next = ns_op_conv3x3_backward (obj->grad, g, ns_network_step_conv (obj->vgg, i), error);
+      if (next == NULL)
+        return FALSE;
+      ns_tensor_free (g);
+      g = next;
+    }
+  if (!ensure_grad (obj, &g, x, error))
+    return FALSE;
+  if (tv_weight != 0.0 && !ns_op_tv_grad (obj->grad, x, (float) tv_weight, g, &l.tv, error))
+    return FALSE;
+  l.total = content_weight * l.content + style_weight * l.style + tv_weight * l.tv;
+  if (grad != NULL
+      && !ns_cl_check (clEnqueueCopyBuffer (ctx->queue, g->buffer->mem, grad->mem, 0, 0,
+                                            ns_tensor_n_elements (x) * sizeof (float), 0, NULL, NULL),
+                       _("copying device memory"), error))
+    return FALSE;
+  if (losses != NULL)
+    *losses = l;
+  return TRUE;
+}

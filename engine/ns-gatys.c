@@ -1,0 +1,317 @@
+#include "ns-gatys.h"
+
+#include "ns-gatys-objective.h"
+#include "ns-i18n.h"
+#include "ns-optim.h"
+#include "ns-weights-path.h"
+#include <math.h>
+
+struct _NsGatys {
+  NsClContext *ctx;
+  NsOps *ops;
+  NsNetwork *vgg;           /* to conv5_1 */
+  NsGatysObjective *objective;
+  NsVecOps *vec;
+};
+
+struct _NsGatysStyle {
+  NsGatys *gatys;
+  NsClBuffer *grams[NS_GATYS_N_STYLE_LAYERS];
+};
+
+void
+ns_gatys_options_init (NsGatysOptions *options)
+{
+  *options = (NsGatysOptions) {
+    .iterations = 300,
+    .content_weight = 1.0,
+    .style_weight = 1e3,
+    .tv_weight = 0.0,
+    .init = NS_GATYS_INIT_CONTENT,
+    .seed = 0,
+    .optimizer = NS_GATYS_OPTIMIZER_LBFGS,
+    .learning_rate = 0.01,
+    .preview_every = 0,
+  };
+}
+
+NsGatys *
+ns_gatys_new (int device_index, GError **error)
+{
+  g_autoptr (NsGatys) gatys = g_new0 (NsGatys, 1);
+  g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
+  if (vgg_path == NULL)
+    return NULL;
+  if ((gatys->ctx = ns_cl_context_new (device_index, error)) == NULL
+      || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL
+      || (gatys->vgg = ns_network_new_vgg19 (gatys->ctx, vgg_path, "conv5_1", error)) == NULL
+      || (gatys->objective = ns_gatys_objective_new (gatys->ops, gatys->vgg, error)) == NULL
+      || (gatys->vec = ns_vec_ops_new (gatys->ops, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&gatys);
+}
+
+void
+ns_gatys_free (NsGatys *gatys)
+{
+  if (gatys == NULL)
+    return;
+  ns_vec_ops_free (gatys->vec);
+  ns_gatys_objective_free (gatys->objective);
+  ns_network_free (gatys->vgg);
+  ns_ops_free (gatys->ops);
+  ns_cl_context_free (gatys->ctx);
+  g_free (gatys);
+}
+
+const NsClDeviceInfo *
+ns_gatys_get_device (NsGatys *gatys)
+{
+  return gatys->ctx->info;
+}
+
+gsize
+ns_gatys_get_peak_memory (NsGatys *gatys)
+{
+  return gatys->ctx->mem_peak;
+}
+
+static gboolean
+check_image (const NsImage *image, const char *role, GError **error)
+{
+  if (image->width < NS_GATYS_MIN_IMAGE_SIDE || image->height < NS_GATYS_MIN_IMAGE_SIDE)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_SMALL,
+                   _("The %s image is %d × %d pixels; the Gatys method needs at least %d × %d."),
+                   role, image->width, image->height, NS_GATYS_MIN_IMAGE_SIDE, NS_GATYS_MIN_IMAGE_SIDE);
+      return FALSE;
+    }
+  if (image->width > NS_MAX_IMAGE_SIDE || image->height > NS_MAX_IMAGE_SIDE)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_LARGE,
+                   _("The %s image is %d × %d pixels; it may be at most %d pixels on a side."),
+                   role, image->width, image->height, NS_MAX_IMAGE_SIDE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_weights (double content_weight, double style_weight, double tv_weight, GError **error)
+{
+  if (!(content_weight >= 0 && style_weight >= 0 && tv_weight >= 0)
+      || !isfinite (content_weight + style_weight + tv_weight))
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The content, style and total-variation weights (%g, %g, %g) must be finite and not negative."),
+                   content_weight, style_weight, tv_weight);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static NsTensor *
+tensor_from_rgb (NsGatys *gatys, const NsImage *image, GError **error)
+{
+  g_autoptr (NsImage) rgb = ns_image_to_rgb (image);
+  return ns_tensor_new_from_image (gatys->ctx, rgb, error);
+}
+
+NsGatysStyle *
+ns_gatys_style_new (NsGatys *gatys, const NsImage *style, GCancellable *cancellable, GError **error)
+{
+  if (!check_image (style, _("style"), error) || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  g_autoptr (NsGatysStyle) targets = g_new0 (NsGatysStyle, 1);
+  targets->gatys = gatys;
+  g_autoptr (NsTensor) t = tensor_from_rgb (gatys, style, error);
+  if (t == NULL || !ns_gatys_objective_style_targets (gatys->objective, t, targets->grams, error))
+    return NULL;
+  return g_steal_pointer (&targets);
+}
+
+void
+ns_gatys_style_free (NsGatysStyle *style)
+{
+  if (style == NULL)
+    return;
+  for (int k = 0; k < NS_GATYS_N_STYLE_LAYERS; k++)
+    ns_cl_buffer_free (style->grams[k]);
+  g_free (style);
+}
+
+gboolean
+ns_gatys_objective (NsGatys *gatys, const NsImage *x, const NsImage *content, const NsGatysStyle *style,
+                    double content_weight, double style_weight, double tv_weight,
+                    NsGatysLosses *losses, NsImage **gradient, GError **error)
+{
+  g_return_val_if_fail (style->gatys == gatys, FALSE);
+  if (!check_image (x, _("optimised"), error) || !check_image (content, _("content"), error)
+      || !check_weights (content_weight, style_weight, tv_weight, error))
+    return FALSE;
+  if (x->width != content->width || x->height != content->height)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The image is %d × %d pixels and the content %d × %d; they must have the same size."),
+                   x->width, x->height, content->width, content->height);
+      return FALSE;
+    }
+  g_autoptr (NsTensor) xt = tensor_from_rgb (gatys, x, error);
+  if (xt == NULL)
+    return FALSE;
+  g_autoptr (NsTensor) ct = tensor_from_rgb (gatys, content, error);
+  if (ct == NULL)
+    return FALSE;
+  g_autoptr (NsTensor) target = ns_gatys_objective_content_target (gatys->objective, ct, error);
+  if (target == NULL)
+    return FALSE;
+  g_clear_pointer (&ct, ns_tensor_free);
+  g_autoptr (NsTensor) grad = ns_tensor_new (gatys->ctx, 3, x->height, x->width, error);
+  if (grad == NULL
+      || !ns_gatys_objective_evaluate (gatys->objective, xt, target, style->grams, content_weight, style_weight,
+                                       tv_weight, grad->buffer, losses, error))
+    return FALSE;
+  if (gradient != NULL && (*gradient = ns_tensor_to_image (grad, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+/* --- the optimisation ------------------------------------------------------ */
+
+typedef struct {
+  NsGatys *gatys;
+  const NsTensor *target;
+  const NsGatysStyle *style;
+  const NsGatysOptions *options;
+  int channels, height, width;
+  NsGatysLosses last;      /* at the latest evaluation */
+  NsGatysLosses current;   /* at the optimiser's current point */
+} Run;
+
+static gboolean
+run_evaluate (const NsClBuffer *x, NsClBuffer *grad, double *value, gpointer user_data, GError **error)
+{
+  Run *run = user_data;
+  /* A view of the optimiser's vector as an image tensor (not owned). */
+  const NsTensor view = { (NsClBuffer *) x, run->channels, run->height, run->width };
+  if (!ns_gatys_objective_evaluate (run->gatys->objective, &view, run->target, run->style->grams,
+                                    run->options->content_weight, run->options->style_weight,
+                                    run->options->tv_weight, grad, &run->last, error))
+    return FALSE;
+  *value = run->last.total;
+  return TRUE;
+}
+
+static NsImage *
+initial_image (const NsImage *content, const NsGatysOptions *options, GError **error)
+{
+  switch (options->init)
+    {
+    case NS_GATYS_INIT_CONTENT:
+      return ns_image_to_rgb (content);
+    case NS_GATYS_INIT_NOISE:
+      {
+        NsImage *noise = ns_image_new (content->width, content->height, 3);
+        g_autoptr (GRand) rand = g_rand_new_with_seed (options->seed);
+        for (gsize i = 0; i < (gsize) content->width * content->height * 3; i++)
+          noise->data[i] = (float) g_rand_double (rand);
+        return noise;
+      }
+    case NS_GATYS_INIT_IMAGE:
+      if (options->init_image == NULL)
+        break;
+      {
+        g_autoptr (NsImage) rgb = ns_image_to_rgb (options->init_image);
+        if (rgb->width == content->width && rgb->height == content->height)
+          return g_steal_pointer (&rgb);
+        return ns_image_resize (rgb, content->width, content->height);
+      }
+    }
+  g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+               _("The run was asked to start from an image but was given none."));
+  return NULL;
+}
+
+static NsImage *
+buffer_to_image (NsGatys *gatys, const NsClBuffer *buffer, int height, int width, GError **error)
+{
+  const NsTensor view = { (NsClBuffer *) buffer, 3, height, width };
+  return ns_tensor_to_image (&view, error);
+}
+
+NsImage *
+ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, const NsGatysOptions *options,
+              NsGatysProgress progress, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (style->gatys == gatys, NULL);
+  if (!check_image (content, _("content"), error)
+      || !check_weights (options->content_weight, options->style_weight, options->tv_weight, error))
+    return NULL;
+  if (options->iterations < 0
+      || (options->optimizer == NS_GATYS_OPTIMIZER_ADAM
+          && !(options->learning_rate > 0 && isfinite (options->learning_rate))))
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The number of iterations (%d) must not be negative and the learning rate (%g) must be positive."),
+                   options->iterations, options->learning_rate);
+      return NULL;
+    }
+  g_autoptr (NsImage) init = initial_image (content, options, error);
+  if (init == NULL)
+    return NULL;
+
+  g_autoptr (NsTensor) ct = tensor_from_rgb (gatys, content, error);
+  if (ct == NULL)
+    return NULL;
+  g_autoptr (NsTensor) target = ns_gatys_objective_content_target (gatys->objective, ct, error);
+  if (target == NULL)
+    return NULL;
+  g_clear_pointer (&ct, ns_tensor_free);
+  g_autoptr (NsTensor) x0 = ns_tensor_new_from_image (gatys->ctx, init, error);
+  if (x0 == NULL)
+    return NULL;
+
+  Run run = { gatys, target, style, options, 3, content->height, content->width, { 0 }, { 0 } };
+  NsOptimParams params;
+  ns_optim_params_init (&params, options->optimizer == NS_GATYS_OPTIMIZER_ADAM ? NS_OPTIM_ADAM : NS_OPTIM_LBFGS);
+  params.learning_rate = options->learning_rate;
+  gsize n = ns_tensor_n_elements (x0);
+  g_autoptr (NsOptim) optim = ns_optim_new (gatys->vec, &params, n, error);
+  g_autoptr (NsTensor) best = ns_tensor_new (gatys->ctx, 3, content->height, content->width, error);
+  if (optim == NULL || best == NULL || !ns_optim_start (optim, x0->buffer, run_evaluate, &run, error)
+      || !ns_vec_copy (gatys->vec, x0->buffer, best->buffer, n, error))
+    return NULL;
+  g_clear_pointer (&x0, ns_tensor_free);
+  run.current = run.last;
+  double best_value = ns_optim_get_value (optim);
+
+  for (int it = 1; it <= options->iterations; it++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      gboolean stalled = FALSE;
+      if (!ns_optim_step (optim, run_evaluate, &run, &stalled, error))
+        return NULL;
+      double value = ns_optim_get_value (optim);
+      if (!stalled)
+        run.current = run.last;
+      if (value < best_value)
+        {
+          best_value = value;
+          if (!ns_vec_copy (gatys->vec, ns_optim_get_x (optim), best->buffer, n, error))
+            return NULL;
+        }
+      if (progress != NULL)
+        {
+          g_autoptr (NsImage) preview = NULL;
+          if (options->preview_every > 0 && (it % options->preview_every == 0 || it == options->iterations)
+              && (preview = buffer_to_image (gatys, ns_optim_get_x (optim), content->height, content->width,
+                                             error)) == NULL)
+            return NULL;
+          progress (it, &run.current, preview, user_data);
+        }
+      if (stalled)
+        break;
+    }
+  return ns_tensor_to_image (best, error);
+}

@@ -1,0 +1,95 @@
+/* Gatys, Ecker & Bethge 2016: style transfer by optimising the pixels so that
+ * their VGG-19 features match the content image's relu4_2 and the style
+ * image's Gram matrices on relu1_1 .. relu5_1.  The objective is
+ *
+ *   L = content_weight * Lc + style_weight * Ls + tv_weight * Ltv
+ *   Lc  = 1/2 sum (F_relu4_2(x) - F_relu4_2(content))^2
+ *   Ls  = sum over the five layers of 1/5 * sum (G(x) - G(style))^2 / (4 N^2),
+ *         G = F F^T / M (N channels, M = H * W positions, each image its own M)
+ *   Ltv = sum of the squared differences between neighbouring pixels
+ *
+ * for images as RGB in [0, 1].  Host-neutral: the caller owns every image. */
+#pragma once
+
+#include "neural-style.h"
+
+G_BEGIN_DECLS
+
+/* relu5_1 lies four poolings down and each convolution needs 2 pixels. */
+#define NS_GATYS_MIN_IMAGE_SIDE 32
+
+typedef struct _NsGatys NsGatys;
+
+/* Opens OpenCL device `device_index` (< 0: $NEURAL_STYLE_DEVICE, else the
+ * first GPU, else any), builds the kernels and loads VGG-19 to conv5_1. */
+NsGatys *ns_gatys_new (int device_index, GError **error);
+void ns_gatys_free (NsGatys *gatys);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatys, ns_gatys_free)
+
+const NsClDeviceInfo *ns_gatys_get_device (NsGatys *gatys);
+gsize ns_gatys_get_peak_memory (NsGatys *gatys);
+
+/* A style's targets (its five Gram matrices), computed once and reusable by
+ * any number of runs of the NsGatys that made them, which must outlive them. */
+typedef struct _NsGatysStyle NsGatysStyle;
+
+NsGatysStyle *ns_gatys_style_new (NsGatys *gatys, const NsImage *style, GCancellable *cancellable,
+                                  GError **error);
+void ns_gatys_style_free (NsGatysStyle *style);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatysStyle, ns_gatys_style_free)
+
+typedef struct {
+  double content;   /* Lc */
+  double style;     /* Ls */
+  double tv;        /* Ltv */
+  double total;     /* L */
+} NsGatysLosses;
+
+/* The objective at x (RGB, the content's size) and, when gradient is not
+ * NULL, dL/dx as a new RGB image of x's size.  No resizing. */
+gboolean ns_gatys_objective (NsGatys *gatys, const NsImage *x, const NsImage *content, const NsGatysStyle *style,
+                             double content_weight, double style_weight, double tv_weight,
+                             NsGatysLosses *losses, NsImage **gradient, GError **error);
+
+typedef enum {
+  NS_GATYS_INIT_CONTENT,   /* start from the content image */
+  NS_GATYS_INIT_NOISE,     /* from uniform noise in [0, 1), repeatable for a seed */
+  NS_GATYS_INIT_IMAGE,     /* from init_image, resized to the content's size */
+} NsGatysInit;
+
+typedef enum {
+  NS_GATYS_OPTIMIZER_LBFGS,
+  NS_GATYS_OPTIMIZER_ADAM,
+} NsGatysOptimizer;
+
+typedef struct {
+  int iterations;
+  double content_weight;
+  double style_weight;
+  double tv_weight;
+  NsGatysInit init;
+  const NsImage *init_image;   /* for NS_GATYS_INIT_IMAGE; not owned */
+  guint32 seed;
+  NsGatysOptimizer optimizer;
+  double learning_rate;        /* Adam's step, in units of the [0, 1] pixel range */
+  int preview_every;           /* > 0: a preview image every that many iterations */
+} NsGatysOptions;
+
+/* The defaults: see ns-gatys.c. */
+void ns_gatys_options_init (NsGatysOptions *options);
+
+/* Called after each iteration (1, 2, ...) with the losses at the current
+ * image, and every preview_every iterations with that image (else NULL; the
+ * callee may copy it, not keep it). */
+typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, const NsImage *preview,
+                                 gpointer user_data);
+
+/* Optimises an image of the content's size.  Returns the image with the
+ * lowest objective seen, RGB, not clamped.  When `cancellable` is cancelled
+ * the run stops after the current iteration and still returns the best
+ * image so far (check the cancellable to tell). */
+NsImage *ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
+                       const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
+                       GCancellable *cancellable, GError **error);
+
+G_END_DECLS

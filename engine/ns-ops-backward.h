@@ -1,0 +1,55 @@
+/* The operations of the Gatys objective's backward pass, on device tensors:
+ * gradients with respect to the input only (never the weights) of the 3x3
+ * reflection-padded convolution, the ReLU and the 2x2 max-pool, plus Gram
+ * matrices, the content, style and total-variation terms and their
+ * gradients.  Large sums come back as double: each work group adds a slice
+ * in float32, the host adds the groups' partial sums in double. */
+#pragma once
+
+#include "ns-ops.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NsGradOps NsGradOps;
+
+/* Kernels from `ops`' program; `ops` must outlive the result. */
+NsGradOps *ns_grad_ops_new (NsOps *ops, GError **error);
+void ns_grad_ops_free (NsGradOps *grad);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGradOps, ns_grad_ops_free)
+
+/* The most device memory one backward convolution's column strip may use. */
+void ns_grad_ops_set_scratch_budget (NsGradOps *grad, gsize bytes);
+
+/* dL/d(input) of ns_op_conv3x3 before its activation, from dy = dL/d(output)
+ * (O x H x W): W^T dy in column strips, folded back with the reflection
+ * padding (a padded position's gradient goes to the pixel it mirrors). */
+NsTensor *ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *conv, GError **error);
+/* In place: dy = 0 where the ReLU's output y is not positive. */
+gboolean ns_op_relu_backward (NsGradOps *grad, NsTensor *dy, const NsTensor *y, GError **error);
+/* dL/dx of ns_op_maxpool2x2 (x its input, dy the gradient of its output):
+ * each window's gradient goes to its first maximum, in the order top-left,
+ * top-right, bottom-left, bottom-right; the floored edge gets 0. */
+NsTensor *ns_op_maxpool2x2_backward (NsGradOps *grad, const NsTensor *x, const NsTensor *dy, GError **error);
+
+/* G = F F^T / M for features F of C channels and M = H * W positions, into a
+ * buffer of C * C floats. */
+gboolean ns_op_gram (NsGradOps *grad, const NsTensor *f, NsClBuffer *gram, GError **error);
+/* a -= b over n floats; *sum_squares = sum (a - b)^2. */
+gboolean ns_op_sub_square_sum (NsGradOps *grad, NsClBuffer *a, const NsClBuffer *b, gsize n,
+                               double *sum_squares, GError **error);
+/* df = coef * D F + (accumulate ? df : 0), D a C x C matrix: the gradient of a
+ * Gram-matrix term whose derivative with respect to G is symmetric. */
+gboolean ns_op_gram_backward (NsGradOps *grad, const NsClBuffer *d, const NsTensor *f, float coef,
+                              NsTensor *df, gboolean accumulate, GError **error);
+/* g += coef * (f - p); *sum_squares = sum (f - p)^2. */
+gboolean ns_op_content_grad (NsGradOps *grad, const NsTensor *f, const NsTensor *p, float coef,
+                             NsTensor *g, double *sum_squares, GError **error);
+/* Total variation of x, sum over channels and pixels of the squared
+ * differences to the right and lower neighbours, into *tv; g += coef * dTV/dx. */
+gboolean ns_op_tv_grad (NsGradOps *grad, const NsTensor *x, float coef, NsTensor *g, double *tv,
+                        GError **error);
+
+/* Zeroes a tensor. */
+gboolean ns_tensor_clear (NsClContext *ctx, NsTensor *t, GError **error);
+
+G_END_DECLS

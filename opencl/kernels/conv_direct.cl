@@ -1,0 +1,97 @@
+/* 3x3 convolution written for processors (PoCL): no im2col.  The input is
+ * first copied with its reflection border (pad_reflect1), then each work
+ * item computes CONV_OB output channels x (8 * CONV_XB) pixels of one row,
+ * keeping the CONV_OB * CONV_XB float8 accumulators in registers: each input
+ * vector loaded feeds CONV_OB multiply-adds, each weight CONV_XB of them.
+ * Bias and ReLU are applied before the one store. */
+
+#ifndef CONV_OB
+#define CONV_OB 4
+#endif
+#ifndef CONV_XB
+#define CONV_XB 2
+#endif
+
+/* out[c, y, x] for y in [0, H + 2), x in [0, Wp): the input with a reflected
+ * border of 1; columns past W + 1 are zero (they only feed discarded outputs).
+ * Global size: (Wp, H + 2, C). */
+__kernel void pad_reflect1 (__global const float *in, int H, int W, int Wp, __global float *out)
+{
+  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
+  if (x >= Wp || y >= H + 2)
+    return;
+  float v = 0.0f;
+  if (x < W + 2)
+    v = in[(size_t) c * H * W + (size_t) reflect_index (y - 1, H) * W + reflect_index (x - 1, W)];
+  out[(size_t) c * (H + 2) * Wp + (size_t) y * Wp + x] = v;
+}
+
+/* weight: [O_blocks][C][9][CONV_OB] (zero-filled past O).  in: padded as
+ * above, C x (H + 2) x Wp.  Global size: (O_blocks, ceil(W / (8 * CONV_XB)), H):
+ * the output blocks vary fastest, so neighbouring work items share input rows in cache. */
+__kernel void conv3x3_direct (__global const float *in, int C, int H, int W, int Wp,
+                              __global const float *weight, __global const float *bias, int O, int relu,
+                              __global float *out)
+{
+  const int ob = get_global_id (0), xb = get_global_id (1), y = get_global_id (2);
+  const int x0 = xb * 8 * CONV_XB;
+  if (x0 >= W || y >= H)
+    return;
+
+  float8 acc[CONV_OB][CONV_XB];
+#pragma unroll
+  for (int o = 0; o < CONV_OB; o++)
+    {
+      const float b = ob * CONV_OB + o < O ? bias[ob * CONV_OB + o] : 0.0f;
+#pragma unroll
+      for (int v = 0; v < CONV_XB; v++)
+        acc[o][v] = (float8) (b);
+    }
+
+  const size_t plane = (size_t) (H + 2) * Wp;
+  __global const float *ip = in + (size_t) y * Wp + x0;
+  __global const float *wp = weight + (size_t) ob * C * 9 * CONV_OB;
+  for (int c = 0; c < C; c++, ip += plane, wp += 9 * CONV_OB)
+    {
+#pragma unroll
+      for (int ky = 0; ky < 3; ky++)
+#pragma unroll
+        for (int kx = 0; kx < 3; kx++)
+          {
+            float8 x[CONV_XB];
+#pragma unroll
+            for (int v = 0; v < CONV_XB; v++)
+              x[v] = vload8 (0, ip + ky * Wp + kx + 8 * v);
+            __global const float *w = wp + (ky * 3 + kx) * CONV_OB;
+#pragma unroll
+            for (int o = 0; o < CONV_OB; o++)
+#pragma unroll
+              for (int v = 0; v < CONV_XB; v++)
+                acc[o][v] = fma ((float8) (w[o]), x[v], acc[o][v]);
+          }
+    }
+
+#pragma unroll
+  for (int o = 0; o < CONV_OB; o++)
+    {
+      const int oc = ob * CONV_OB + o;
+      if (oc >= O)
+        break;
+      __global float *op = out + (size_t) oc * H * W + (size_t) y * W + x0;
+#pragma unroll
+      for (int v = 0; v < CONV_XB; v++)
+        {
+          float8 r = relu ? fmax (acc[o][v], 0.0f) : acc[o][v];
+          const int x = x0 + 8 * v;
+          if (x + 8 <= W)
+            vstore8 (r, 0, op + 8 * v);
+          else
+            {
+              float tmp[8];
+              vstore8 (r, 0, tmp);
+              for (int i = 0; i < 8 && x + i < W; i++)
+                op[8 * v + i] = tmp[i];
+            }
+        }
+    }
+}

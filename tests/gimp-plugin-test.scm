@@ -1,0 +1,117 @@
+; Script-Fu side of test-gimp-plugin.sh: each ns-case-* runs one scenario
+; on a freshly loaded image and reports with gimp-message lines
+; "NSTEST <case> <key>=<value>", which the shell script checks.
+
+(define (ns-say case key value)
+  (gimp-message (string-append "NSTEST " case " " key "="
+                               (if (number? value) (number->string value) value))))
+
+; Runs thunk; returns its result, or ("ERROR" message) when it raised an error.
+(define (ns-try thunk)
+  (call/cc (lambda (k)
+    (let ((old *error-hook*))
+      (set! *error-hook* (lambda args (set! *error-hook* old) (k (cons "ERROR" args))))
+      (let ((r (thunk))) (set! *error-hook* old) r)))))
+
+(define (ns-load file)
+  (car (gimp-file-load RUN-NONINTERACTIVE file file)))
+
+(define (ns-layer-count img) (car (gimp-image-get-layers img)))
+
+; Reports everything about the new layer and saves its pixels as PNG.
+(define (ns-report case img src layer out)
+  (ns-say case "name" (car (gimp-item-get-name layer)))
+  (ns-say case "size" (string-append (number->string (car (gimp-drawable-width layer))) "x"
+                                     (number->string (car (gimp-drawable-height layer)))))
+  (ns-say case "offsets" (string-append (number->string (car (gimp-drawable-offsets layer))) ","
+                                        (number->string (cadr (gimp-drawable-offsets layer)))))
+  (ns-say case "layers" (ns-layer-count img))
+  (ns-say case "position" (string-append (number->string (car (gimp-image-get-item-position img layer))) ","
+                                         (number->string (car (gimp-image-get-item-position img src)))))
+  (ns-say case "mask" (if (= (car (gimp-layer-get-mask layer)) -1) "none" "yes"))
+  (file-png-save2 RUN-NONINTERACTIVE img layer out out 0 9 0 0 0 0 0 0 0)
+  (ns-say case "saved" out))
+
+; The whole layer, moved to offsets (5, 7) on a larger canvas.
+(define (ns-case-full content out alpha)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-image-resize img 80 60 5 7)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 alpha 1 0 64 0))))
+      (ns-report "full" img src layer out))))
+
+; A rectangular selection: the result covers it exactly and needs no mask.
+(define (ns-case-rect content out)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 10 8 32 24)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.8 1 0 64 0))))
+      (ns-report "rect" img src layer out))))
+
+; An elliptic selection: its bounds, and the selection as the layer mask.
+(define (ns-case-ellipse content out)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 8 4 40 32)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.8 1 0 64 0))))
+      (ns-report "ellipse" img src layer out))))
+
+; A layer with alpha in a linear-light float image: the alpha is kept and the
+; colours (back in 8-bit) match the CLI's.
+(define (ns-case-float content out)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-image-convert-precision img PRECISION-FLOAT-LINEAR)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.6 1 0 64 0))))
+      (gimp-image-convert-precision img PRECISION-U8-GAMMA)
+      (ns-report "float" img src layer out))))
+
+; A grey image: a grey layer of the same size.
+(define (ns-case-grey content)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-image-convert-grayscale img)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.8 1 0 64 0))))
+      (ns-say "grey" "size" (string-append (number->string (car (gimp-drawable-width layer))) "x"
+                                           (number->string (car (gimp-drawable-height layer)))))
+      (ns-say "grey" "is-gray" (car (gimp-drawable-is-gray layer))))))
+
+; One bad call: the error message and the layer count afterwards.
+(define (ns-bad label img src method style style-drawable alpha iterations preserve style-size)
+  (let ((r (ns-try (lambda ()
+             (plug-in-neural-style RUN-NONINTERACTIVE img src method style style-drawable
+                                   alpha iterations preserve style-size 0)))))
+    (ns-say (string-append "bad-" label) "error"
+            (if (and (pair? r) (equal? (car r) "ERROR") (string? (cadr r))) (cadr r) "none"))
+    (ns-say (string-append "bad-" label) "layers" (ns-layer-count img))))
+
+(define (ns-case-bad content)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (ns-bad "alpha" img src 0 "starry-night" -1 1.5 1 0 64)
+    (ns-bad "method" img src 7 "starry-night" -1 0.5 1 0 64)
+    (ns-bad "no-style" img src 0 "" -1 0.5 1 0 64)
+    (ns-bad "two-styles" img src 0 "starry-night" src 0.5 1 0 64)
+    (ns-bad "missing-file" img src 0 "/nonexistent/painting.png" -1 0.5 1 0 64)
+    (ns-bad "style-drawable" img src 0 "" 987654 0.5 1 0 64)
+    (ns-bad "iterations" img src 0 "starry-night" -1 0.5 0 0 64)
+    (ns-bad "preserve" img src 0 "starry-night" -1 0.5 1 3 64)
+    (ns-bad "style-size" img src 0 "starry-night" -1 0.5 1 0 5)
+    (ns-bad "gatys" img src 1 "starry-night" -1 0.5 10 0 64)))
+
+; The last values (from the key file, in a new GIMP) on the whole image.
+(define (ns-case-last content out)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img)))
+         (layer (car (plug-in-neural-style RUN-WITH-LAST-VALS img src 0 "" -1 0 0 0 0 0))))
+    (ns-report "last" img src layer out)))
+
+; A layer as the style (the same pixels as a style file): works, named after the layer.
+(define (ns-case-style-layer content style)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img)))
+         (style-layer (car (gimp-file-load-layer RUN-NONINTERACTIVE img style))))
+    (gimp-image-insert-layer img style-layer 0 -1)
+    (gimp-item-set-visible style-layer FALSE)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "" style-layer 1.0 1 0 0 0))))
+      (ns-say "style-layer" "name" (car (gimp-item-get-name layer))))))

@@ -1,0 +1,659 @@
+/* The Gatys method: each backward kernel against a plain C reference (double
+ * precision) and against finite differences of its forward on small random
+ * tensors of awkward sizes; the whole objective against the gatys_a golden;
+ * the optimisers on functions with known minima; a short run. */
+#include "ns-gatys-objective.h"
+#include "ns-image-io.h"
+#include "ns-optim.h"
+#include "ns-safetensors.h"
+#include "ns-test-util.h"
+#include <math.h>
+
+typedef struct {
+  NsClContext *ctx;
+  NsOps *ops;
+  NsGradOps *grad;
+  NsVecOps *vec;
+  GRand *rand;
+  NsGatys *gatys;   /* its own context; made by the first test that needs it */
+} Fixture;
+
+static int
+reflect (int i, int n)
+{
+  return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
+}
+
+static NsTensor *
+upload (Fixture *f, int c, int h, int w, const float *host)
+{
+  g_autoptr (GError) error = NULL;
+  NsTensor *t = ns_tensor_new (f->ctx, c, h, w, &error);
+  g_assert_no_error (error);
+  g_assert_true (ns_tensor_write (t, host, &error));
+  return t;
+}
+
+static float *
+random_host (Fixture *f, gsize n, float lo, float hi)
+{
+  float *host = g_new (float, n);
+  ns_test_fill_random (f->rand, host, n, lo, hi);
+  return host;
+}
+
+static float *
+download (const NsTensor *t)
+{
+  g_autoptr (GError) error = NULL;
+  float *host = g_new (float, ns_tensor_n_elements (t));
+  g_assert_true (ns_tensor_read (t, host, &error));
+  g_assert_no_error (error);
+  return host;
+}
+
+static double
+dot_host (const float *a, const float *b, gsize n)
+{
+  double s = 0;
+  for (gsize i = 0; i < n; i++)
+    s += (double) a[i] * b[i];
+  return s;
+}
+
+/* --- convolution backward ---------------------------------------------------- */
+
+static void
+check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
+{
+  g_autoptr (GError) error = NULL;
+  const gsize n_in = (gsize) C * H * W, n_out = (gsize) O * H * W;
+  g_autofree float *weight = random_host (f, (gsize) O * C * 9, -0.5f, 0.5f);
+  g_autofree float *bias = random_host (f, O, -0.5f, 0.5f);
+  g_autofree float *dy = random_host (f, n_out, -1.0f, 1.0f);
+  g_autofree float *x = random_host (f, n_in, -1.0f, 1.0f);
+  g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsTensor) dyt = upload (f, O, H, W, dy);
+
+  ns_grad_ops_set_scratch_budget (f->grad, budget);
+  g_autoptr (NsTensor) dxt = ns_op_conv3x3_backward (f->grad, dyt, conv, &error);
+  ns_grad_ops_set_scratch_budget (f->grad, 64 << 20);
+  g_assert_no_error (error);
+  g_assert_cmpint (dxt->channels, ==, C);
+  g_autofree float *got = download (dxt);
+
+  /* The reference scatters: what the forward read at a padded position
+   * came from the pixel it mirrors. */
+  g_autofree double *ref = g_new0 (double, n_in);
+  for (int o = 0; o < O; o++)
+    for (int y = 0; y < H; y++)
+      for (int xx = 0; xx < W; xx++)
+        for (int c = 0; c < C; c++)
+          for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++)
+              ref[((gsize) c * H + reflect (y + ky - 1, H)) * W + reflect (xx + kx - 1, W)] +=
+                (double) weight[((o * C + c) * 3 + ky) * 3 + kx] * dy[((gsize) o * H + y) * W + xx];
+  g_autofree float *want = g_new (float, n_in);
+  for (gsize i = 0; i < n_in; i++)
+    want[i] = (float) ref[i];
+  g_autofree char *what = g_strdup_printf ("conv3x3 backward %d->%d %dx%d budget %zu", C, O, H, W, budget);
+  ns_test_assert_close (got, want, n_in, 1e-5, what);
+
+  /* Finite differences of L(x) = sum dy * conv(x) (no ReLU: linear, so the
+   * central difference is exact but for rounding). */
+  g_autoptr (NsTensor) xt = upload (f, C, H, W, x);
+  const float h = 0.25f;
+  double worst = 0, scale = 0;
+  for (gsize i = 0; i < n_in; i++)
+    scale = fmax (scale, fabs (want[i]));
+  for (int probe = 0; probe < 6; probe++)
+    {
+      gsize i = probe == 0 ? 0 : probe == 1 ? n_in - 1 : (gsize) g_rand_int_range (f->rand, 0, (gint32) n_in);
+      double l[2];
+      for (int side = 0; side < 2; side++)
+        {
+          float saved = x[i];
+          x[i] += side ? h : -h;
+          g_assert_true (ns_tensor_write (xt, x, &error));
+          x[i] = saved;
+          g_autoptr (NsTensor) yt = ns_op_conv3x3 (f->ops, xt, conv, FALSE, &error);
+          g_assert_no_error (error);
+          g_autofree float *y = download (yt);
+          l[side] = dot_host (dy, y, n_out);
+        }
+      double fd = (l[1] - l[0]) / (2 * h);
+      worst = fmax (worst, fabs (fd - got[i]));
+    }
+  g_test_message ("%s: finite differences within %.3g of a gradient scale %.3g", what, worst, scale);
+  g_assert_cmpfloat (worst, <, 1e-3 * scale);
+}
+
+static void
+test_conv_backward (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  check_conv_backward (f, 3, 5, 7, 11, 64 << 20);
+  check_conv_backward (f, 1, 1, 2, 2, 64 << 20);
+  check_conv_backward (f, 2, 3, 3, 2, 64 << 20);
+  check_conv_backward (f, 4, 6, 2, 9, 64 << 20);
+  check_conv_backward (f, 7, 9, 13, 5, 64 << 20);
+  check_conv_backward (f, 33, 17, 6, 10, 64 << 20);
+  /* Strips of 1 and of 3 rows (the last shorter). */
+  check_conv_backward (f, 5, 4, 9, 7, 5 * 9 * 7 * sizeof (float));
+  check_conv_backward (f, 5, 4, 10, 7, 3 * 5 * 9 * 7 * sizeof (float));
+}
+
+/* --- ReLU and max-pool backward ------------------------------------------------ */
+
+static void
+test_relu_backward (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  const int C = 3, H = 5, W = 7;
+  const gsize n = (gsize) C * H * W;
+  g_autofree float *y = random_host (f, n, -1.0f, 1.0f);
+  for (gsize i = 0; i < n; i++)
+    y[i] = fmaxf (y[i], 0.0f);   /* a ReLU's output: zeros and positives */
+  g_autofree float *dy = random_host (f, n, -1.0f, 1.0f);
+  g_autoptr (NsTensor) yt = upload (f, C, H, W, y);
+  g_autoptr (NsTensor) dyt = upload (f, C, H, W, dy);
+  g_assert_true (ns_op_relu_backward (f->grad, dyt, yt, &error));
+  g_assert_no_error (error);
+  g_autofree float *got = download (dyt);
+  int zeros = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (got[i], ==, y[i] > 0 ? dy[i] : 0.0f);
+      zeros += y[i] == 0;
+    }
+  g_assert_cmpint (zeros, >, 0);
+}
+
+static void
+check_maxpool_backward (Fixture *f, int C, int H, int W, gboolean ties)
+{
+  g_autoptr (GError) error = NULL;
+  const int Ho = H / 2, Wo = W / 2;
+  const gsize n_in = (gsize) C * H * W, n_out = (gsize) C * Ho * Wo;
+  g_autofree float *x = random_host (f, n_in, -1.0f, 1.0f);
+  if (ties)   /* three levels: many windows with equal maxima */
+    for (gsize i = 0; i < n_in; i++)
+      x[i] = floorf (x[i] * 1.5f);
+  g_autofree float *dy = random_host (f, n_out, 0.5f, 1.5f);
+  g_autoptr (NsTensor) xt = upload (f, C, H, W, x);
+  g_autoptr (NsTensor) dyt = upload (f, C, Ho, Wo, dy);
+  g_autoptr (NsTensor) dxt = ns_op_maxpool2x2_backward (f->grad, xt, dyt, &error);
+  g_assert_no_error (error);
+  g_autofree float *got = download (dxt);
+
+  g_autofree float *want = g_new0 (float, n_in);
+  for (int c = 0; c < C; c++)
+    for (int oy = 0; oy < Ho; oy++)
+      for (int ox = 0; ox < Wo; ox++)
+        {
+          gsize at[4], best = 0;
+          for (int k = 0; k < 4; k++)
+            at[k] = ((gsize) c * H + 2 * oy + k / 2) * W + 2 * ox + k % 2;
+          for (int k = 1; k < 4; k++)
+            if (x[at[k]] > x[at[best]])
+              best = k;
+          want[at[best]] = dy[((gsize) c * Ho + oy) * Wo + ox];
+        }
+  for (gsize i = 0; i < n_in; i++)
+    g_assert_cmpfloat (got[i], ==, want[i]);
+
+  if (ties)
+    return;
+  /* Finite differences of sum dy * pool(x): distinct values, so a small step
+   * keeps each window's maximum where it is. */
+  const float h = 1e-3f;
+  for (int probe = 0; probe < 8; probe++)
+    {
+      gsize i = (gsize) g_rand_int_range (f->rand, 0, (gint32) n_in);
+      double l[2];
+      for (int side = 0; side < 2; side++)
+        {
+          float saved = x[i];
+          x[i] += side ? h : -h;
+          g_assert_true (ns_tensor_write (xt, x, &error));
+          x[i] = saved;
+          g_autoptr (NsTensor) yt = ns_op_maxpool2x2 (f->ops, xt, &error);
+          g_assert_no_error (error);
+          g_autofree float *y = download (yt);
+          l[side] = dot_host (dy, y, n_out);
+        }
+      g_assert_cmpfloat (fabs ((l[1] - l[0]) / (2 * h) - got[i]), <, 1e-3);
+    }
+}
+
+static void
+test_maxpool_backward (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  check_maxpool_backward (f, 3, 7, 9, FALSE);
+  check_maxpool_backward (f, 1, 2, 2, FALSE);
+  check_maxpool_backward (f, 2, 6, 5, FALSE);
+  check_maxpool_backward (f, 4, 8, 11, TRUE);
+  check_maxpool_backward (f, 2, 5, 3, TRUE);
+}
+
+/* --- Gram matrices, the style and content terms, total variation -------------- */
+
+/* E(F) = sum (G - A)^2 with G = F F^T / M, on the device. */
+static double
+device_gram_energy (Fixture *f, const NsTensor *ft, NsClBuffer *gram, const NsClBuffer *a)
+{
+  g_autoptr (GError) error = NULL;
+  double e;
+  gsize C = ft->channels;
+  g_assert_true (ns_op_gram (f->grad, ft, gram, &error));
+  g_assert_true (ns_op_sub_square_sum (f->grad, gram, a, C * C, &e, &error));
+  g_assert_no_error (error);
+  return e;
+}
+
+static void
+check_gram (Fixture *f, int C, int H, int W)
+{
+  g_autoptr (GError) error = NULL;
+  const gsize M = (gsize) H * W, n = C * M;
+  g_autofree float *fh = random_host (f, n, 0.0f, 2.0f);
+  g_autofree float *ah = random_host (f, (gsize) C * C, 0.0f, 1.0f);
+  g_autoptr (NsTensor) ft = upload (f, C, H, W, fh);
+  g_autoptr (NsClBuffer) gram = ns_cl_buffer_new (f->ctx, (gsize) C * C * sizeof (float), &error);
+  g_autoptr (NsClBuffer) a = ns_cl_buffer_new (f->ctx, (gsize) C * C * sizeof (float), &error);
+  g_assert_true (ns_cl_buffer_write (a, 0, ah, (gsize) C * C * sizeof (float), &error));
+  g_assert_true (ns_op_gram (f->grad, ft, gram, &error));
+  g_assert_no_error (error);
+  g_autofree float *got = g_new (float, (gsize) C * C);
+  g_assert_true (ns_cl_buffer_read (gram, 0, got, (gsize) C * C * sizeof (float), &error));
+  g_autofree float *want = g_new (float, (gsize) C * C);
+  g_autofree double *d = g_new (double, (gsize) C * C);
+  double energy = 0;
+  for (int i = 0; i < C; i++)
+    for (int j = 0; j < C; j++)
+      {
+        double s = dot_host (fh + i * M, fh + j * M, M) / M;
+        want[i * C + j] = (float) s;
+        d[i * C + j] = s - ah[i * C + j];
+        energy += d[i * C + j] * d[i * C + j];
+      }
+  g_autofree char *what = g_strdup_printf ("gram %d x %dx%d", C, H, W);
+  ns_test_assert_close (got, want, (gsize) C * C, 1e-6, what);
+
+  /* The energy, then its gradient: dE/dF = 4 (G - A) F / M = coef D F with coef = 4 / M. */
+  double e = device_gram_energy (f, ft, gram, a);
+  g_test_message ("%s: energy %.9g, reference %.9g", what, e, energy);
+  g_assert_cmpfloat (fabs (e - energy), <, 1e-5 * energy);
+  g_autoptr (NsTensor) gt = ns_tensor_new (f->ctx, C, H, W, &error);
+  g_assert_true (ns_op_gram_backward (f->grad, gram, ft, (float) (4.0 / M), gt, FALSE, &error));
+  g_assert_no_error (error);
+  g_autofree float *grad = download (gt);
+  g_autofree float *grad_want = g_new (float, n);
+  for (int k = 0; k < C; k++)
+    for (gsize m = 0; m < M; m++)
+      {
+        double s = 0;
+        for (int j = 0; j < C; j++)
+          s += d[k * C + j] * fh[j * M + m];
+        grad_want[k * M + m] = (float) (4.0 * s / M);
+      }
+  g_autofree char *what_grad = g_strdup_printf ("gram backward %d x %dx%d", C, H, W);
+  ns_test_assert_close (grad, grad_want, n, 1e-5, what_grad);
+  /* Accumulating adds to what is there. */
+  g_assert_true (ns_op_gram_backward (f->grad, gram, ft, (float) (4.0 / M), gt, TRUE, &error));
+  g_autofree float *twice = download (gt);
+  for (gsize i = 0; i < n; i++)
+    grad_want[i] *= 2;
+  ns_test_assert_close (twice, grad_want, n, 1e-5, what_grad);
+
+  /* Finite differences of the device energy. */
+  const float h = 1e-2f;
+  for (int probe = 0; probe < 5; probe++)
+    {
+      gsize i = (gsize) g_rand_int_range (f->rand, 0, (gint32) n);
+      double l[2];
+      for (int side = 0; side < 2; side++)
+        {
+          float saved = fh[i];
+          fh[i] += side ? h : -h;
+          g_assert_true (ns_tensor_write (ft, fh, &error));
+          fh[i] = saved;
+          l[side] = device_gram_energy (f, ft, gram, a);
+        }
+      double fd = (l[1] - l[0]) / (2 * h);
+      g_test_message ("dE/dF[%zu]: %.6g, finite difference %.6g", i, grad_want[i] / 2, fd);
+      g_assert_cmpfloat (fabs (fd - grad_want[i] / 2), <, 2e-3 * fmax (1, fabs (fd)));
+    }
+}
+
+static void
+test_gram (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  check_gram (f, 5, 7, 3);
+  check_gram (f, 1, 2, 2);
+  check_gram (f, 17, 9, 13);
+}
+
+static void
+test_content_grad (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  const int C = 6, H = 5, W = 9;
+  const gsize n = (gsize) C * H * W;
+  g_autofree float *fh = random_host (f, n, 0.0f, 30.0f);
+  g_autofree float *ph = random_host (f, n, 0.0f, 30.0f);
+  g_autofree float *gh = random_host (f, n, -1.0f, 1.0f);
+  g_autoptr (NsTensor) ft = upload (f, C, H, W, fh);
+  g_autoptr (NsTensor) pt = upload (f, C, H, W, ph);
+  g_autoptr (NsTensor) gt = upload (f, C, H, W, gh);
+  double ss;
+  g_assert_true (ns_op_content_grad (f->grad, ft, pt, 0.75f, gt, &ss, &error));
+  g_assert_no_error (error);
+  g_autofree float *got = download (gt);
+  g_autofree float *want = g_new (float, n);
+  double ref = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double d = (double) fh[i] - ph[i];
+      ref += d * d;
+      want[i] = (float) (gh[i] + 0.75 * d);
+    }
+  ns_test_assert_close (got, want, n, 1e-6, "content gradient");
+  g_assert_cmpfloat (fabs (ss - ref), <, 1e-6 * ref);
+}
+
+static double
+tv_host (const float *x, int C, int H, int W, float *grad)
+{
+  double s = 0;
+  for (int c = 0; c < C; c++)
+    for (int y = 0; y < H; y++)
+      for (int xx = 0; xx < W; xx++)
+        {
+          gsize i = ((gsize) c * H + y) * W + xx;
+          if (xx + 1 < W)
+            {
+              double d = (double) x[i + 1] - x[i];
+              s += d * d;
+              if (grad != NULL)
+                grad[i] -= 2 * d, grad[i + 1] += 2 * d;
+            }
+          if (y + 1 < H)
+            {
+              double d = (double) x[i + W] - x[i];
+              s += d * d;
+              if (grad != NULL)
+                grad[i] -= 2 * d, grad[i + W] += 2 * d;
+            }
+        }
+  return s;
+}
+
+static void
+test_tv (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  const int C = 3, H = 6, W = 11;
+  const gsize n = (gsize) C * H * W;
+  g_autofree float *x = random_host (f, n, 0.0f, 1.0f);
+  g_autoptr (NsTensor) xt = upload (f, C, H, W, x);
+  g_autoptr (NsTensor) gt = ns_tensor_new (f->ctx, C, H, W, &error);
+  g_assert_true (ns_tensor_clear (f->ctx, gt, &error));
+  double tv;
+  g_assert_true (ns_op_tv_grad (f->grad, xt, 2.0f, gt, &tv, &error));
+  g_assert_no_error (error);
+  g_autofree float *got = download (gt);
+  g_autofree float *want = g_new0 (float, n);
+  double ref = tv_host (x, C, H, W, want);
+  for (gsize i = 0; i < n; i++)
+    want[i] *= 2.0f;
+  g_assert_cmpfloat (fabs (tv - ref), <, 1e-6 * ref);
+  ns_test_assert_close (got, want, n, 1e-6, "total variation gradient");
+  /* Finite differences of the host total variation agree with the device gradient. */
+  const float h = 1e-2f;
+  for (int probe = 0; probe < 5; probe++)
+    {
+      gsize i = (gsize) g_rand_int_range (f->rand, 0, (gint32) n);
+      float saved = x[i];
+      x[i] = saved + h;
+      double up = tv_host (x, C, H, W, NULL);
+      x[i] = saved - h;
+      double down = tv_host (x, C, H, W, NULL);
+      x[i] = saved;
+      g_assert_cmpfloat (fabs (2.0 * (up - down) / (2 * h) - got[i]), <, 1e-3);
+    }
+}
+
+/* --- the whole objective against the golden ------------------------------------ */
+
+static NsGatys *
+fixture_gatys (Fixture *f)
+{
+  if (f->gatys == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      f->gatys = ns_gatys_new (-1, &error);
+      g_assert_no_error (error);
+    }
+  return f->gatys;
+}
+
+static NsImage *
+load_golden_image (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = ns_test_shared_path ("goldens", name, NULL);
+  NsImage *image = ns_image_load (path, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+static void
+test_golden (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  NsGatys *gatys = fixture_gatys (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) x = load_golden_image ("gatys_a_x.png");
+  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
+  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
+  g_assert_no_error (error);
+  NsGatysLosses losses;
+  g_autoptr (NsImage) grad = NULL;
+  g_assert_true (ns_gatys_objective (gatys, x, content, style, 1.0, 1000.0, 0.0, &losses, &grad, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *path = ns_test_shared_path ("goldens", "expected.safetensors", NULL);
+  g_autoptr (NsSafetensors) expected = ns_safetensors_open (path, &error);
+  g_assert_no_error (error);
+  const gint64 loss_shape[] = { 3 }, grad_shape[] = { 64, 64, 3 };
+  g_autofree float *want_loss = ns_safetensors_read_f32 (expected, "gatys_a_loss", loss_shape, 1, &error);
+  g_assert_no_error (error);
+  g_autofree float *want_grad = ns_safetensors_read_f32 (expected, "gatys_a_grad", grad_shape, 3, &error);
+  g_assert_no_error (error);
+  const double got[3] = { losses.content, losses.style, losses.total };
+  const char *names[3] = { "content", "style", "total" };
+  for (int i = 0; i < 3; i++)
+    {
+      double rel = fabs (got[i] - want_loss[i]) / fabs (want_loss[i]);
+      g_test_message ("%s loss %.9g, golden %.9g: relative error %.3g (bound 1e-4)", names[i], got[i],
+                      want_loss[i], rel);
+      g_assert_cmpfloat (rel, <, 1e-4);
+    }
+  g_assert_cmpint (grad->width, ==, 64);
+  g_assert_cmpint (grad->height, ==, 64);
+  ns_test_assert_close (grad->data, want_grad, 64 * 64 * 3, 1e-3, "gatys_a gradient");
+}
+
+/* --- the optimisers ----------------------------------------------------------- */
+
+typedef struct {
+  gsize n;
+  int evaluations;
+  double (*func) (const float *x, float *g, gsize n);
+} HostFunc;
+
+static gboolean
+host_evaluate (const NsClBuffer *x, NsClBuffer *grad, double *value, gpointer user_data, GError **error)
+{
+  HostFunc *hf = user_data;
+  g_autofree float *xh = g_new (float, hf->n);
+  g_autofree float *gh = g_new (float, hf->n);
+  if (!ns_cl_buffer_read (x, 0, xh, hf->n * sizeof (float), error))
+    return FALSE;
+  *value = hf->func (xh, gh, hf->n);
+  hf->evaluations++;
+  return ns_cl_buffer_write (grad, 0, gh, hf->n * sizeof (float), error);
+}
+
+/* sum_i (i + 1) (x_i - c_i)^2 / 2, c_i = sin (i): condition number n. */
+static double
+quadratic (const float *x, float *g, gsize n)
+{
+  double f = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double d = x[i] - sin ((double) i);
+      f += 0.5 * (i + 1) * d * d;
+      g[i] = (float) ((i + 1) * d);
+    }
+  return f;
+}
+
+/* The chained Rosenbrock function, minimum 0 at all ones. */
+static double
+rosenbrock (const float *x, float *g, gsize n)
+{
+  double f = 0;
+  for (gsize i = 0; i < n; i++)
+    g[i] = 0;
+  for (gsize i = 0; i + 1 < n; i++)
+    {
+      double a = (double) x[i + 1] - (double) x[i] * x[i], b = 1.0 - x[i];
+      f += 100 * a * a + b * b;
+      g[i] += (float) (-400 * a * x[i] - 2 * b);
+      g[i + 1] += (float) (200 * a);
+    }
+  return f;
+}
+
+static float *
+minimise (Fixture *f, NsOptimKind kind, double lr, HostFunc *hf, const float *x0, int max_iterations,
+          double *value)
+{
+  g_autoptr (GError) error = NULL;
+  NsOptimParams params;
+  ns_optim_params_init (&params, kind);
+  params.learning_rate = lr;
+  g_autoptr (NsOptim) optim = ns_optim_new (f->vec, &params, hf->n, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsClBuffer) x = ns_cl_buffer_new (f->ctx, hf->n * sizeof (float), &error);
+  g_assert_true (ns_cl_buffer_write (x, 0, x0, hf->n * sizeof (float), &error));
+  g_assert_true (ns_optim_start (optim, x, host_evaluate, hf, &error));
+  g_assert_no_error (error);
+  double previous = ns_optim_get_value (optim);
+  int it = 0;
+  for (; it < max_iterations; it++)
+    {
+      gboolean stalled;
+      g_assert_true (ns_optim_step (optim, host_evaluate, hf, &stalled, &error));
+      g_assert_no_error (error);
+      double now = ns_optim_get_value (optim);
+      if (kind == NS_OPTIM_LBFGS)   /* the line search only accepts descent */
+        g_assert_cmpfloat (now, <=, previous);
+      previous = now;
+      if (stalled)
+        break;
+    }
+  g_assert_cmpint (ns_optim_get_evaluations (optim), ==, hf->evaluations);
+  *value = ns_optim_get_value (optim);
+  g_test_message ("%d iterations, %d evaluations, final value %.3g", it, hf->evaluations, *value);
+  float *result = g_new (float, hf->n);
+  g_assert_true (ns_cl_buffer_read (ns_optim_get_x (optim), 0, result, hf->n * sizeof (float), &error));
+  return result;
+}
+
+static void
+test_lbfgs_quadratic (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  HostFunc hf = { 100, 0, quadratic };
+  g_autofree float *x0 = random_host (f, hf.n, -3.0f, 3.0f);
+  double value;
+  g_autofree float *x = minimise (f, NS_OPTIM_LBFGS, 0, &hf, x0, 200, &value);
+  for (gsize i = 0; i < hf.n; i++)
+    g_assert_cmpfloat (fabs (x[i] - sin ((double) i)), <, 1e-3);
+  g_assert_cmpfloat (value, <, 1e-6);
+}
+
+static void
+test_lbfgs_rosenbrock (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  HostFunc hf = { 10, 0, rosenbrock };
+  g_autofree float *x0 = g_new (float, hf.n);
+  for (gsize i = 0; i < hf.n; i++)
+    x0[i] = i % 2 ? 1.0f : -1.2f;   /* the classic start */
+  double value;
+  g_autofree float *x = minimise (f, NS_OPTIM_LBFGS, 0, &hf, x0, 500, &value);
+  for (gsize i = 0; i < hf.n; i++)
+    g_assert_cmpfloat (fabs (x[i] - 1.0), <, 1e-2);
+  g_assert_cmpfloat (value, <, 1e-5);
+}
+
+static void
+test_adam_quadratic (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  HostFunc hf = { 20, 0, quadratic };
+  g_autofree float *x0 = random_host (f, hf.n, -3.0f, 3.0f);
+  double value;
+  g_autofree float *x = minimise (f, NS_OPTIM_ADAM, 0.05, &hf, x0, 2000, &value);
+  for (gsize i = 0; i < hf.n; i++)
+    g_assert_cmpfloat (fabs (x[i] - sin ((double) i)), <, 1e-2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  Fixture f = { 0 };
+  f.ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  f.ops = ns_ops_new (f.ctx, &error);
+  g_assert_no_error (error);
+  f.grad = ns_grad_ops_new (f.ops, &error);
+  g_assert_no_error (error);
+  f.vec = ns_vec_ops_new (f.ops, &error);
+  g_assert_no_error (error);
+  f.rand = g_rand_new_with_seed (20160627);
+  g_test_message ("device: %s (%s)", f.ctx->info->name, f.ctx->info->platform_name);
+
+  g_test_add_data_func ("/gatys/conv3x3-backward", &f, test_conv_backward);
+  g_test_add_data_func ("/gatys/relu-backward", &f, test_relu_backward);
+  g_test_add_data_func ("/gatys/maxpool2x2-backward", &f, test_maxpool_backward);
+  g_test_add_data_func ("/gatys/gram", &f, test_gram);
+  g_test_add_data_func ("/gatys/content-gradient", &f, test_content_grad);
+  g_test_add_data_func ("/gatys/total-variation", &f, test_tv);
+  g_test_add_data_func ("/gatys/golden", &f, test_golden);
+  g_test_add_data_func ("/optim/lbfgs-quadratic", &f, test_lbfgs_quadratic);
+  g_test_add_data_func ("/optim/lbfgs-rosenbrock", &f, test_lbfgs_rosenbrock);
+  g_test_add_data_func ("/optim/adam-quadratic", &f, test_adam_quadratic);
+  int status = g_test_run ();
+
+  ns_gatys_free (f.gatys);
+  g_rand_free (f.rand);
+  ns_vec_ops_free (f.vec);
+  ns_grad_ops_free (f.grad);
+  ns_ops_free (f.ops);
+  ns_cl_context_free (f.ctx);
+  return status;
+}

@@ -1,0 +1,147 @@
+/* conv-bench: the network's 3x3 convolutions at one image size, timed with
+ * each convolution algorithm of the engine and, as the hardware's baseline,
+ * OpenBLAS SGEMM on the equivalent GEMM shapes (M = out channels, N = pixels,
+ * K = 9 * in channels) in the same run.  Prints Markdown with GFLOP/s and
+ * the ratios to OpenBLAS.
+ *
+ *   conv-bench [--device N] [--size 512] [--reps 3] */
+#include "ns-ops.h"
+#include <cblas.h>
+#include <stdlib.h>
+
+typedef struct {
+  const char *name;
+  int in, out, scale;   /* the layer runs at size / scale */
+} Layer;
+
+/* VGG-19 to relu4_1 and the AdaIN decoder: every convolution of one AdaIN
+ * run except that the encoder runs twice. */
+static const Layer layers[] = {
+  { "conv1_1", 3, 64, 1 },    { "conv1_2", 64, 64, 1 },   { "conv2_1", 64, 128, 2 },
+  { "conv2_2", 128, 128, 2 }, { "conv3_1", 128, 256, 4 }, { "conv3_2", 256, 256, 4 },
+  { "conv3_3", 256, 256, 4 }, { "conv3_4", 256, 256, 4 }, { "conv4_1", 256, 512, 8 },
+  { "dec4_1", 512, 256, 8 },  { "dec3_4", 256, 256, 4 },  { "dec3_3", 256, 256, 4 },
+  { "dec3_2", 256, 256, 4 },  { "dec3_1", 256, 128, 4 },  { "dec2_2", 128, 128, 2 },
+  { "dec2_1", 128, 64, 2 },   { "dec1_2", 64, 64, 1 },    { "dec1_1", 64, 3, 1 },
+};
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *t, int n)
+{
+  qsort (t, n, sizeof (double), compare_doubles);
+  return t[n / 2];
+}
+
+static double
+time_engine (NsOps *ops, NsConvAlgorithm algorithm, const NsTensor *x, const NsConv3x3 *conv, int reps,
+             GError **error)
+{
+  ns_ops_set_conv_algorithm (ops, algorithm);
+  g_autofree double *t = g_new (double, reps);
+  for (int r = -1; r < reps; r++)   /* one untimed run: kernel compilation, allocation */
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (NsTensor) y = ns_op_conv3x3 (ops, x, conv, TRUE, error);
+      if (y == NULL || !ns_cl_context_finish (ns_ops_get_context (ops), error))
+        return -1;
+      if (r >= 0)
+        t[r] = (g_get_monotonic_time () - start) / 1e6;
+    }
+  return median (t, reps);
+}
+
+static double
+time_openblas (int m, int n, int k, int reps)
+{
+  g_autofree float *a = g_new (float, (gsize) m * k), *b = g_new (float, (gsize) k * n),
+                   *c = g_new (float, (gsize) m * n);
+  for (gsize i = 0; i < (gsize) m * k; i++)
+    a[i] = (float) (i % 7) * 0.1f;
+  for (gsize i = 0; i < (gsize) k * n; i++)
+    b[i] = (float) (i % 5) * 0.1f;
+  g_autofree double *t = g_new (double, reps);
+  for (int r = -1; r < reps; r++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+      if (r >= 0)
+        t[r] = (g_get_monotonic_time () - start) / 1e6;
+    }
+  return median (t, reps);
+}
+
+int
+main (int argc, char **argv)
+{
+  int device = -1, size = 512, reps = 3;
+  GOptionEntry entries[] = {
+    { "device", 'd', 0, G_OPTION_ARG_INT, &device, "OpenCL device number", "N" },
+    { "size", 's', 0, G_OPTION_ARG_INT, &size, "Image side (default 512)", "S" },
+    { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Timed runs per layer (default 3)", "R" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) options = g_option_context_new ("— time the convolutions against OpenBLAS");
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (options, &argc, &argv, &error) || size < 16 || reps < 1)
+    {
+      g_printerr ("conv-bench: %s\n", error != NULL ? error->message : "bad size or reps");
+      return 2;
+    }
+  g_autoptr (NsClContext) ctx = ns_cl_context_new (device, &error);
+  g_autoptr (NsOps) ops = ctx != NULL ? ns_ops_new (ctx, &error) : NULL;
+  if (ops == NULL)
+    {
+      g_printerr ("conv-bench: %s\n", error->message);
+      return 1;
+    }
+  g_print ("## Convolutions at %d², %s, median of %d (OpenBLAS %s, %d threads)\n\n", size, ctx->info->name, reps,
+           openblas_get_config (), openblas_get_num_threads ());
+  g_print ("| layer | GEMM M x N x K | GFLOP | im2col+CLBlast GFLOP/s | direct GFLOP/s | OpenBLAS GFLOP/s | direct / OpenBLAS |\n");
+  g_print ("|---|---|---|---|---|---|---|\n");
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  double total_flop = 0, total[3] = { 0 };
+  for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
+    {
+      const Layer *l = &layers[i];
+      int side = size / l->scale;
+      gsize n_in = (gsize) l->in * side * side, n_w = (gsize) l->out * l->in * 9;
+      g_autofree float *host = g_new (float, MAX (n_in, n_w));
+      g_autofree float *bias = g_new0 (float, l->out);
+      for (gsize j = 0; j < MAX (n_in, n_w); j++)
+        host[j] = (float) g_rand_double_range (rand, -1, 1);
+      g_autoptr (NsConv3x3) conv = ns_conv3x3_new (ctx, l->in, l->out, host, bias, &error);
+      g_autoptr (NsTensor) x = conv != NULL ? ns_tensor_new (ctx, l->in, side, side, &error) : NULL;
+      if (x == NULL || !ns_tensor_write (x, host, &error))
+        {
+          g_printerr ("conv-bench: %s\n", error->message);
+          return 1;
+        }
+      double flop = 2.0 * l->out * (double) side * side * l->in * 9;
+      double t[3] = {
+        time_engine (ops, NS_CONV_IM2COL, x, conv, reps, &error),
+        time_engine (ops, NS_CONV_DIRECT, x, conv, reps, &error),
+        time_openblas (l->out, side * side, 9 * l->in, reps),
+      };
+      if (t[0] < 0 || t[1] < 0)
+        {
+          g_printerr ("conv-bench: %s\n", error->message);
+          return 1;
+        }
+      total_flop += flop;
+      for (int k = 0; k < 3; k++)
+        total[k] += t[k];
+      g_print ("| %s | %d x %d x %d | %.2f | %.1f | %.1f | %.1f | %.2f |\n", l->name, l->out, side * side, 9 * l->in,
+               flop / 1e9, flop / t[0] / 1e9, flop / t[1] / 1e9, flop / t[2] / 1e9, t[2] / t[1]);
+    }
+  g_print ("| **all** | | %.1f | %.1f | %.1f | %.1f | %.2f |\n", total_flop / 1e9, total_flop / total[0] / 1e9,
+           total_flop / total[1] / 1e9, total_flop / total[2] / 1e9, total[2] / total[1]);
+  return 0;
+}
