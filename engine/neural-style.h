@@ -51,6 +51,39 @@ NsImage *ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsIm
 NsImage *ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage *style,
                                   double alpha, GCancellable *cancellable, GError **error);
 
+/* Colour preservation: none, the content's colours through luminance-only
+ * transfer, or the style recoloured to the content's colour distribution. */
+typedef enum {
+  NS_COLOUR_NONE,
+  NS_COLOUR_LUMINANCE,
+  NS_COLOUR_MATCH,
+} NsColourPreservation;
+
+/* A style image and its share in a blend (weights >= 0, not all 0; normalised). */
+typedef struct {
+  const NsImage *image;
+  double weight;
+} NsWeightedStyle;
+
+/* Everything an AdaIN run can be told.  Set with ns_adain_options_init(). */
+typedef struct {
+  double alpha;                        /* style strength, [0, 1]; default 1 */
+  int style_size;                      /* shorter side of each style, 0: as given; default 512 */
+  NsColourPreservation colour;         /* default NS_COLOUR_NONE */
+  const NsWeightedStyle *styles;       /* the blend of styles (where the mask is 1) */
+  guint n_styles;                      /* at least 1 */
+  /* Spatial control (Huang & Belongie, section 7.2): with a mask (content-sized,
+   * first channel, values in [0, 1]), `styles` apply where it is 1 and
+   * `outside_styles` where it is 0, mixed in feature space. */
+  const NsImage *mask;
+  const NsWeightedStyle *outside_styles;
+  guint n_outside_styles;
+} NsAdainOptions;
+
+void ns_adain_options_init (NsAdainOptions *options);
+NsImage *ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
+                                         GCancellable *cancellable, GError **error);
+
 /* A prepared AdaIN pair for a live preview: the content and style are
  * encoded once (with the padding and style resizing of ns_engine_stylise()),
  * and each render runs only the blend and the decoder, so following an alpha
@@ -60,6 +93,10 @@ typedef struct _NsAdainPrepared NsAdainPrepared;
 
 NsAdainPrepared *ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *style,
                                         int style_size, GCancellable *cancellable, GError **error);
+/* The same, for every option but alpha (options->alpha is not used). */
+NsAdainPrepared *ns_adain_prepared_new_with_options (NsEngine *engine, const NsImage *content,
+                                                     const NsAdainOptions *options, GCancellable *cancellable,
+                                                     GError **error);
 /* The same result as ns_engine_stylise() with this alpha. */
 NsImage *ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCancellable *cancellable,
                                    GError **error);

@@ -17,6 +17,7 @@ struct _NsOps {
   cl_kernel adain_blend;
   cl_kernel pad_reflect1;
   cl_kernel conv_direct;
+  cl_kernel mask_mix;
   NsConvAlgorithm conv_algorithm;
   NsClBuffer *scratch;     /* im2col strips, kept between calls, grown on demand */
   gsize scratch_budget;
@@ -47,6 +48,7 @@ ns_ops_new (NsClContext *ctx, GError **error)
     { &ops->adain_blend, "adain_blend" },
     { &ops->pad_reflect1, "pad_reflect1" },
     { &ops->conv_direct, "conv3x3_direct" },
+    { &ops->mask_mix, "mask_mix" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_cl_program_create_kernel (ops->program, kernels[i].name, error)) == NULL)
@@ -74,7 +76,7 @@ ns_ops_free (NsOps *ops)
   if (ops == NULL)
     return;
   cl_kernel kernels[] = { ops->im2col, ops->bias_activation, ops->maxpool, ops->upsample,
-                          ops->mean_var, ops->adain_blend, ops->pad_reflect1, ops->conv_direct };
+                          ops->mean_var, ops->adain_blend, ops->pad_reflect1, ops->conv_direct, ops->mask_mix };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
@@ -333,6 +335,22 @@ ns_op_adain_blend (NsOps *ops, const NsTensor *x,
                     ARG (var_c->mem), ARG (mean_s->mem), ARG (var_s->mem), ARG (alpha), ARG (eps),
                     ARG (out->buffer->mem), (gsize) 0)
       || !launch (ops, ops->adain_blend, 2, (gsize[]) { hw, x->channels }, what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+NsTensor *
+ns_op_mask_mix (NsOps *ops, const NsTensor *a, const NsTensor *b, const NsClBuffer *mask, GError **error)
+{
+  g_return_val_if_fail (a->channels == b->channels && a->height == b->height && a->width == b->width, NULL);
+  g_return_val_if_fail (mask->size >= (gsize) a->height * a->width * sizeof (float), NULL);
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, a->channels, a->height, a->width, error);
+  int hw = a->height * a->width;
+  const char *what = _("joining the styles of two regions");
+  if (out == NULL
+      || !set_args (ops->mask_mix, what, error, ARG (a->buffer->mem), ARG (b->buffer->mem), ARG (mask->mem), ARG (hw),
+                    ARG (out->buffer->mem), (gsize) 0)
+      || !launch (ops, ops->mask_mix, 2, (gsize[]) { hw, a->channels }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }

@@ -67,4 +67,7 @@ NsTensor *ns_op_adain_blend (NsOps *ops, const NsTensor *x,
                              const NsClBuffer *mean_s, const NsClBuffer *var_s,
                              float alpha, float eps, GError **error);
 
+/* out = m * a + (1 - m) * b per position; mask holds H * W floats. */
+NsTensor *ns_op_mask_mix (NsOps *ops, const NsTensor *a, const NsTensor *b, const NsClBuffer *mask, GError **error);
+
 G_END_DECLS

@@ -64,3 +64,16 @@ __kernel void adain_blend (__global const float *x, int HW,
   const float t = (v - mean_c[c]) * scale + mean_s[c];
   out[at] = alpha * t + (1.0f - alpha) * v;
 }
+
+/* out[c, i] = m[i] * a[c, i] + (1 - m[i]) * b[c, i]: two AdaIN targets joined
+ * by a mask at feature resolution.  In place into a is allowed.  Global size: (HW, C). */
+__kernel void mask_mix (__global const float *a, __global const float *b, __global const float *m, int HW,
+                        __global float *out)
+{
+  const int i = get_global_id (0);
+  const int c = get_global_id (1);
+  if (i >= HW)
+    return;
+  const size_t at = (size_t) c * HW + i;
+  out[at] = m[i] * a[at] + (1.0f - m[i]) * b[at];
+}

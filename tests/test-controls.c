@@ -1,0 +1,263 @@
+/* AdaIN's controls through the engine: style blending, two styles by region,
+ * colour preservation, and the prepared (preview) path giving the same
+ * pixels as a full run.  Small images: this runs on PoCL in CI. */
+#include "neural-style.h"
+#include "ns-image-io.h"
+#include "ns-test-util.h"
+#include <math.h>
+
+typedef struct {
+  NsEngine *engine;
+  NsImage *content;   /* 160 x 64: room for a region far from a mask's edge */
+  NsImage *style_a;
+  NsImage *style_b;
+} Fixture;
+
+static NsImage *
+load_shared (const char *dir, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = ns_test_shared_path (dir, name, NULL);
+  NsImage *image = ns_image_load (path, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+static NsImage *
+run (Fixture *f, const NsAdainOptions *options)
+{
+  g_autoptr (GError) error = NULL;
+  NsImage *out = ns_engine_stylise_with_options (f->engine, f->content, options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->width, ==, f->content->width);
+  g_assert_cmpint (out->height, ==, f->content->height);
+  return out;
+}
+
+static NsImage *
+run_single (Fixture *f, const NsImage *style)
+{
+  NsWeightedStyle one = { style, 1.0 };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.styles = &one;
+  options.n_styles = 1;
+  return run (f, &options);
+}
+
+/* rel-L2 between two images over columns [x0, x1). */
+static double
+columns_error (const NsImage *a, const NsImage *b, int x0, int x1)
+{
+  g_autoptr (GArray) va = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr (GArray) vb = g_array_new (FALSE, FALSE, sizeof (float));
+  for (int y = 0; y < a->height; y++)
+    for (int x = x0; x < x1; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          g_array_append_val (va, ns_image_pixel (a, x, y)[c]);
+          g_array_append_val (vb, ns_image_pixel (b, x, y)[c]);
+        }
+  return ns_test_relative_l2 ((float *) va->data, (float *) vb->data, va->len);
+}
+
+static void
+test_blend (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) only_a = run_single (f, f->style_a);
+  g_autoptr (NsImage) only_b = run_single (f, f->style_b);
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.n_styles = 2;
+
+  /* Weights (1, 0) are the first style alone. */
+  NsWeightedStyle one_zero[] = { { f->style_a, 1.0 }, { f->style_b, 0.0 } };
+  options.styles = one_zero;
+  g_autoptr (NsImage) blend_10 = run (f, &options);
+  gsize n = (gsize) only_a->width * only_a->height * 3;
+  ns_test_assert_close (blend_10->data, only_a->data, n, 1e-4, "blend (1, 0) vs style A");
+
+  /* Weights (0.5, 0.5), unnormalised as (2, 2): between the two, unlike both. */
+  NsWeightedStyle halves[] = { { f->style_a, 2.0 }, { f->style_b, 2.0 } };
+  options.styles = halves;
+  g_autoptr (NsImage) blend_half = run (f, &options);
+  double to_a = ns_test_relative_l2 (blend_half->data, only_a->data, n);
+  double to_b = ns_test_relative_l2 (blend_half->data, only_b->data, n);
+  double a_to_b = ns_test_relative_l2 (only_a->data, only_b->data, n);
+  g_test_message ("half blend: %.3f from A, %.3f from B, A from B %.3f", to_a, to_b, a_to_b);
+  g_assert_cmpfloat (to_a, >, 0.01);
+  g_assert_cmpfloat (to_b, >, 0.01);
+  g_assert_cmpfloat (to_a, <, a_to_b);
+  g_assert_cmpfloat (to_b, <, a_to_b);
+}
+
+static void
+test_mask (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) only_a = run_single (f, f->style_a);
+  g_autoptr (NsImage) only_b = run_single (f, f->style_b);
+  /* A hard mask: style A on the left 80 columns, style B on the right. */
+  g_autoptr (NsImage) mask = ns_image_new (f->content->width, f->content->height, 1);
+  for (int y = 0; y < mask->height; y++)
+    for (int x = 0; x < 80; x++)
+      mask->data[(gsize) y * mask->width + x] = 1.0f;
+  NsWeightedStyle inside = { f->style_a, 1.0 }, outside = { f->style_b, 1.0 };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.styles = &inside;
+  options.n_styles = 1;
+  options.mask = mask;
+  options.outside_styles = &outside;
+  options.n_outside_styles = 1;
+  g_autoptr (NsImage) out = run (f, &options);
+  /* Beyond the decoder's reach (about 30 pixels) from the edge, each side is
+   * its own style's result. */
+  double outside_error = columns_error (out, only_b, 120, 160);
+  double inside_error = columns_error (out, only_a, 0, 40);
+  double near_edge = columns_error (out, only_b, 80, 88);
+  g_test_message ("outside vs style B: %.3g, inside vs style A: %.3g, next to the edge vs B: %.3g", outside_error,
+                  inside_error, near_edge);
+  g_assert_cmpfloat (outside_error, <, 1e-4);
+  g_assert_cmpfloat (inside_error, <, 1e-4);
+  g_assert_cmpfloat (columns_error (out, only_a, 120, 160), >, 0.02);   /* the sides differ */
+}
+
+static void
+test_luminance (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  NsWeightedStyle one = { f->style_a, 1.0 };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.styles = &one;
+  options.n_styles = 1;
+  options.colour = NS_COLOUR_LUMINANCE;
+  g_autoptr (NsImage) out = run (f, &options);
+  double worst = 0, luma_change = 0;
+  for (gsize i = 0; i < (gsize) out->width * out->height; i++)
+    {
+      const float *o = out->data + 3 * i, *c = f->content->data + 3 * i;
+      double yo = 0.299 * o[0] + 0.587 * o[1] + 0.114 * o[2], yc = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+      worst = fmax (worst, fabs ((o[2] - yo) / 1.772 - (c[2] - yc) / 1.772));
+      worst = fmax (worst, fabs ((o[0] - yo) / 1.402 - (c[0] - yc) / 1.402));
+      luma_change += fabs (yo - yc);
+    }
+  g_test_message ("largest CbCr change %.3g, mean luma change %.3g", worst, luma_change / (out->width * out->height));
+  g_assert_cmpfloat (worst, <, 1e-4);
+  g_assert_cmpfloat (luma_change / (out->width * out->height), >, 0.01);   /* the style did act on luma */
+}
+
+static void
+test_colour_match (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  NsWeightedStyle one = { f->style_a, 1.0 };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.styles = &one;
+  options.n_styles = 1;
+  g_autoptr (NsImage) plain = run (f, &options);
+  options.colour = NS_COLOUR_MATCH;
+  g_autoptr (NsImage) matched = run (f, &options);
+  /* The matched run's colours sit closer to the content's mean colour. */
+  double dist_plain = 0, dist_matched = 0;
+  for (int c = 0; c < 3; c++)
+    {
+      double mc = 0, mp = 0, mm = 0;
+      gsize n = (gsize) plain->width * plain->height;
+      for (gsize i = 0; i < n; i++)
+        {
+          mc += f->content->data[3 * i + c];
+          mp += plain->data[3 * i + c];
+          mm += matched->data[3 * i + c];
+        }
+      dist_plain += fabs (mp - mc) / n;
+      dist_matched += fabs (mm - mc) / n;
+    }
+  g_test_message ("mean colour distance to the content: plain %.3f, matched %.3f", dist_plain, dist_matched);
+  g_assert_cmpfloat (dist_matched, <, dist_plain);
+}
+
+static void
+test_prepared_equals_full (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  NsWeightedStyle styles[] = { { f->style_a, 0.3 }, { f->style_b, 0.7 } };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 48;
+  options.styles = styles;
+  options.n_styles = 2;
+  options.colour = NS_COLOUR_LUMINANCE;
+  options.alpha = 0.6;
+  g_autoptr (NsImage) full = run (f, &options);
+  g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new_with_options (f->engine, f->content, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) rendered = ns_adain_prepared_render (prepared, 0.6, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (rendered->data, (gsize) full->width * full->height * 3 * sizeof (float), full->data,
+                   (gsize) full->width * full->height * 3 * sizeof (float));
+}
+
+static void
+test_option_errors (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) wrong_mask = ns_image_new (10, 64, 1);
+  NsWeightedStyle negative[] = { { f->style_a, -1.0 } }, zeros[] = { { f->style_a, 0 }, { f->style_b, 0 } };
+  NsWeightedStyle good = { f->style_a, 1.0 };
+  struct { const NsWeightedStyle *styles; guint n; const NsImage *mask; const NsWeightedStyle *outside; } cases[] = {
+    { NULL, 0, NULL, NULL }, { negative, 1, NULL, NULL }, { zeros, 2, NULL, NULL },
+    { &good, 1, wrong_mask, &good }, { &good, 1, f->content, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      NsAdainOptions options;
+      ns_adain_options_init (&options);
+      options.styles = cases[i].styles;
+      options.n_styles = cases[i].n;
+      options.mask = cases[i].mask;
+      options.outside_styles = cases[i].outside;
+      options.n_outside_styles = cases[i].outside != NULL ? 1 : 0;
+      g_autoptr (NsImage) out = ns_engine_stylise_with_options (f->engine, f->content, &options, NULL, &error);
+      g_assert_null (out);
+      g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT);
+      g_test_message ("%s", error->message);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_autoptr (GError) error = NULL;
+  Fixture f = { 0 };
+  f.engine = ns_engine_new (-1, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) photo = load_shared ("goldens", "pair00_content.png");
+  f.content = ns_image_resize (photo, 160, 64);
+  f.style_a = load_shared ("goldens", "pair01_style.png");
+  f.style_b = load_shared ("goldens", "pair02_style.png");
+
+  g_test_add_data_func ("/controls/blend", &f, test_blend);
+  g_test_add_data_func ("/controls/mask", &f, test_mask);
+  g_test_add_data_func ("/controls/luminance", &f, test_luminance);
+  g_test_add_data_func ("/controls/colour-match", &f, test_colour_match);
+  g_test_add_data_func ("/controls/prepared-equals-full", &f, test_prepared_equals_full);
+  g_test_add_data_func ("/controls/option-errors", &f, test_option_errors);
+  int status = g_test_run ();
+  ns_image_free (f.content);
+  ns_image_free (f.style_a);
+  ns_image_free (f.style_b);
+  ns_engine_free (f.engine);
+  return status;
+}
