@@ -78,6 +78,15 @@ typedef struct {
   const NsImage *mask;
   const NsWeightedStyle *outside_styles;
   guint n_outside_styles;
+  /* Large images run in overlapping tiles, each with the whole image's
+   * content statistics, blended across the seams.  tile_size: the side of a
+   * tile's own area in pixels (rounded to a multiple of 8, at least 64);
+   * 0 chooses one when the image would not fit memory_budget. */
+  int tile_size;
+  /* The most device memory a run may hold, in bytes; 0: 1 GiB, or half the
+   * device's memory when that is less.  Running out of device memory anyway
+   * retries with smaller tiles before giving up. */
+  gsize memory_budget;
 } NsAdainOptions;
 
 void ns_adain_options_init (NsAdainOptions *options);

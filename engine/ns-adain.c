@@ -2,8 +2,9 @@
  * with style blends (a weighted sum of AdaIN targets, which is AdaIN with the
  * weighted sums of the styles' means and deviations), two styles by region
  * (targets mixed by a mask at feature resolution), and colour preservation. */
-#include "ns-engine-private.h"
+#include "ns-adain-private.h"
 
+#include "ns-cl-error.h"
 #include "ns-colour.h"
 #include "ns-i18n.h"
 #include <math.h>
@@ -71,8 +72,8 @@ style_stats (NsEngine *engine, const NsImage *style, const NsImage *content_rgb,
 /* A blend's statistics: mean = sum w_i mean_i, sigma = sum w_i sigma_i, the
  * variance stored as sigma^2 - eps so the blend kernel's sqrt(var + eps) is
  * sigma.  A single style keeps its own statistics untouched. */
-static gboolean
-blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, const NsImage *content_rgb,
+gboolean
+ns_adain_blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, const NsImage *content_rgb,
              const NsAdainOptions *options, NsFeatureStats *out, GCancellable *cancellable, GError **error)
 {
   double total = 0;
@@ -124,23 +125,64 @@ blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, const NsI
       && ns_cl_buffer_write (out->mean, 0, m, bytes, error) && ns_cl_buffer_write (out->var, 0, v, bytes, error);
 }
 
-/* The mask, padded like the content, averaged over each 8 x 8 block: the
- * weight of the inside styles at each feature position. */
-static NsClBuffer *
-mask_at_feature_resolution (NsEngine *engine, const NsImage *mask, int left, int top, int right, int bottom,
-                            GError **error)
+NsImage *
+ns_adain_mask_grey (const NsImage *mask)
 {
-  g_autoptr (NsImage) grey = ns_image_new (mask->width, mask->height, 1);
+  NsImage *grey = ns_image_new (mask->width, mask->height, 1);
   for (gsize i = 0; i < (gsize) mask->width * mask->height; i++)
     grey->data[i] = CLAMP (mask->data[i * mask->channels], 0.0f, 1.0f);
-  g_autoptr (NsImage) padded = ns_image_pad_reflect (grey, left, top, right, bottom);
-  g_autoptr (NsImage) small = ns_image_resize (padded, padded->width / NS_ENCODER_STRIDE,
-                                               padded->height / NS_ENCODER_STRIDE);
+  return grey;
+}
+
+NsClBuffer *
+ns_adain_mask_buffer (NsEngine *engine, const NsImage *grey, GError **error)
+{
+  g_autoptr (NsImage) small = ns_image_resize (grey, grey->width / NS_ENCODER_STRIDE, grey->height / NS_ENCODER_STRIDE);
   gsize bytes = (gsize) small->width * small->height * sizeof (float);
   NsClBuffer *buffer = ns_cl_buffer_new (engine->ctx, bytes, error);
   if (buffer != NULL && !ns_cl_buffer_write (buffer, 0, small->data, bytes, error))
     g_clear_pointer (&buffer, ns_cl_buffer_free);
   return buffer;
+}
+
+gboolean
+ns_adain_check_options (const NsImage *content, const NsAdainOptions *options, GError **error)
+{
+  if (!ns_engine_check_image (content, _("content"), error))
+    return FALSE;
+  if (options->n_styles == 0 || options->styles == NULL)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT, _("No style image was given."));
+      return FALSE;
+    }
+  if (options->style_size != 0 && (options->style_size < NS_MIN_IMAGE_SIDE || options->style_size > NS_MAX_IMAGE_SIDE))
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The style size is %d pixels; it must be 0 (the style as given) or between %d and %d."),
+                   options->style_size, NS_MIN_IMAGE_SIDE, NS_MAX_IMAGE_SIDE);
+      return FALSE;
+    }
+  if (options->mask != NULL
+      && (options->mask->width != content->width || options->mask->height != content->height
+          || options->n_outside_styles == 0 || options->outside_styles == NULL))
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("A mask must have the content's size (%d × %d) and come with a style for outside it."),
+                   content->width, content->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ns_adain_padding (const NsImage *content, int *left, int *top, int *right, int *bottom)
+{
+  int pad_x = (NS_ENCODER_STRIDE - content->width % NS_ENCODER_STRIDE) % NS_ENCODER_STRIDE;
+  int pad_y = (NS_ENCODER_STRIDE - content->height % NS_ENCODER_STRIDE) % NS_ENCODER_STRIDE;
+  *left = pad_x / 2;
+  *top = pad_y / 2;
+  *right = pad_x - *left;
+  *bottom = pad_y - *top;
 }
 
 /* Everything of a run but alpha.  pad: mirror-pad the content to a multiple
@@ -150,58 +192,36 @@ static NsAdainPrepared *
 prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, gboolean pad,
          GCancellable *cancellable, GError **error)
 {
-  if (!ns_engine_check_image (content, _("content"), error))
+  if (!ns_adain_check_options (content, options, error))
     return NULL;
-  if (options->n_styles == 0 || options->styles == NULL)
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT, _("No style image was given."));
-      return NULL;
-    }
-  if (options->style_size != 0 && (options->style_size < NS_MIN_IMAGE_SIDE || options->style_size > NS_MAX_IMAGE_SIDE))
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   _("The style size is %d pixels; it must be 0 (the style as given) or between %d and %d."),
-                   options->style_size, NS_MIN_IMAGE_SIDE, NS_MAX_IMAGE_SIDE);
-      return NULL;
-    }
-  if (options->mask != NULL
-      && (options->mask->width != content->width || options->mask->height != content->height
-          || options->n_outside_styles == 0 || options->outside_styles == NULL))
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   _("A mask must have the content's size (%d × %d) and come with a style for outside it."),
-                   content->width, content->height);
-      return NULL;
-    }
 
   g_autoptr (NsAdainPrepared) prepared = g_new0 (NsAdainPrepared, 1);
   prepared->engine = engine;
   g_autoptr (NsImage) rgb = ns_image_to_rgb (content);
-  if (!blend_stats (engine, options->styles, options->n_styles, rgb, options, &prepared->inside_stats,
+  if (!ns_adain_blend_stats (engine, options->styles, options->n_styles, rgb, options, &prepared->inside_stats,
                     cancellable, error)
       || (options->mask != NULL
-          && !blend_stats (engine, options->outside_styles, options->n_outside_styles, rgb, options,
+          && !ns_adain_blend_stats (engine, options->outside_styles, options->n_outside_styles, rgb, options,
                            &prepared->outside_stats, cancellable, error)))
     return NULL;
 
-  int pad_x = 0, pad_y = 0;
+  int left = 0, top = 0, right = 0, bottom = 0;
   if (pad)
-    {
-      pad_x = (NS_ENCODER_STRIDE - content->width % NS_ENCODER_STRIDE) % NS_ENCODER_STRIDE;
-      pad_y = (NS_ENCODER_STRIDE - content->height % NS_ENCODER_STRIDE) % NS_ENCODER_STRIDE;
-    }
-  int left = pad_x / 2, top = pad_y / 2;
-  g_autoptr (NsImage) padded = ns_image_pad_reflect (rgb, left, top, pad_x - left, pad_y - top);
+    ns_adain_padding (content, &left, &top, &right, &bottom);
+  g_autoptr (NsImage) padded = ns_image_pad_reflect (rgb, left, top, right, bottom);
   g_autoptr (NsImage) encoded_input = options->colour == NS_COLOUR_LUMINANCE ? ns_colour_grey_rgb (padded)
                                                                             : ns_image_copy (padded);
   prepared->content_features = ns_engine_encode (engine, encoded_input, cancellable, error);
   if (prepared->content_features == NULL
       || !ns_feature_stats_compute (engine, prepared->content_features, &prepared->content_stats, error))
     return NULL;
-  if (options->mask != NULL
-      && (prepared->mask = mask_at_feature_resolution (engine, options->mask, left, top, pad_x - left,
-                                                       pad_y - top, error)) == NULL)
-    return NULL;
+  if (options->mask != NULL)
+    {
+      g_autoptr (NsImage) grey = ns_adain_mask_grey (options->mask);
+      g_autoptr (NsImage) padded_mask = ns_image_pad_reflect (grey, left, top, right, bottom);
+      if ((prepared->mask = ns_adain_mask_buffer (engine, padded_mask, error)) == NULL)
+        return NULL;
+    }
   if (options->colour == NS_COLOUR_LUMINANCE)
     prepared->chroma = g_steal_pointer (&rgb);
 
@@ -273,16 +293,77 @@ ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *
   return prepare (engine, content, &options, TRUE, cancellable, error);
 }
 
+/* The budget the options give, or 1 GiB, or half the device when that is less. */
+static gsize
+memory_budget (NsEngine *engine, const NsAdainOptions *options)
+{
+  if (options->memory_budget > 0)
+    return options->memory_budget;
+  return MIN ((gsize) 1 << 30, engine->ctx->info->global_mem / 2);
+}
+
+/* The largest tile whose run fits the budget, or 0 when none does. */
+static int
+tile_for_budget (NsEngine *engine, gsize budget)
+{
+  gsize held = ns_engine_get_memory_in_use (engine);
+  int tile = 0;
+  for (int side = 64; side <= NS_MAX_IMAGE_SIDE; side += 64)
+    if (held + ns_adain_memory_estimate (engine, side + 2 * NS_TILE_MARGIN, side + 2 * NS_TILE_MARGIN) <= budget)
+      tile = side;
+  return tile;
+}
+
+static gboolean
+out_of_memory (const GError *error)
+{
+  return g_error_matches (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
+}
+
 NsImage *
 ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
                                 GCancellable *cancellable, GError **error)
 {
-  if (!ns_engine_check_alpha (options->alpha, error))
+  if (!ns_engine_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error))
     return NULL;
-  g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, options, TRUE, cancellable, error);
-  if (prepared == NULL)
-    return NULL;
-  return ns_adain_prepared_render (prepared, options->alpha, cancellable, error);
+  gsize budget = memory_budget (engine, options);
+  int tile = options->tile_size;
+  if (tile == 0 && ns_engine_get_memory_in_use (engine)
+                     + ns_adain_memory_estimate (engine, content->width + 8, content->height + 8) > budget)
+    {
+      if ((tile = tile_for_budget (engine, budget)) == 0)
+        {
+          g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
+                       _("A device memory budget of %zu MiB is too small even for the smallest tiles."),
+                       budget >> 20);
+          return NULL;
+        }
+    }
+
+  GError *local = NULL;
+  NsImage *result = NULL;
+  if (tile == 0)
+    {
+      g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, options, TRUE, cancellable, &local);
+      if (prepared != NULL)
+        result = ns_adain_prepared_render (prepared, options->alpha, cancellable, &local);
+      if (result == NULL && out_of_memory (local))
+        tile = MAX (content->width, content->height) / 2;
+    }
+  /* Out of device memory (the device's own count may disagree with ours):
+   * smaller tiles, down to the smallest. */
+  while (result == NULL && tile > 0 && (local == NULL || out_of_memory (local)))
+    {
+      g_clear_error (&local);
+      result = ns_adain_tiled_run (engine, content, options, tile, cancellable, &local);
+      if (result == NULL && out_of_memory (local) && tile > 64)
+        tile = MAX (64, tile / 2);
+      else
+        break;
+    }
+  if (result == NULL)
+    g_propagate_error (error, local);
+  return result;
 }
 
 NsImage *

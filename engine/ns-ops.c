@@ -115,6 +115,12 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
   return algorithm == NS_CONV_DIRECT ? "direct" : "im2col";
 }
 
+gsize
+ns_ops_get_scratch_budget (NsOps *ops)
+{
+  return ops->scratch_budget;
+}
+
 void
 ns_ops_set_scratch_budget (NsOps *ops, gsize bytes)
 {

@@ -2,6 +2,7 @@
  * colour preservation, and the prepared (preview) path giving the same
  * pixels as a full run.  Small images: this runs on PoCL in CI. */
 #include "neural-style.h"
+#include "ns-cl-error.h"
 #include "ns-image-io.h"
 #include "ns-test-util.h"
 #include <math.h>
@@ -207,6 +208,85 @@ test_prepared_equals_full (gconstpointer data)
                    (gsize) full->width * full->height * 3 * sizeof (float));
 }
 
+/* Mean gradient magnitude on the given columns (a vertical seam's place). */
+static double
+column_gradient (const NsImage *image, const int *columns, int n)
+{
+  double sum = 0;
+  int count = 0;
+  for (int k = 0; k < n; k++)
+    for (int y = 0; y < image->height; y++)
+      for (int c = 0; c < 3; c++)
+        {
+          int x = columns[k];
+          sum += fabs (ns_image_pixel (image, x, y)[c] - ns_image_pixel (image, x - 1, y)[c]);
+          count++;
+        }
+  return sum / count;
+}
+
+static void
+test_tiled_equals_untiled (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) photo = load_shared ("goldens", "pair03_content.png");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 257, 190);   /* odd sizes: padding and tiles meet */
+  NsWeightedStyle one = { f->style_a, 1.0 };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.styles = &one;
+  options.n_styles = 1;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) whole = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_assert_no_error (error);
+  options.tile_size = 64;   /* 5 x 3 tiles (after padding to 264 x 192) */
+  g_autoptr (NsImage) tiled = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tiled->width, ==, 257);
+  g_assert_cmpint (tiled->height, ==, 190);
+  ns_test_assert_close (tiled->data, whole->data, (gsize) 257 * 190 * 3, 5e-3, "tiled (64) vs untiled");
+
+  /* No seams: along the tiles' vertical borders (padding shifts them by 3)
+   * the gradient is no larger than the untiled image's at the same places. */
+  const int borders[] = { 61, 125, 189, 253 };
+  double seam = column_gradient (tiled, borders, 4), reference = column_gradient (whole, borders, 4);
+  g_test_message ("gradient on tile borders: tiled %.4f, untiled %.4f", seam, reference);
+  g_assert_cmpfloat (seam, <, 1.1 * reference);
+}
+
+static void
+test_large_under_budget (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) photo = load_shared ("goldens", "pair02_content.png");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 1000, 700);
+  NsWeightedStyle one = { f->style_b, 1.0 };
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.style_size = 64;
+  options.styles = &one;
+  options.n_styles = 1;
+  /* The untiled run needs about 3 x 64 x 1000 x 700 floats (540 MiB) at its peak. */
+  options.memory_budget = ns_engine_get_memory_in_use (f->engine) + (96 << 20);
+  ns_engine_reset_peak_memory (f->engine);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) out = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("peak %.1f MiB, budget %.1f MiB", ns_engine_get_peak_memory (f->engine) / 1048576.0,
+                  options.memory_budget / 1048576.0);
+  g_assert_cmpuint (ns_engine_get_peak_memory (f->engine), <=, options.memory_budget);
+  g_assert_cmpint (out->width, ==, 1000);
+  for (gsize i = 0; i < (gsize) 1000 * 700 * 3; i++)
+    g_assert_true (isfinite (out->data[i]));
+
+  /* A budget below what even the smallest tile needs is a clear error. */
+  options.memory_budget = ns_engine_get_memory_in_use (f->engine) + (1 << 20);
+  g_autoptr (NsImage) none = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
+}
+
 static void
 test_option_errors (gconstpointer data)
 {
@@ -253,6 +333,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/controls/luminance", &f, test_luminance);
   g_test_add_data_func ("/controls/colour-match", &f, test_colour_match);
   g_test_add_data_func ("/controls/prepared-equals-full", &f, test_prepared_equals_full);
+  g_test_add_data_func ("/controls/tiled-equals-untiled", &f, test_tiled_equals_untiled);
+  g_test_add_data_func ("/controls/large-under-budget", &f, test_large_under_budget);
   g_test_add_data_func ("/controls/option-errors", &f, test_option_errors);
   int status = g_test_run ();
   ns_image_free (f.content);

@@ -1,0 +1,222 @@
+/* AdaIN on images too large for the device, in overlapping tiles.
+ *
+ * Every tile must receive the same transform, or the seams would show: a
+ * first pass encodes each tile and sums its own area's relu4_1 features into
+ * the whole image's content statistics; the second pass encodes each tile
+ * again (with a margin, so its own area sees its real neighbours), applies
+ * AdaIN with those statistics, decodes, and blends the tiles with weights
+ * that fall linearly to 0 across the margins (they add up to 1 everywhere).
+ * Tile corners and margins are multiples of 8, so the pooling grid is the
+ * untiled image's. */
+#include "ns-adain-private.h"
+
+#include "ns-cl-error.h"
+#include "ns-colour.h"
+#include "ns-i18n.h"
+#include <math.h>
+
+/* Each side of a tile sees this much of its neighbours, and the tiles are
+ * blended over +-TILE_RAMP around their borders: what is kept of a tile lies
+ * at least TILE_MARGIN - TILE_RAMP from its cut edges, beyond most of the
+ * decoder's (about 30 px) and the encoder's (68 px) reach. */
+#define TILE_MARGIN NS_TILE_MARGIN
+#define TILE_RAMP 16
+#define MIN_TILE 64
+
+typedef struct {
+  int x0, y0, x1, y1;       /* the tile's own area */
+  int ex0, ey0, ex1, ey1;   /* with its margins, clipped to the image */
+} Tile;
+
+gsize
+ns_adain_memory_estimate (NsEngine *engine, int width, int height)
+{
+  /* The largest layers hold 64 channels at full size: input, output, and the
+   * padded copy (direct) or the im2col strip (bounded by its budget). */
+  gsize plane = (gsize) (width + 16) * (height + 2) * sizeof (float);
+  gsize estimate = 3 * 64 * plane;
+  if (ns_ops_get_conv_algorithm (engine->ops) == NS_CONV_IM2COL)
+    estimate += ns_ops_get_scratch_budget (engine->ops);
+  return estimate;
+}
+
+static GArray *
+make_tiles (int width, int height, int tile)
+{
+  GArray *tiles = g_array_new (FALSE, FALSE, sizeof (Tile));
+  for (int y = 0; y < height; y += tile)
+    for (int x = 0; x < width; x += tile)
+      {
+        Tile t = { x, y, MIN (x + tile, width), MIN (y + tile, height) };
+        t.ex0 = MAX (0, t.x0 - TILE_MARGIN);
+        t.ey0 = MAX (0, t.y0 - TILE_MARGIN);
+        t.ex1 = MIN (width, t.x1 + TILE_MARGIN);
+        t.ey1 = MIN (height, t.y1 + TILE_MARGIN);
+        g_array_append_val (tiles, t);
+      }
+  return tiles;
+}
+
+/* relu4_1 of a tile's extended area. */
+static NsTensor *
+encode_tile (NsEngine *engine, const NsImage *image, const Tile *t, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (NsImage) part = ns_image_crop (image, t->ex0, t->ey0, t->ex1 - t->ex0, t->ey1 - t->ey0);
+  return ns_engine_encode (engine, part, cancellable, error);
+}
+
+/* Pass 1: the whole image's per-channel mean and variance, from each tile's own area. */
+static gboolean
+global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, NsFeatureStats *stats,
+                      GCancellable *cancellable, GError **error)
+{
+  const int C = NS_RELU4_1_CHANNELS, s = NS_ENCODER_STRIDE;
+  g_autofree double *sum = g_new0 (double, C), *sum_sq = g_new0 (double, C);
+  double count = 0;
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      const Tile *t = &g_array_index (tiles, Tile, i);
+      g_autoptr (NsTensor) features = encode_tile (engine, image, t, cancellable, error);
+      if (features == NULL)
+        return FALSE;
+      g_autofree float *host = g_new (float, ns_tensor_n_elements (features));
+      if (!ns_tensor_read (features, host, error))
+        return FALSE;
+      int fw = features->width, fh = features->height;
+      int fx0 = (t->x0 - t->ex0) / s, fx1 = (t->x1 - t->ex0) / s;
+      int fy0 = (t->y0 - t->ey0) / s, fy1 = (t->y1 - t->ey0) / s;
+      for (int c = 0; c < C; c++)
+        for (int y = fy0; y < fy1; y++)
+          for (int x = fx0; x < fx1; x++)
+            {
+              double v = host[((gsize) c * fh + y) * fw + x];
+              sum[c] += v;
+              sum_sq[c] += v * v;
+            }
+      count += (double) (fy1 - fy0) * (fx1 - fx0);
+    }
+  g_autofree float *mean = g_new (float, C), *var = g_new (float, C);
+  for (int c = 0; c < C; c++)
+    {
+      mean[c] = (float) (sum[c] / count);
+      var[c] = (float) fmax (sum_sq[c] / count - (sum[c] / count) * (sum[c] / count), 0.0);
+    }
+  gsize bytes = C * sizeof (float);
+  return (stats->mean = ns_cl_buffer_new (engine->ctx, bytes, error)) != NULL
+      && (stats->var = ns_cl_buffer_new (engine->ctx, bytes, error)) != NULL
+      && ns_cl_buffer_write (stats->mean, 0, mean, bytes, error) && ns_cl_buffer_write (stats->var, 0, var, bytes, error);
+}
+
+/* The weight of a tile at coordinate v along one axis: 1 on its own area,
+ * falling linearly to 0 across +-TILE_RAMP around a border it shares with a
+ * neighbour (whose weight rises there: they add up to 1). */
+static float
+ramp (int v, int own0, int own1, int ext0, int ext1)
+{
+  float w = 1.0f;
+  if (ext0 < own0)
+    w = fminf (w, (v + 0.5f - (own0 - TILE_RAMP)) / (2.0f * TILE_RAMP));
+  if (ext1 > own1)
+    w = fminf (w, ((own1 + TILE_RAMP) - (v + 0.5f)) / (2.0f * TILE_RAMP));
+  return CLAMP (w, 0.0f, 1.0f);
+}
+
+/* Pass 2 for one tile: its decoded result, added into acc with its weights. */
+static gboolean
+render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const Tile *t,
+             const NsFeatureStats *content, const NsFeatureStats *inside, const NsFeatureStats *outside,
+             double alpha, float *acc, float *weight, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (NsTensor) features = encode_tile (engine, image, t, cancellable, error);
+  if (features == NULL)
+    return FALSE;
+  g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, features, content->mean, content->var, inside->mean,
+                                                   inside->var, (float) alpha, NS_ADAIN_EPS, error);
+  if (target == NULL)
+    return FALSE;
+  if (mask != NULL)
+    {
+      g_autoptr (NsImage) part = ns_image_crop (mask, t->ex0, t->ey0, t->ex1 - t->ex0, t->ey1 - t->ey0);
+      g_autoptr (NsClBuffer) small = ns_adain_mask_buffer (engine, part, error);
+      g_autoptr (NsTensor) other = small == NULL ? NULL
+        : ns_op_adain_blend (engine->ops, features, content->mean, content->var, outside->mean, outside->var,
+                             (float) alpha, NS_ADAIN_EPS, error);
+      NsTensor *mixed = other != NULL ? ns_op_mask_mix (engine->ops, target, other, small, error) : NULL;
+      if (mixed == NULL)
+        return FALSE;
+      ns_tensor_free (target);
+      target = mixed;
+    }
+  g_clear_pointer (&features, ns_tensor_free);
+  g_autoptr (NsTensor) output = ns_network_run (engine->decoder, engine->ops, target, cancellable, error);
+  g_autoptr (NsImage) result = output != NULL ? ns_tensor_to_image (output, error) : NULL;
+  if (result == NULL)
+    return FALSE;
+  /* Only the part within TILE_RAMP of the own area has weight. */
+  for (int y = t->ey0; y < t->ey1; y++)
+    {
+      float wy = ramp (y, t->y0, t->y1, t->ey0, t->ey1);
+      for (int x = t->ex0; x < t->ex1; x++)
+        {
+          float w = wy * ramp (x, t->x0, t->x1, t->ex0, t->ex1);
+          gsize at = (gsize) y * image->width + x;
+          const float *p = ns_image_pixel (result, x - t->ex0, y - t->ey0);
+          for (int c = 0; c < 3; c++)
+            acc[3 * at + c] += w * p[c];
+          weight[at] += w;
+        }
+    }
+  return TRUE;
+}
+
+NsImage *
+ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int tile,
+                    GCancellable *cancellable, GError **error)
+{
+  if (!ns_adain_check_options (content, options, error) || !ns_engine_check_alpha (options->alpha, error))
+    return NULL;
+  tile = MAX (MIN_TILE, tile / NS_ENCODER_STRIDE * NS_ENCODER_STRIDE);
+  g_autoptr (NsImage) rgb = ns_image_to_rgb (content);
+  g_auto (NsFeatureStats) inside = { 0 };
+  g_auto (NsFeatureStats) outside = { 0 };
+  if (!ns_adain_blend_stats (engine, options->styles, options->n_styles, rgb, options, &inside, cancellable, error)
+      || (options->mask != NULL
+          && !ns_adain_blend_stats (engine, options->outside_styles, options->n_outside_styles, rgb, options,
+                                    &outside, cancellable, error)))
+    return NULL;
+
+  int left, top, right, bottom;
+  ns_adain_padding (content, &left, &top, &right, &bottom);
+  g_autoptr (NsImage) padded = ns_image_pad_reflect (rgb, left, top, right, bottom);
+  g_autoptr (NsImage) image = options->colour == NS_COLOUR_LUMINANCE ? ns_colour_grey_rgb (padded)
+                                                                     : g_steal_pointer (&padded);
+  g_autoptr (NsImage) mask = NULL;
+  if (options->mask != NULL)
+    {
+      g_autoptr (NsImage) grey = ns_adain_mask_grey (options->mask);
+      mask = ns_image_pad_reflect (grey, left, top, right, bottom);
+    }
+
+  g_autoptr (GArray) tiles = make_tiles (image->width, image->height, tile);
+  g_auto (NsFeatureStats) content_stats = { 0 };
+  if (!global_content_stats (engine, image, tiles, &content_stats, cancellable, error))
+    return NULL;
+  gsize n = (gsize) image->width * image->height;
+  g_autofree float *acc = g_new0 (float, 3 * n), *weight = g_new0 (float, n);
+  for (guint i = 0; i < tiles->len; i++)
+    if (!render_tile (engine, image, mask, &g_array_index (tiles, Tile, i), &content_stats, &inside, &outside,
+                      options->alpha, acc, weight, cancellable, error))
+      return NULL;
+
+  g_autoptr (NsImage) result = ns_image_new (content->width, content->height, 3);
+  for (int y = 0; y < content->height; y++)
+    for (int x = 0; x < content->width; x++)
+      {
+        gsize at = (gsize) (y + top) * image->width + (x + left);
+        for (int c = 0; c < 3; c++)
+          ns_image_pixel (result, x, y)[c] = acc[3 * at + c] / weight[at];
+      }
+  if (options->colour == NS_COLOUR_LUMINANCE)
+    return ns_colour_combine_luma_chroma (result, rgb);
+  return g_steal_pointer (&result);
+}
