@@ -148,6 +148,11 @@ ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input, GCancellable 
   g_autoptr (NsTensor) owned = NULL;   /* the current activation, unless it is the input */
   for (guint i = 0; i < net->steps->len; i++)
     {
+      /* Kernels are queued ahead of the device: with a cancellable, wait for
+       * each step, so that Cancel takes effect within one layer rather than
+       * after everything already queued. */
+      if (cancellable != NULL && i > 0 && !ns_cl_context_finish (ns_ops_get_context (ops), error))
+        return NULL;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       const NsStep *step = &g_array_index (net->steps, NsStep, i);

@@ -287,6 +287,51 @@ test_large_under_budget (gconstpointer data)
   g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
 
+static gpointer
+cancel_later (gpointer cancellable)
+{
+  g_usleep (100 * 1000);
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+static void
+test_cancel (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) photo = load_shared ("goldens", "pair00_content.png");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 1024, 1024);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+
+  /* Cancelled before it starts: nothing runs. */
+  g_cancellable_cancel (cancellable);
+  g_autoptr (NsImage) none = ns_engine_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* Cancelled 0.1 s into a run that takes seconds on a processor: it stops
+   * within a layer.  A device fast enough to finish first must have finished
+   * before the cancel. */
+  g_cancellable_reset (cancellable);
+  gsize held = ns_engine_get_memory_in_use (f->engine);
+  GThread *canceller = g_thread_new ("cancel", cancel_later, cancellable);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
+  double elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_thread_join (canceller);
+  g_test_message ("returned after %.2f s: %s", elapsed, error != NULL ? error->message : "finished");
+  if (out == NULL)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpfloat (elapsed, <, 3.0);
+    }
+  else
+    g_assert_cmpfloat (elapsed, <, 0.15);
+  g_assert_cmpuint (ns_engine_get_memory_in_use (f->engine), <=, held + ((gsize) 64 << 20));   /* no leak but the scratch */
+}
+
 static void
 test_option_errors (gconstpointer data)
 {
@@ -335,6 +380,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/controls/prepared-equals-full", &f, test_prepared_equals_full);
   g_test_add_data_func ("/controls/tiled-equals-untiled", &f, test_tiled_equals_untiled);
   g_test_add_data_func ("/controls/large-under-budget", &f, test_large_under_budget);
+  g_test_add_data_func ("/controls/cancel", &f, test_cancel);
   g_test_add_data_func ("/controls/option-errors", &f, test_option_errors);
   int status = g_test_run ();
   ns_image_free (f.content);
