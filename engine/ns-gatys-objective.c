@@ -15,6 +15,8 @@ struct _NsGatysObjective {
   NsOps *ops;
   NsNetwork *vgg;
   NsGradOps *grad;
+  NsConv3x3 **transposed;   /* per step: its convolution's backward (NULL for pooling) */
+  guint n_steps;
   NsClBuffer *gram;   /* one layer's Gram matrix at a time, the largest size */
 };
 
@@ -31,6 +33,15 @@ ns_gatys_objective_new (NsOps *ops, NsNetwork *vgg, GError **error)
       || (obj->gram = ns_cl_buffer_new (ns_ops_get_context (ops),
                                         (gsize) max_channels * max_channels * sizeof (float), error)) == NULL)
     return NULL;
+  obj->n_steps = ns_network_n_steps (vgg);
+  obj->transposed = g_new0 (NsConv3x3 *, obj->n_steps);
+  for (guint i = 0; i < obj->n_steps; i++)
+    {
+      const NsConv3x3 *conv = ns_network_step_conv (vgg, i);
+      if (conv != NULL
+          && (obj->transposed[i] = ns_conv3x3_new_transposed (ns_ops_get_context (ops), conv, error)) == NULL)
+        return NULL;
+    }
   return g_steal_pointer (&obj);
 }
 
@@ -41,6 +52,9 @@ ns_gatys_objective_free (NsGatysObjective *obj)
     return;
   ns_grad_ops_free (obj->grad);
   ns_cl_buffer_free (obj->gram);
+  for (guint i = 0; i < obj->n_steps; i++)
+    ns_conv3x3_free (obj->transposed[i]);
+  g_free (obj->transposed);
   g_free (obj);
 }
 
@@ -210,7 +224,7 @@ ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsT
         continue;
       if (spec->kind == NS_STEP_CONV_RELU && !ns_op_relu_backward (obj->grad, g, f, error))
         return FALSE;
-      NsTensor *next = ns_op_conv3x3_backward (obj->grad, g, ns_network_step_conv (obj->vgg, i), error);
+      NsTensor *next = ns_op_conv3x3_backward (obj->grad, g, obj->transposed[i], error);
       if (next == NULL)
         return FALSE;
       ns_tensor_free (g);

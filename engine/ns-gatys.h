@@ -73,19 +73,28 @@ typedef struct {
   NsGatysOptimizer optimizer;
   double learning_rate;        /* Adam's step, in units of the [0, 1] pixel range */
   int preview_every;           /* > 0: a preview image every that many iterations */
+  int scales;                  /* coarse to fine: 1 = the content's size only; 0 = automatic,
+                                * halving until the longer side is at most 512 */
 } NsGatysOptions;
 
-/* The defaults: see ns-gatys.c. */
+/* The defaults (see ns-gatys.c): 300 iterations of L-BFGS from the content,
+ * content weight 1, style weight 3e3, no total variation, coarse to fine
+ * only above 512 pixels. */
 void ns_gatys_options_init (NsGatysOptions *options);
 
 /* Called after each iteration (1, 2, ...) with the losses at the current
  * image, and every preview_every iterations with that image (else NULL; the
- * callee may copy it, not keep it). */
+ * callee may copy it, not keep it; during the coarse scales of a
+ * coarse-to-fine run it is that scale's smaller image). */
 typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, const NsImage *preview,
                                  gpointer user_data);
 
-/* Optimises an image of the content's size.  Returns the image with the
- * lowest objective seen, RGB, not clamped.  When `cancellable` is cancelled
+/* Optimises an image of the content's size, coarse to fine over `scales`
+ * sizes (each twice the one before, the last the content's; `iterations`
+ * at the coarsest, half as many at each finer one; a scale with 1/k of the
+ * pixels weighs its content term k times, so the balance holds).  Returns
+ * the image with the lowest objective seen (of the last scale), RGB, not
+ * clamped.  When `cancellable` is cancelled
  * the run stops after the current iteration and still returns the best
  * image so far (check the cancellable to tell). */
 NsImage *ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,

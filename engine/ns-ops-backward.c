@@ -10,15 +10,15 @@
 
 struct _NsGradOps {
   NsClContext *ctx;
-  cl_kernel col2im;
+  NsOps *ops;
+  cl_kernel pad_zero2;
+  cl_kernel fold_reflect1;
   cl_kernel relu_backward;
   cl_kernel maxpool_backward;
   cl_kernel sub_square_sum;
   cl_kernel content_grad;
   cl_kernel tv_grad;
-  NsClBuffer *scratch;     /* column strips, grown on demand */
   NsClBuffer *partials;    /* REDUCE_GROUPS floats */
-  gsize scratch_budget;
   gsize reduce_size;
 };
 
@@ -28,8 +28,10 @@ ns_grad_ops_new (NsOps *ops, GError **error)
   NsClContext *ctx = ns_ops_get_context (ops);
   g_autoptr (NsGradOps) grad = g_new0 (NsGradOps, 1);
   grad->ctx = ctx;
+  grad->ops = ops;
   struct { cl_kernel *kernel; const char *name; } kernels[] = {
-    { &grad->col2im, "col2im_reflect3x3" },
+    { &grad->pad_zero2, "pad_zero2" },
+    { &grad->fold_reflect1, "fold_reflect1" },
     { &grad->relu_backward, "relu_backward" },
     { &grad->maxpool_backward, "maxpool2x2_backward" },
     { &grad->sub_square_sum, "sub_square_sum" },
@@ -41,8 +43,6 @@ ns_grad_ops_new (NsOps *ops, GError **error)
       return NULL;
   if ((grad->partials = ns_cl_buffer_new (ctx, REDUCE_GROUPS * sizeof (float), error)) == NULL)
     return NULL;
-  gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
-  grad->scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
   grad->reduce_size = 1;
   while (grad->reduce_size * 2 <= MIN (ctx->max_work_group_size, 256))
     grad->reduce_size *= 2;
@@ -54,20 +54,13 @@ ns_grad_ops_free (NsGradOps *grad)
 {
   if (grad == NULL)
     return;
-  cl_kernel kernels[] = { grad->col2im, grad->relu_backward, grad->maxpool_backward, grad->sub_square_sum,
+  cl_kernel kernels[] = { grad->pad_zero2, grad->fold_reflect1, grad->relu_backward, grad->maxpool_backward, grad->sub_square_sum,
                           grad->content_grad, grad->tv_grad };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
-  ns_cl_buffer_free (grad->scratch);
   ns_cl_buffer_free (grad->partials);
   g_free (grad);
-}
-
-void
-ns_grad_ops_set_scratch_budget (NsGradOps *grad, gsize bytes)
-{
-  grad->scratch_budget = MAX (bytes, sizeof (float));
 }
 
 /* Sets the kernel's arguments from (size, pointer) pairs ended by a 0 size. */
@@ -132,44 +125,46 @@ ns_tensor_clear (NsClContext *ctx, NsTensor *t, GError **error)
                       _("clearing device memory"), error);
 }
 
-static gboolean
-ensure_scratch (NsGradOps *grad, gsize bytes, GError **error)
+NsConv3x3 *
+ns_conv3x3_new_transposed (NsClContext *ctx, const NsConv3x3 *conv, GError **error)
 {
-  if (grad->scratch != NULL && grad->scratch->size >= bytes)
-    return TRUE;
-  g_clear_pointer (&grad->scratch, ns_cl_buffer_free);
-  grad->scratch = ns_cl_buffer_new (grad->ctx, bytes, error);
-  return grad->scratch != NULL;
+  const int C = conv->in_channels, O = conv->out_channels;
+  const gsize n = (gsize) O * C * 9;
+  g_autofree float *w = g_new (float, n);
+  if (!ns_cl_buffer_read (conv->weight, 0, w, n * sizeof (float), error))
+    return NULL;
+  g_autofree float *t = g_new (float, n);
+  for (int o = 0; o < O; o++)
+    for (int c = 0; c < C; c++)
+      for (int k = 0; k < 9; k++)
+        t[((gsize) c * O + o) * 9 + (8 - k)] = w[((gsize) o * C + c) * 9 + k];
+  g_autofree float *zero = g_new0 (float, C);
+  return ns_conv3x3_new (ctx, O, C, t, zero, error);
 }
 
 NsTensor *
-ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *conv, GError **error)
+ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *transposed, GError **error)
 {
-  g_return_val_if_fail (dy->channels == conv->out_channels, NULL);
+  g_return_val_if_fail (dy->channels == transposed->in_channels, NULL);
   g_return_val_if_fail (dy->height >= 2 && dy->width >= 2, NULL);
-  const int C = conv->in_channels, O = conv->out_channels, H = dy->height, W = dy->width;
-  const gsize K = (gsize) C * 9, HW = (gsize) H * W;
+  const int O = dy->channels, C = transposed->out_channels, H = dy->height, W = dy->width;
   const char *what = _("running a convolution backwards");
+  g_autoptr (NsTensor) padded = ns_tensor_new (grad->ctx, O, H + 4, W + 4, error);
+  if (padded == NULL
+      || !set_args (grad->pad_zero2, what, error, ARG (dy->buffer->mem), ARG (H), ARG (W),
+                    ARG (padded->buffer->mem), (gsize) 0)
+      || !launch (grad->ctx, grad->pad_zero2, 3, (gsize[]) { W + 4, H + 4, O }, what, error))
+    return NULL;
+  g_autoptr (NsTensor) full = ns_op_conv3x3 (grad->ops, padded, transposed, FALSE, error);
+  if (full == NULL)
+    return NULL;
+  g_clear_pointer (&padded, ns_tensor_free);
   g_autoptr (NsTensor) dx = ns_tensor_new (grad->ctx, C, H, W, error);
-  if (dx == NULL || !ns_tensor_clear (grad->ctx, dx, error))
+  if (dx == NULL
+      || !set_args (grad->fold_reflect1, what, error, ARG (full->buffer->mem), ARG (H), ARG (W),
+                    ARG (dx->buffer->mem), (gsize) 0)
+      || !launch (grad->ctx, grad->fold_reflect1, 3, (gsize[]) { W, H, C }, what, error))
     return NULL;
-  int rows = (int) CLAMP (grad->scratch_budget / (K * W * sizeof (float)), 1, (gsize) H);
-  if (!ensure_scratch (grad, K * rows * W * sizeof (float), error))
-    return NULL;
-  for (int y0 = 0; y0 < H; y0 += rows)
-    {
-      int n_rows = MIN (rows, H - y0);
-      gsize N = (gsize) n_rows * W;
-      /* The input rows this strip's columns reach, mirrors included. */
-      int r0 = MAX (0, y0 - 1), r1 = MIN (H - 1, y0 + n_rows);
-      int n_in = r1 - r0 + 1;
-      if (!ns_cl_sgemm (grad->ctx, TRUE, FALSE, K, N, O, 1.0f, conv->weight->mem, 0, K,
-                        dy->buffer->mem, (gsize) y0 * W, HW, 0.0f, grad->scratch->mem, 0, N, error)
-          || !set_args (grad->col2im, what, error, ARG (grad->scratch->mem), ARG (C), ARG (H), ARG (W),
-                        ARG (y0), ARG (n_rows), ARG (r0), ARG (n_in), ARG (dx->buffer->mem), (gsize) 0)
-          || !launch (grad->ctx, grad->col2im, 2, (gsize[]) { (gsize) n_in * W, C }, what, error))
-        return NULL;
-    }
   return g_steal_pointer (&dx);
 }
 

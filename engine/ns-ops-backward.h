@@ -17,13 +17,17 @@ NsGradOps *ns_grad_ops_new (NsOps *ops, GError **error);
 void ns_grad_ops_free (NsGradOps *grad);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGradOps, ns_grad_ops_free)
 
-/* The most device memory one backward convolution's column strip may use. */
-void ns_grad_ops_set_scratch_budget (NsGradOps *grad, gsize bytes);
-
+/* The convolution that computes `conv`'s backward pass: in and out channels
+ * swapped, the kernel flipped (w'[c][o][ky][kx] = w[o][c][2 - ky][2 - kx]),
+ * no bias. */
+NsConv3x3 *ns_conv3x3_new_transposed (NsClContext *ctx, const NsConv3x3 *conv, GError **error);
 /* dL/d(input) of ns_op_conv3x3 before its activation, from dy = dL/d(output)
- * (O x H x W): W^T dy in column strips, folded back with the reflection
- * padding (a padded position's gradient goes to the pixel it mirrors). */
-NsTensor *ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *conv, GError **error);
+ * (O x H x W), given ns_conv3x3_new_transposed (conv): ns_op_conv3x3 with the
+ * transposed kernel over dy padded with zeros gives the gradient with respect
+ * to the reflection-padded input, then each padded position's gradient goes
+ * to the pixel it mirrors. */
+NsTensor *ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *transposed,
+                                  GError **error);
 /* In place: dy = 0 where the ReLU's output y is not positive. */
 gboolean ns_op_relu_backward (NsGradOps *grad, NsTensor *dy, const NsTensor *y, GError **error);
 /* dL/dx of ns_op_maxpool2x2 (x its input, dy the gradient of its output):

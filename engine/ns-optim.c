@@ -128,7 +128,7 @@ static gboolean
 lbfgs_direction (NsOptim *o, GError **error)
 {
   const int m = o->params.history;
-  double alpha[m];
+  g_autofree double *alpha = g_new (double, m);
   if (!ns_vec_copy (o->vec, o->g, o->d, o->n, error))
     return FALSE;
   for (int k = o->count - 1; k >= 0; k--)
@@ -233,18 +233,20 @@ lbfgs_step (NsOptim *o, NsObjectiveFunc func, gpointer user_data, gboolean *stal
         }
 
       /* The new pair s = x_new - x, y = g_new - g, kept when s'y > 0 (the
-       * estimate then stays positive definite). */
+       * estimate then stays positive definite), measured against |s| |y| so
+       * that the test does not depend on the function's scale. */
       const int m = o->params.history;
       int slot = o->count < m ? (o->first + o->count) % m : o->first;
-      double sy, yy;
+      double sy, yy, ss;
       if (!ns_vec_copy (o->vec, o->x_new, o->s[slot], o->n, error)
           || !ns_vec_axpby (o->vec, o->x, -1.0, o->s[slot], 1.0, o->n, error)
           || !ns_vec_copy (o->vec, o->g_new, o->y[slot], o->n, error)
           || !ns_vec_axpby (o->vec, o->g, -1.0, o->y[slot], 1.0, o->n, error)
           || !ns_vec_dot (o->vec, o->s[slot], o->y[slot], o->n, &sy, error)
-          || !ns_vec_dot (o->vec, o->y[slot], o->y[slot], o->n, &yy, error))
+          || !ns_vec_dot (o->vec, o->y[slot], o->y[slot], o->n, &yy, error)
+          || !ns_vec_dot (o->vec, o->s[slot], o->s[slot], o->n, &ss, error))
         return FALSE;
-      if (sy > 1e-10 * yy && yy > 0)
+      if (sy > 1e-8 * sqrt (ss * yy) && yy > 0)
         {
           o->rho[slot] = 1.0 / sy;
           if (o->count < m)

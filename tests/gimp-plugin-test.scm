@@ -56,6 +56,17 @@
     (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.8 1 0 64 0))))
       (ns-report "ellipse" img src layer out))))
 
+; A feathered rectangle: its bounds, and a mask for the soft edge.
+(define (ns-case-feather content)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-context-set-feather TRUE)
+    (gimp-context-set-feather-radius 4 4)
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 16 12 32 24)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.8 1 0 64 0))))
+      (ns-say "feather" "mask" (if (= (car (gimp-layer-get-mask layer)) -1) "none" "yes"))
+      (ns-say "feather" "layers" (ns-layer-count img)))))
+
 ; A layer with alpha in a linear-light float image: the alpha is kept and the
 ; colours (back in 8-bit) match the CLI's.
 (define (ns-case-float content out)
@@ -97,7 +108,10 @@
     (ns-bad "iterations" img src 0 "starry-night" -1 0.5 0 0 64)
     (ns-bad "preserve" img src 0 "starry-night" -1 0.5 1 3 64)
     (ns-bad "style-size" img src 0 "starry-night" -1 0.5 1 0 5)
-    (ns-bad "gatys" img src 1 "starry-night" -1 0.5 10 0 64)))
+    (ns-bad "gatys" img src 1 "starry-night" -1 0.5 10 0 64)
+    ; A run error: a selection too small for the network.
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 4 4 8 8)
+    (ns-bad "tiny" img src 0 "starry-night" -1 0.5 1 0 64)))
 
 ; The last values (from the key file, in a new GIMP) on the whole image.
 (define (ns-case-last content out)
@@ -107,11 +121,39 @@
     (ns-report "last" img src layer out)))
 
 ; A layer as the style (the same pixels as a style file): works, named after the layer.
-(define (ns-case-style-layer content style)
+(define (ns-case-style-layer content style out)
   (let* ((img (ns-load content))
          (src (car (gimp-image-get-active-layer img)))
          (style-layer (car (gimp-file-load-layer RUN-NONINTERACTIVE img style))))
     (gimp-image-insert-layer img style-layer 0 -1)
     (gimp-item-set-visible style-layer FALSE)
     (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "" style-layer 1.0 1 0 0 0))))
-      (ns-say "style-layer" "name" (car (gimp-item-get-name layer))))))
+      (ns-report "style-layer" img src layer out))))
+
+; One bad call, for the run in Chinese.
+(define (ns-case-bad-alpha content label)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (ns-bad label img src 0 "starry-night" -1 1.5 1 0 64)))
+
+; The dialog inside GIMP's user interface (test-gimp-dialog.sh presses the
+; keys): first OK, whose layer is saved to out; then, on a larger image, OK
+; and Cancel in the progress window, whose outcome is told by the name of the
+; file saved, cancel-<status>-<layers>.png in dir (messages would open windows).
+(define (ns-case-dialog content big out dir)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img)))
+         (display (gimp-display-new img))
+         (layer (car (plug-in-neural-style RUN-INTERACTIVE img src 0 "" -1 0 0 0 0 0))))
+    (file-png-save2 RUN-NONINTERACTIVE img layer out out 0 9 0 0 0 0 0 0 0))
+  (let* ((img (ns-load big))
+         (src (car (gimp-image-get-active-layer img)))
+         (display (gimp-display-new img))
+         (r (ns-try (lambda () (plug-in-neural-style RUN-INTERACTIVE img src 0 "" -1 0 0 0 0 0))))
+         (status (cond ((and (pair? r) (equal? (car r) "ERROR")) "error")
+                       ((and (pair? r) (number? (car r))) "layer")
+                       ((and (pair? r) (eq? (car r) #f)) "cancelled")   ; Script-Fu's answer to GIMP_PDB_CANCEL
+                       (else "other")))
+         (name (string-append dir "/cancel-" status "-" (number->string (ns-layer-count img)) ".png")))
+    (file-png-save2 RUN-NONINTERACTIVE img src name name 0 9 0 0 0 0 0 0 0))
+  (gimp-quit 1))

@@ -6,6 +6,8 @@
 #include "ns-safetensors.h"
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
 
 typedef struct {
   int status;
@@ -180,6 +182,63 @@ test_output_in_missing_folder (void)
   remove_tree (dir);
 }
 
+static NsImage *
+load_pfm (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  NsImage *image = ns_image_load_pfm (path, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+/* The AdaIN controls and the metrics subcommand, end to end. */
+static void
+test_controls_and_metrics (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair01_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair01_style.png", NULL);
+  g_autofree char *other = ns_test_shared_path ("goldens", "pair02_style.png", NULL);
+  g_autofree char *single = g_build_filename (dir, "single.pfm", NULL);
+  g_autofree char *blend = g_build_filename (dir, "blend.pfm", NULL);
+  g_autofree char *luma = g_build_filename (dir, "luma.png", NULL);
+  g_autofree char *weighted_a = g_strconcat (style, ":1", NULL);
+  g_autofree char *weighted_b = g_strconcat (other, ":0", NULL);
+  g_auto (Run) run = { 0 };
+  run_cli (&run, NULL, "--style", style, "--style-size", "64", "-o", single, content, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (&run, NULL, "--style", weighted_a, "--style", weighted_b, "--style-size", "64", "-o", blend, content, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (NsImage) a = load_pfm (single);
+  g_autoptr (NsImage) b = load_pfm (blend);
+  ns_test_assert_close (b->data, a->data, (gsize) a->width * a->height * 3, 1e-4, "CLI blend (1, 0) vs one style");
+  run_clear (&run);
+  run_cli (&run, NULL, "--style", style, "--style-size", "64", "--preserve-color", "luminance", "--tile", "64", "-o",
+           luma, content, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_test (luma, G_FILE_TEST_IS_REGULAR));
+  run_clear (&run);
+  run_cli (&run, NULL, "--style", style, "--preserve-color", "sepia", "-o", luma, content, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "sepia"));
+
+  /* metrics prints E and C; C of the content against itself is 1. */
+  const char *argv[] = { NS_CLI_PATH, "metrics", "--content", content, "--style", style, content, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int wait_status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_test_message ("metrics: %s%s", out, err);
+  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+  double e = 0, c = 0;
+  g_assert_cmpint (sscanf (out, "E=%lf C=%lf", &e, &c), ==, 2);
+  g_assert_cmpfloat_with_epsilon (c, 1.0, 1e-9);
+  g_assert_true (isfinite (e));
+  remove_tree (dir);
+}
+
 static void
 test_list_devices (void)
 {
@@ -196,5 +255,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-devices", test_list_devices);
   g_test_add_func ("/cli/output-in-missing-folder", test_output_in_missing_folder);
   g_test_add_func ("/cli/golden-pair-pfm", test_golden_pair_pfm);
+  g_test_add_func ("/cli/controls-and-metrics", test_controls_and_metrics);
   return g_test_run ();
 }

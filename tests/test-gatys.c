@@ -75,10 +75,12 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
   g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
   g_assert_no_error (error);
   g_autoptr (NsTensor) dyt = upload (f, O, H, W, dy);
+  g_autoptr (NsConv3x3) transposed = ns_conv3x3_new_transposed (f->ctx, conv, &error);
+  g_assert_no_error (error);
 
-  ns_grad_ops_set_scratch_budget (f->grad, budget);
-  g_autoptr (NsTensor) dxt = ns_op_conv3x3_backward (f->grad, dyt, conv, &error);
-  ns_grad_ops_set_scratch_budget (f->grad, 64 << 20);
+  ns_ops_set_scratch_budget (f->ops, budget);
+  g_autoptr (NsTensor) dxt = ns_op_conv3x3_backward (f->grad, dyt, transposed, &error);
+  ns_ops_set_scratch_budget (f->ops, 64 << 20);
   g_assert_no_error (error);
   g_assert_cmpint (dxt->channels, ==, C);
   g_autofree float *got = download (dxt);
@@ -97,7 +99,8 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
   g_autofree float *want = g_new (float, n_in);
   for (gsize i = 0; i < n_in; i++)
     want[i] = (float) ref[i];
-  g_autofree char *what = g_strdup_printf ("conv3x3 backward %d->%d %dx%d budget %zu", C, O, H, W, budget);
+  g_autofree char *what = g_strdup_printf ("conv3x3 backward %d->%d %dx%d budget %zu, %s", C, O, H, W, budget,
+                                           ns_conv_algorithm_name (ns_ops_get_conv_algorithm (f->ops)));
   ns_test_assert_close (got, want, n_in, 1e-5, what);
 
   /* Finite differences of L(x) = sum dy * conv(x) (no ReLU: linear, so the
@@ -133,15 +136,22 @@ static void
 test_conv_backward (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  check_conv_backward (f, 3, 5, 7, 11, 64 << 20);
-  check_conv_backward (f, 1, 1, 2, 2, 64 << 20);
-  check_conv_backward (f, 2, 3, 3, 2, 64 << 20);
-  check_conv_backward (f, 4, 6, 2, 9, 64 << 20);
-  check_conv_backward (f, 7, 9, 13, 5, 64 << 20);
-  check_conv_backward (f, 33, 17, 6, 10, 64 << 20);
-  /* Strips of 1 and of 3 rows (the last shorter). */
-  check_conv_backward (f, 5, 4, 9, 7, 5 * 9 * 7 * sizeof (float));
-  check_conv_backward (f, 5, 4, 10, 7, 3 * 5 * 9 * 7 * sizeof (float));
+  NsConvAlgorithm saved = ns_ops_get_conv_algorithm (f->ops);
+  const NsConvAlgorithm algorithms[] = { NS_CONV_IM2COL, NS_CONV_DIRECT };
+  for (gsize a = 0; a < G_N_ELEMENTS (algorithms); a++)
+    {
+      ns_ops_set_conv_algorithm (f->ops, algorithms[a]);
+      check_conv_backward (f, 3, 5, 7, 11, 64 << 20);
+      check_conv_backward (f, 1, 1, 2, 2, 64 << 20);
+      check_conv_backward (f, 2, 3, 3, 2, 64 << 20);
+      check_conv_backward (f, 4, 6, 2, 9, 64 << 20);
+      check_conv_backward (f, 7, 9, 13, 5, 64 << 20);
+      check_conv_backward (f, 33, 17, 6, 10, 64 << 20);
+      /* im2col in strips of 1 and of 3 rows (of the zero-padded gradient). */
+      check_conv_backward (f, 5, 4, 9, 7, 4 * 9 * 11 * sizeof (float));
+      check_conv_backward (f, 5, 4, 10, 7, 3 * 4 * 9 * 11 * sizeof (float));
+    }
+  ns_ops_set_conv_algorithm (f->ops, saved);
 }
 
 /* --- ReLU and max-pool backward ------------------------------------------------ */
@@ -261,6 +271,9 @@ check_gram (Fixture *f, int C, int H, int W)
   const gsize M = (gsize) H * W, n = C * M;
   g_autofree float *fh = random_host (f, n, 0.0f, 2.0f);
   g_autofree float *ah = random_host (f, (gsize) C * C, 0.0f, 1.0f);
+  for (int i = 0; i < C; i++)   /* a target Gram matrix is symmetric */
+    for (int j = 0; j < i; j++)
+      ah[i * C + j] = ah[j * C + i];
   g_autoptr (NsTensor) ft = upload (f, C, H, W, fh);
   g_autoptr (NsClBuffer) gram = ns_cl_buffer_new (f->ctx, (gsize) C * C * sizeof (float), &error);
   g_autoptr (NsClBuffer) a = ns_cl_buffer_new (f->ctx, (gsize) C * C * sizeof (float), &error);
@@ -492,6 +505,170 @@ test_golden (gconstpointer data)
   ns_test_assert_close (grad->data, want_grad, 64 * 64 * 3, 1e-3, "gatys_a gradient");
 }
 
+/* --- a short run ------------------------------------------------------------- */
+
+typedef struct {
+  int calls;
+  int last_iteration;
+  double first_total, last_total;
+  int previews;
+  GCancellable *cancel_at_2;
+} Progress;
+
+static void
+on_progress (int iteration, const NsGatysLosses *losses, const NsImage *preview, gpointer user_data)
+{
+  Progress *p = user_data;
+  g_assert_cmpint (iteration, ==, p->last_iteration + 1);
+  g_assert_true (isfinite (losses->total) && losses->total >= 0);
+  if (p->calls == 0)
+    p->first_total = losses->total;
+  p->calls++;
+  p->last_iteration = iteration;
+  p->last_total = losses->total;
+  p->previews += preview != NULL;
+  if (iteration % 5 == 0 || iteration < 3)
+    g_test_message ("iteration %d: content %.4g style %.4g total %.4g", iteration, losses->content,
+                    losses->style, losses->total);
+  if (p->cancel_at_2 != NULL && iteration == 2)
+    g_cancellable_cancel (p->cancel_at_2);
+}
+
+static void
+test_run (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  NsGatys *gatys = fixture_gatys (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
+  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
+  g_assert_no_error (error);
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = 30;
+  options.content_weight = 1.0;
+  options.style_weight = 1e3;
+  options.init = NS_GATYS_INIT_NOISE;
+  options.seed = 1234;
+  options.preview_every = 10;
+
+  /* The objective at the start: the same seeded noise the run starts from. */
+  g_autoptr (NsImage) noise = ns_image_new (64, 64, 3);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (options.seed);
+  for (gsize i = 0; i < 64 * 64 * 3; i++)
+    noise->data[i] = (float) g_rand_double (rand);
+  NsGatysLosses start;
+  g_assert_true (ns_gatys_objective (gatys, noise, content, style, options.content_weight, options.style_weight,
+                                     options.tv_weight, &start, NULL, &error));
+  g_assert_no_error (error);
+
+  Progress p = { 0 };
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, on_progress, &p, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("30 iterations at 64x64: %.1f s; objective %.4g -> %.4g", (g_get_monotonic_time () - t0) / 1e6,
+                  start.total, p.last_total);
+  g_assert_cmpint (p.calls, ==, 30);
+  g_assert_cmpint (p.previews, ==, 3);
+  g_assert_cmpfloat (p.last_total, <=, 0.1 * start.total);
+  g_assert_cmpint (result->width, ==, 64);
+  g_assert_cmpint (result->height, ==, 64);
+  /* The result is the image of that value. */
+  NsGatysLosses end;
+  g_assert_true (ns_gatys_objective (gatys, result, content, style, options.content_weight, options.style_weight,
+                                     options.tv_weight, &end, NULL, &error));
+  g_assert_cmpfloat (fabs (end.total - p.last_total), <=, 1e-4 * p.last_total);
+
+  /* The same seed gives the same image: repeat the first iterations, and
+   * cancel during the repeat, which still returns the best image so far. */
+  options.iterations = 3;
+  Progress q = { 0 };
+  g_autoptr (NsImage) a = ns_gatys_run (gatys, content, style, &options, on_progress, &q, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Progress r = { .cancel_at_2 = cancellable };
+  g_autoptr (NsImage) b = ns_gatys_run (gatys, content, style, &options, on_progress, &r, cancellable, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r.calls, ==, 2);   /* stopped after the second iteration */
+  options.iterations = 2;
+  Progress s2 = { 0 };
+  g_autoptr (NsImage) c = ns_gatys_run (gatys, content, style, &options, on_progress, &s2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (b->data, 64 * 64 * 3 * sizeof (float), c->data, 64 * 64 * 3 * sizeof (float));
+  g_assert_cmpfloat (q.last_total, <=, s2.last_total);
+  g_assert_cmpfloat (q.last_total, ==, q.last_total);
+}
+
+static void
+test_coarse_to_fine (gconstpointer data)
+{
+  /* Two scales: 4 iterations at 32 x 32, then 2 at 64 x 64. */
+  Fixture *f = (Fixture *) data;
+  NsGatys *gatys = fixture_gatys (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
+  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
+  g_assert_no_error (error);
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = 4;
+  options.content_weight = 1.0;
+  options.style_weight = 1e3;
+  options.scales = 2;
+  options.preview_every = 1;
+  Progress p = { 0 };
+  g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, on_progress, &p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p.calls, ==, 6);
+  g_assert_cmpint (p.previews, ==, 6);
+  g_assert_cmpint (result->width, ==, 64);
+  g_assert_cmpint (result->height, ==, 64);
+  NsGatysLosses start, end;
+  g_assert_true (ns_gatys_objective (gatys, content, content, style, options.content_weight, options.style_weight,
+                                     0, &start, NULL, &error));
+  g_assert_true (ns_gatys_objective (gatys, result, content, style, options.content_weight, options.style_weight,
+                                     0, &end, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("objective from the content %.4g, after coarse to fine %.4g", start.total, end.total);
+  g_assert_cmpfloat (end.total, <, 0.8 * start.total);
+  /* Too small a content for Gatys: a clear error. */
+  g_autoptr (NsImage) small = ns_image_new (31, 40, 3);
+  g_assert_null (ns_gatys_run (gatys, small, style, &options, NULL, NULL, NULL, &error));
+  g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_SMALL);
+}
+
+static void
+test_run_adam (gconstpointer data)
+{
+  /* Adam from the content: the objective falls, and the result is the best image seen. */
+  Fixture *f = (Fixture *) data;
+  NsGatys *gatys = fixture_gatys (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
+  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
+  g_assert_no_error (error);
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = 8;
+  options.content_weight = 1.0;
+  options.style_weight = 1e3;
+  options.optimizer = NS_GATYS_OPTIMIZER_ADAM;
+  options.learning_rate = 0.02;
+  Progress p = { 0 };
+  g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, on_progress, &p, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p.calls, ==, 8);
+  NsGatysLosses start, end;
+  g_assert_true (ns_gatys_objective (gatys, content, content, style, 1.0, 1e3, 0, &start, NULL, &error));
+  g_assert_true (ns_gatys_objective (gatys, result, content, style, 1.0, 1e3, 0, &end, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("Adam: objective %.4g -> %.4g", start.total, end.total);
+  g_assert_cmpfloat (end.total, <, 0.7 * start.total);
+}
+
 /* --- the optimisers ----------------------------------------------------------- */
 
 typedef struct {
@@ -524,6 +701,17 @@ quadratic (const float *x, float *g, gsize n)
       f += 0.5 * (i + 1) * d * d;
       g[i] = (float) ((i + 1) * d);
     }
+  return f;
+}
+
+/* The same quadratic times 1e12, like the Gatys objective's scale: L-BFGS
+ * is invariant to scaling and must take the same path. */
+static double
+scaled_quadratic (const float *x, float *g, gsize n)
+{
+  double f = 1e12 * quadratic (x, g, n);
+  for (gsize i = 0; i < n; i++)
+    g[i] *= 1e12f;
   return f;
 }
 
@@ -594,6 +782,22 @@ test_lbfgs_quadratic (gconstpointer data)
 }
 
 static void
+test_lbfgs_scaled (gconstpointer data)
+{
+  /* Steepest descent would need thousands of iterations here (condition
+   * number 100); L-BFGS needs a few dozen, with about one evaluation each,
+   * whatever the scale. */
+  Fixture *f = (Fixture *) data;
+  HostFunc hf = { 100, 0, scaled_quadratic };
+  g_autofree float *x0 = random_host (f, hf.n, -3.0f, 3.0f);
+  double value;
+  g_autofree float *x = minimise (f, NS_OPTIM_LBFGS, 0, &hf, x0, 60, &value);
+  for (gsize i = 0; i < hf.n; i++)
+    g_assert_cmpfloat (fabs (x[i] - sin ((double) i)), <, 1e-2);
+  g_assert_cmpint (hf.evaluations, <, 80);
+}
+
+static void
 test_lbfgs_rosenbrock (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
@@ -644,7 +848,11 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gatys/content-gradient", &f, test_content_grad);
   g_test_add_data_func ("/gatys/total-variation", &f, test_tv);
   g_test_add_data_func ("/gatys/golden", &f, test_golden);
+  g_test_add_data_func ("/gatys/run", &f, test_run);
+  g_test_add_data_func ("/gatys/coarse-to-fine", &f, test_coarse_to_fine);
+  g_test_add_data_func ("/gatys/run-adam", &f, test_run_adam);
   g_test_add_data_func ("/optim/lbfgs-quadratic", &f, test_lbfgs_quadratic);
+  g_test_add_data_func ("/optim/lbfgs-scaled", &f, test_lbfgs_scaled);
   g_test_add_data_func ("/optim/lbfgs-rosenbrock", &f, test_lbfgs_rosenbrock);
   g_test_add_data_func ("/optim/adam-quadratic", &f, test_adam_quadratic);
   int status = g_test_run ();

@@ -1,12 +1,18 @@
 /* neural-style: the command-line front end of the engine.
  *
  *   neural-style --style S [--alpha A] [--style-size N] [--device N] -o OUT CONTENT
+ *   neural-style --method gatys --style S [--iterations N] [--content-weight A] [--style-weight B]
+ *                [--tv-weight T] [--init content|noise|FILE] [--seed S] [--optimizer lbfgs|adam] -o OUT CONTENT
+ *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
  *   neural-style --list-devices
  *
  * Exit status: 0 on success, 1 when the run fails, 2 for a wrong command line.
  * The output file appears only when the run succeeds (written atomically). */
 #include "neural-style.h"
+#include "ns-gatys.h"
 #include "ns-cl-context.h"
+#include "cli-metrics.h"
+#include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include <locale.h>
@@ -41,6 +47,26 @@ resolve_style (const char *style)
   return g_strdup (style);   /* loading it reports the missing file */
 }
 
+/* The styles of FILE[:WEIGHT] specifications; the images go into `keep`. */
+static GArray *
+load_styles (char **specs, GPtrArray *keep, GError **error)
+{
+  g_autoptr (GArray) styles = g_array_new (FALSE, FALSE, sizeof (NsWeightedStyle));
+  for (guint i = 0; specs[i] != NULL; i++)
+    {
+      g_autofree char *file = NULL;
+      NsWeightedStyle style = { NULL, 1.0 };
+      if (!ns_cli_parse_weighted_style (specs[i], &file, &style.weight, error))
+        return NULL;
+      g_autofree char *path = resolve_style (file);
+      if ((style.image = ns_image_load (path, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (keep, (gpointer) style.image);
+      g_array_append_val (styles, style);
+    }
+  return g_steal_pointer (&styles);
+}
+
 static int
 list_devices (void)
 {
@@ -63,6 +89,139 @@ list_devices (void)
   return EXIT_SUCCESS;
 }
 
+static int
+usage_error (const char *message)
+{
+  g_printerr ("neural-style: %s\n", message);
+  return EXIT_USAGE;
+}
+
+/* The diagnostic subcommand: the Gatys objective and its gradient at X, the
+ * images taken as they are.  Prints "content=<Lc> style=<Ls> total=<L>". */
+static int
+gatys_objective_command (int argc, char **argv)
+{
+  g_autofree char *x_path = NULL, *content_path = NULL, *style_path = NULL, *output_path = NULL;
+  double content_weight = 1.0, style_weight = 1e3;
+  int device = -1;
+  GOptionEntry entries[] = {
+    { "x", 0, 0, G_OPTION_ARG_FILENAME, &x_path, N_("The image at which to evaluate the objective"), N_("FILE") },
+    { "content", 'c', 0, G_OPTION_ARG_FILENAME, &content_path, N_("The content image"), N_("FILE") },
+    { "style", 's', 0, G_OPTION_ARG_FILENAME, &style_path, N_("The style image"), N_("FILE") },
+    { "content-weight", 0, 0, G_OPTION_ARG_DOUBLE, &content_weight, N_("Weight of the content loss (default 1)"), N_("A") },
+    { "style-weight", 0, 0, G_OPTION_ARG_DOUBLE, &style_weight, N_("Weight of the style loss (default 1000)"), N_("B") },
+    { "device", 'd', 0, G_OPTION_ARG_INT, &device, N_("OpenCL device number (see --list-devices)"), N_("N") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path, N_("Where to write the gradient dL/dx (PFM)"), N_("GRAD.pfm") },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) options = g_option_context_new (_("— the Gatys objective and its gradient at an image"));
+  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    return fail (EXIT_USAGE, error);
+  if (x_path == NULL || content_path == NULL || style_path == NULL || argc > 1)
+    {
+      g_printerr ("neural-style: %s\n", _("Give the image (--x), the content (--content) and the style (--style)."));
+      return EXIT_USAGE;
+    }
+  g_autoptr (NsImage) x = ns_image_load (x_path, &error);
+  if (x == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  g_autoptr (NsImage) content = ns_image_load (content_path, &error);
+  if (content == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  g_autofree char *style_file = resolve_style (style_path);
+  g_autoptr (NsImage) style_image = ns_image_load (style_file, &error);
+  if (style_image == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
+  if (gatys == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
+  if (style == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  NsGatysLosses losses;
+  g_autoptr (NsImage) gradient = NULL;
+  if (!ns_gatys_objective (gatys, x, content, style, content_weight, style_weight, 0.0, &losses,
+                           output_path != NULL ? &gradient : NULL, &error)
+      || (output_path != NULL && !ns_image_save_pfm (gradient, output_path, &error)))
+    return fail (EXIT_RUN_FAILED, error);
+  /* Machine-readable: not translated, C-locale numbers. */
+  char lc[G_ASCII_DTOSTR_BUF_SIZE], ls[G_ASCII_DTOSTR_BUF_SIZE], l[G_ASCII_DTOSTR_BUF_SIZE];
+  g_print ("content=%s style=%s total=%s\n", g_ascii_formatd (lc, sizeof lc, "%.9g", losses.content),
+           g_ascii_formatd (ls, sizeof ls, "%.9g", losses.style), g_ascii_formatd (l, sizeof l, "%.9g", losses.total));
+  return EXIT_SUCCESS;
+}
+
+static void
+print_progress (int iteration, const NsGatysLosses *losses, const NsImage *preview, gpointer user_data)
+{
+  const int *iterations = user_data;
+  g_print (_("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g\n"), iteration,
+           *iterations, losses->content, losses->style, losses->tv, losses->total);
+}
+
+typedef struct {
+  char *method, *init, *optimizer;
+  int iterations;
+  double content_weight, style_weight, tv_weight, learning_rate;
+  gint64 seed;
+  int scales;
+} GatysArgs;
+
+static int
+run_gatys (const GatysArgs *args, const NsImage *content, const NsImage *style_image, int style_size, int device,
+           const char *output_path, gboolean verbose)
+{
+  g_autoptr (GError) error = NULL;
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = args->iterations;
+  options.content_weight = args->content_weight;
+  options.style_weight = args->style_weight;
+  options.tv_weight = args->tv_weight;
+  options.seed = (guint32) args->seed;
+  options.scales = args->scales;
+  options.optimizer = g_strcmp0 (args->optimizer, "adam") == 0 ? NS_GATYS_OPTIMIZER_ADAM : NS_GATYS_OPTIMIZER_LBFGS;
+  if (args->learning_rate > 0)
+    options.learning_rate = args->learning_rate;
+  g_autoptr (NsImage) init_image = NULL;
+  if (args->init == NULL || strcmp (args->init, "content") == 0)
+    options.init = NS_GATYS_INIT_CONTENT;
+  else if (strcmp (args->init, "noise") == 0)
+    options.init = NS_GATYS_INIT_NOISE;
+  else
+    {
+      if ((init_image = ns_image_load (args->init, &error)) == NULL)
+        return fail (EXIT_RUN_FAILED, error);
+      options.init = NS_GATYS_INIT_IMAGE;
+      options.init_image = init_image;
+    }
+  g_autoptr (NsImage) resized_style = NULL;
+  if (style_size > 0)
+    resized_style = ns_image_resize_short_side (style_image, style_size);
+
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
+  if (gatys == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, resized_style != NULL ? resized_style : style_image,
+                                                       NULL, &error);
+  if (style == NULL)
+    return fail (EXIT_RUN_FAILED, error);
+  gint64 ready = g_get_monotonic_time ();
+  g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, print_progress,
+                                             (gpointer) &args->iterations, NULL, &error);
+  if (result == NULL || !ns_image_save (result, output_path, &error))
+    return fail (EXIT_RUN_FAILED, error);
+  if (verbose)
+    g_printerr (_("%s: set-up %.2f s, %d iterations %.2f s, peak device memory %.1f MiB\n"),
+                ns_gatys_get_device (gatys)->name, (ready - start) / 1e6, args->iterations,
+                (g_get_monotonic_time () - ready) / 1e6, ns_gatys_get_peak_memory (gatys) / 1048576.0);
+  return EXIT_SUCCESS;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -72,14 +231,39 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : NS_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  if (argc > 1 && strcmp (argv[1], "gatys-objective") == 0)
+    return gatys_objective_command (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "metrics") == 0)
+    return ns_cli_metrics (argc - 1, argv + 1);
 
-  g_autofree char *style_path = NULL, *output_path = NULL;
-  g_auto (GStrv) rest = NULL;
+  g_autofree char *output_path = NULL, *colour_name = NULL, *mask_path = NULL;
+  g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
+  int tile = 0, budget_mib = 0;
   double alpha = 1.0;
   int style_size = 512, device = -1;
   gboolean show_devices = FALSE, verbose = FALSE;
+  NsGatysOptions defaults;
+  ns_gatys_options_init (&defaults);
+  GatysArgs gatys = { NULL, NULL, NULL, defaults.iterations, defaults.content_weight, defaults.style_weight,
+                      defaults.tv_weight, 0.0, 0, defaults.scales };
   GOptionEntry entries[] = {
-    { "style", 's', 0, G_OPTION_ARG_FILENAME, &style_path, N_("The painting whose style to take: an image file or a bundled style such as starry-night"), N_("FILE") },
+    { "method", 'm', 0, G_OPTION_ARG_STRING, &gatys.method,
+      N_("adain (fast, the default) or gatys (optimisation, slow, any style)"), N_("METHOD") },
+    { "style", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &style_specs,
+      N_("The painting whose style to take: an image file or a bundled style such as starry-night; "
+         "repeat it as FILE:WEIGHT to blend styles"), N_("FILE[:W]") },
+    { "preserve-color", 0, 0, G_OPTION_ARG_STRING, &colour_name,
+      N_("Keep the photo's colours: none (default), luminance (transfer on luminance only) or match "
+         "(recolour the style to the photo's colours first)"), N_("MODE") },
+    { "mask", 0, 0, G_OPTION_ARG_FILENAME, &mask_path,
+      N_("AdaIN: a grey image of the content's size; --style applies where it is white, --outside-style where black"),
+      N_("MASK") },
+    { "outside-style", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &outside_specs,
+      N_("AdaIN with --mask: the style outside the mask (repeatable as FILE:WEIGHT)"), N_("FILE[:W]") },
+    { "tile", 0, 0, G_OPTION_ARG_INT, &tile,
+      N_("AdaIN: process in tiles of N pixels (0: only when the image does not fit the memory budget)"), N_("N") },
+    { "memory-budget", 0, 0, G_OPTION_ARG_INT, &budget_mib,
+      N_("AdaIN: the most device memory to use, in MiB (default: 1024, or half the device's)"), N_("MIB") },
     { "alpha", 'a', 0, G_OPTION_ARG_DOUBLE, &alpha, N_("Style strength, from 0 (the photo) to 1 (default)"), N_("A") },
     { "style-size", 0, 0, G_OPTION_ARG_INT, &style_size,
       N_("Resize the style so its shorter side has N pixels (default 512; 0 keeps it as it is)"), N_("N") },
@@ -87,6 +271,24 @@ main (int argc, char **argv)
       N_("OpenCL device number (see --list-devices; default: $NEURAL_STYLE_DEVICE, else the first GPU)"), N_("N") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
       N_("Where to write the result: PNG, or raw float32 PFM when the name ends in .pfm"), N_("OUT") },
+    { "iterations", 'n', 0, G_OPTION_ARG_INT, &gatys.iterations,
+      N_("Gatys: optimisation steps (default 300)"), N_("N") },
+    { "content-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.content_weight,
+      N_("Gatys: weight of the content loss (default 1)"), N_("A") },
+    { "style-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.style_weight,
+      N_("Gatys: weight of the style loss"), N_("B") },
+    { "tv-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.tv_weight,
+      N_("Gatys: weight of the total-variation (smoothness) loss"), N_("T") },
+    { "init", 0, 0, G_OPTION_ARG_FILENAME, &gatys.init,
+      N_("Gatys: start from the content (default), noise, or an image file"), N_("content|noise|FILE") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &gatys.seed, N_("Gatys: seed of the noise (default 0)"), N_("S") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &gatys.optimizer,
+      N_("Gatys: lbfgs (default) or adam"), N_("NAME") },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.learning_rate,
+      N_("Gatys with Adam: the step size (default 0.01)"), N_("R") },
+    { "scales", 0, 0, G_OPTION_ARG_INT, &gatys.scales,
+      N_("Gatys: coarse to fine over N sizes, each twice the last (default 0: as many as keep the first at most 512 pixels)"),
+      N_("N") },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &show_devices, N_("List the OpenCL devices and exit"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Say which device ran and how long it took"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("CONTENT") },
@@ -101,7 +303,7 @@ main (int argc, char **argv)
 
   if (show_devices)
     return list_devices ();
-  if (style_path == NULL || output_path == NULL || rest == NULL || g_strv_length (rest) != 1)
+  if (style_specs == NULL || output_path == NULL || rest == NULL || g_strv_length (rest) != 1)
     {
       g_printerr ("neural-style: %s\n", _("Give one content image, a style (--style) and an output file (-o)."));
       g_printerr ("%s", g_option_context_get_help (options, TRUE, NULL));
@@ -120,20 +322,65 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
 
+  gboolean use_gatys = gatys.method != NULL && strcmp (gatys.method, "gatys") == 0;
+  if (gatys.method != NULL && !use_gatys && strcmp (gatys.method, "adain") != 0)
+    {
+      g_printerr ("neural-style: ");
+      g_printerr (_("--method is “%s”; it must be adain or gatys.\n"), gatys.method);
+      return EXIT_USAGE;
+    }
+  if (gatys.optimizer != NULL && strcmp (gatys.optimizer, "lbfgs") != 0 && strcmp (gatys.optimizer, "adam") != 0)
+    {
+      g_printerr ("neural-style: ");
+      g_printerr (_("--optimizer is “%s”; it must be lbfgs or adam.\n"), gatys.optimizer);
+      return EXIT_USAGE;
+    }
+  if (gatys.iterations < 0 || !(gatys.content_weight >= 0) || !(gatys.style_weight >= 0)
+      || !(gatys.tv_weight >= 0) || !(gatys.learning_rate >= 0) || gatys.seed < 0 || gatys.seed > G_MAXUINT32 || gatys.scales < 0)
+    return usage_error (_("--iterations, --content-weight, --style-weight, --tv-weight, --learning-rate, --seed and --scales must not be negative."));
+
+  NsAdainOptions adain;
+  ns_adain_options_init (&adain);
+  if (!ns_cli_parse_colour (colour_name, &adain.colour, &error))
+    return fail (EXIT_USAGE, error);
+  if (tile < 0 || budget_mib < 0)
+    return usage_error (_("--tile and --memory-budget must not be negative."));
+  if ((mask_path == NULL) != (outside_specs == NULL))
+    return usage_error (_("--mask and --outside-style go together."));
+  if (use_gatys && (g_strv_length (style_specs) > 1 || mask_path != NULL || adain.colour != NS_COLOUR_NONE))
+    return usage_error (_("Style blends, masks and colour preservation work with --method adain only, for now."));
+
   g_autoptr (NsImage) content = ns_image_load (rest[0], &error);
   if (content == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  g_autofree char *style_file = resolve_style (style_path);
-  g_autoptr (NsImage) style = ns_image_load (style_file, &error);
-  if (style == NULL)
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) ns_image_free);
+  g_autoptr (GArray) styles = load_styles (style_specs, images, &error);
+  g_autoptr (GArray) outside = styles != NULL && outside_specs != NULL ? load_styles (outside_specs, images, &error) : NULL;
+  if (styles == NULL || (outside_specs != NULL && outside == NULL))
+    return fail (error->domain == G_OPTION_ERROR ? EXIT_USAGE : EXIT_RUN_FAILED, error);
+  g_autoptr (NsImage) mask = mask_path != NULL ? ns_image_load (mask_path, &error) : NULL;
+  if (mask_path != NULL && mask == NULL)
     return fail (EXIT_RUN_FAILED, error);
+  const NsImage *style = g_array_index (styles, NsWeightedStyle, 0).image;
+
+  if (use_gatys)
+    return run_gatys (&gatys, content, style, style_size, device, output_path, verbose);
 
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
   if (engine == NULL)
     return fail (EXIT_RUN_FAILED, error);
   gint64 ready = g_get_monotonic_time ();
-  g_autoptr (NsImage) result = ns_engine_stylise (engine, content, style, alpha, style_size, NULL, &error);
+  adain.alpha = alpha;
+  adain.style_size = style_size;
+  adain.styles = (const NsWeightedStyle *) styles->data;
+  adain.n_styles = styles->len;
+  adain.mask = mask;
+  adain.outside_styles = outside != NULL ? (const NsWeightedStyle *) outside->data : NULL;
+  adain.n_outside_styles = outside != NULL ? outside->len : 0;
+  adain.tile_size = tile;
+  adain.memory_budget = (gsize) budget_mib << 20;
+  g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, NULL, &error);
   if (result == NULL || !ns_image_save (result, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)

@@ -2,54 +2,52 @@
  * reflection-padded convolution, ReLU and 2x2 max-pooling, CHW.  Every kernel
  * is a gather: each work item owns one output value, so no atomics. */
 
-/* Folds a column-gradient strip back onto the input, for output rows
- * [y0, y0 + rows): dcol[(c * 9 + ky * 3 + kx) * N + p], N = rows * W,
- * p = (yo - y0) * W + xo, is the gradient of the input value the forward
- * im2col read at padded position (yo + ky - 1, xo + kx - 1).  A padded
- * position's gradient goes to the pixel it mirrors.  Adds into dx for input
- * rows [r0, r0 + n_rows), the rows the strip can reach.
- * Global size: (n_rows * W, C). */
-__kernel void col2im_reflect3x3 (__global const float *dcol, int C, int H, int W,
-                                 int y0, int rows, int r0, int n_rows, __global float *dx)
+/* The backward pass of the 3x3 reflection-padded convolution runs as a
+ * forward convolution with the transposed, flipped kernel over dy padded
+ * with 2 rows and columns of zeros, whose interior is the gradient with
+ * respect to the padded input; fold_reflect1 then sends each padded
+ * position's gradient to the pixel it mirrors. */
+
+/* out (C x (H + 4) x (W + 4)) = in (C x H x W) with a border of 2 zeros.
+ * Global size: (W + 4, H + 4, C). */
+__kernel void pad_zero2 (__global const float *in, int H, int W, __global float *out)
 {
-  const int q = get_global_id (0);
-  const int c = get_global_id (1);
-  if (q >= n_rows * W || c >= C)
+  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
+  const int Hp = H + 4, Wp = W + 4;
+  if (x >= Wp || y >= Hp)
     return;
-  const int y = r0 + q / W;
-  const int x = q - (q / W) * W;
-  const int N = rows * W;
-  /* The padded coordinates (in [-1, n]) that read y (resp. x): itself, its
-   * mirror below 0 (at 1), its mirror above n - 1 (at n - 2). */
+  const int sx = x - 2, sy = y - 2;
+  out[((size_t) c * Hp + y) * Wp + x] =
+    sx >= 0 && sx < W && sy >= 0 && sy < H ? in[((size_t) c * H + sy) * W + sx] : 0.0f;
+}
+
+/* dx[c, y, x] = sum of full[c, P + 2, Q + 2] over the padded coordinates
+ * P (resp. Q, in [-1, n]) that the forward read from y (resp. x): itself,
+ * -1 when y = 1 (reflect (-1) = 1), n when y = n - 2 (reflect (n) = n - 2).
+ * full is C x (H + 4) x (W + 4).  Global size: (W, H, C). */
+__kernel void fold_reflect1 (__global const float *full, int H, int W, __global float *dx)
+{
+  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
+  if (x >= W || y >= H)
+    return;
   int py[3], px[3], ny = 0, nx = 0;
   py[ny++] = y;
   if (y == 1)
-    py[ny++] = -1;     /* reflect (-1) = 1 */
+    py[ny++] = -1;
   if (y == H - 2)
-    py[ny++] = H;      /* reflect (H) = H - 2 */
+    py[ny++] = H;
   px[nx++] = x;
   if (x == 1)
     px[nx++] = -1;
   if (x == W - 2)
     px[nx++] = W;
-  __global const float *src = dcol + (size_t) c * 9 * N;
+  const int Wp = W + 4;
+  __global const float *src = full + (size_t) c * (H + 4) * Wp;
   float s = 0.0f;
   for (int i = 0; i < ny; i++)
-    for (int ky = 0; ky < 3; ky++)
-      {
-        const int yo = py[i] - ky + 1;
-        if (yo < y0 || yo >= y0 + rows)
-          continue;
-        for (int j = 0; j < nx; j++)
-          for (int kx = 0; kx < 3; kx++)
-            {
-              const int xo = px[j] - kx + 1;
-              if (xo < 0 || xo >= W)
-                continue;
-              s += src[(size_t) (ky * 3 + kx) * N + (size_t) (yo - y0) * W + xo];
-            }
-      }
-  dx[(size_t) c * H * W + (size_t) y * W + x] += s;
+    for (int j = 0; j < nx; j++)
+      s += src[(size_t) (py[i] + 2) * Wp + px[j] + 2];
+  dx[((size_t) c * H + y) * W + x] = s;
 }
 
 /* dy[i] = y[i] > 0 ? dy[i] : 0, where y is the ReLU's output.  Global size: (n). */

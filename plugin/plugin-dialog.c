@@ -1,0 +1,94 @@
+/* Feeds the dialog what only GIMP knows: a downscaled preview of the
+ * drawable inside the selection, the layers of the open images as styles,
+ * the image window to stay above and the theme's darkness. */
+#include "plugin-dialog.h"
+#include "neural-style.h"
+#include "ns-dialog.h"
+#include "ns-i18n.h"
+#include "plugin-pixels.h"
+#include <libgimp/gimp.h>
+
+#define PREVIEW_SIDE 256
+
+gboolean
+ns_plugin_ui_init (void)
+{
+  return gtk_init_check (NULL, NULL);
+}
+
+/* GIMP 2.10's themes: Dark and Gray are dark, Light and System are not. */
+static gboolean
+theme_is_dark (void)
+{
+  g_autofree char *theme = gimp_gimprc_query ("theme");
+  g_autofree char *name = theme != NULL ? g_ascii_strdown (theme, -1) : NULL;
+  return name != NULL && (g_str_has_prefix (name, "dark") || g_str_has_prefix (name, "gray"));
+}
+
+gulong
+ns_plugin_parent_window (void)
+{
+  gint32 display = gimp_default_display ();
+  return display > 0 ? (gulong) gimp_display_get_window_handle (display) : 0;
+}
+
+static NsImage *
+layer_pixels (gint32 id, int max_side, gpointer data)
+{
+  if (!gimp_item_is_valid (id) || !gimp_item_is_drawable (id))
+    return NULL;
+  int width = gimp_drawable_width (id), height = gimp_drawable_height (id);
+  /* max_side bounds the shorter side; read so the longer one follows. */
+  int longer = (int) ((double) max_side * MAX (width, height) / MAX (1, MIN (width, height)) + 0.5);
+  double scale;
+  g_autoptr (NsImage) rgba = ns_plugin_read_rgba_scaled (id, 0, 0, width, height, longer, &scale);
+  return ns_image_to_rgb (rgba);
+}
+
+/* The top-level layers of every open image, as "image: layer". */
+static GArray *
+list_layers (void)
+{
+  GArray *layers = g_array_new (FALSE, TRUE, sizeof (NsDialogLayer));
+  int n_images;
+  g_autofree gint *images = gimp_image_list (&n_images);
+  for (int i = 0; i < n_images; i++)
+    {
+      g_autofree char *image_name = gimp_image_get_name (images[i]);
+      int n_layers;
+      g_autofree gint *ids = gimp_image_get_layers (images[i], &n_layers);
+      for (int j = 0; j < n_layers; j++)
+        {
+          g_autofree char *layer_name = gimp_item_get_name (ids[j]);
+          NsDialogLayer layer = { ids[j], g_strdup_printf ("%s: %s", image_name, layer_name) };
+          g_array_append_val (layers, layer);
+        }
+    }
+  return layers;
+}
+
+gboolean
+ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **error)
+{
+  int x, y, width, height;
+  g_autoptr (NsImage) preview = NULL;
+  double scale = 1.0;
+  if (gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height) && width > 0 && height > 0)
+    preview = ns_plugin_read_rgba_scaled (drawable, x, y, width, height, PREVIEW_SIDE, &scale);
+  g_autoptr (GArray) layers = list_layers ();
+  NsDialogHost host = {
+    .preview = preview,
+    .preview_scale = scale,
+    .layers = (const NsDialogLayer *) layers->data,
+    .n_layers = layers->len,
+    .layer_pixels = layer_pixels,
+    .transient_for_xid = ns_plugin_parent_window (),
+    .prefer_dark = theme_is_dark (),
+  };
+  gboolean ok = ns_dialog_run (settings, &host);
+  for (guint i = 0; i < layers->len; i++)
+    g_free (g_array_index (layers, NsDialogLayer, i).name);
+  if (!ok)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled."));
+  return ok;
+}

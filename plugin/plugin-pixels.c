@@ -1,0 +1,96 @@
+/* Reading and writing drawables with gegl_buffer_get/set in the drawable's own
+ * colour space (no colour management, like the command-line tool reading a
+ * PNG), so the plug-in and the CLI give the same pixels. */
+#include "plugin-pixels.h"
+
+static const Babl *
+rgba_format (gint32 drawable)
+{
+  return babl_format_with_space ("R'G'B'A float", gimp_drawable_get_format (drawable));
+}
+
+NsImage *
+ns_plugin_read_rgba (gint32 drawable, int x, int y, int width, int height)
+{
+  g_autoptr (NsImage) image = ns_image_new (width, height, 4);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, width, height), 1.0, rgba_format (drawable), image->data,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+  return g_steal_pointer (&image);
+}
+
+gboolean
+ns_plugin_selection_is_full (gint32 image, int x, int y, int width, int height)
+{
+  gint32 selection = gimp_image_get_selection (image);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (selection);
+  g_autofree float *mask = g_new (float, (gsize) width * height);
+  gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, width, height), 1.0, babl_format ("Y float"), mask,
+                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    if (mask[i] < 1.0f)
+      return FALSE;
+  return TRUE;
+}
+
+gint32
+ns_plugin_insert_layer (gint32 image, gint32 source, const char *name, int x, int y, const NsImage *rgb,
+                        const NsImage *alpha_from, gboolean add_mask)
+{
+  int width = rgb->width, height = rgb->height;
+  GimpImageType type = gimp_image_base_type (image) == GIMP_GRAY ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE;
+  g_autoptr (NsImage) rgba = ns_image_new (width, height, 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    {
+      for (int c = 0; c < 3; c++)   /* the engine does not clamp; a picture does */
+        rgba->data[i * 4 + c] = CLAMP (rgb->data[i * 3 + c], 0.0f, 1.0f);
+      rgba->data[i * 4 + 3] = alpha_from->data[i * 4 + 3];
+    }
+
+  gimp_image_undo_group_start (image);
+  gint32 layer = gimp_layer_new (image, name, width, height, type, 100.0, GIMP_LAYER_MODE_NORMAL);
+  gboolean inserted = layer != -1
+    && gimp_image_insert_layer (image, layer, gimp_item_get_parent (source),
+                                gimp_image_get_item_position (image, source));
+  gboolean ok = inserted;
+  if (ok)
+    {
+      gimp_layer_set_offsets (layer, x, y);
+      GeglBuffer *buffer = gimp_drawable_get_buffer (layer);
+      gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, width, height), 0, rgba_format (layer), rgba->data,
+                       GEGL_AUTO_ROWSTRIDE);
+      gegl_buffer_flush (buffer);
+      g_object_unref (buffer);
+      gimp_drawable_update (layer, 0, 0, width, height);
+      if (add_mask)
+        {
+          gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
+          ok = mask != -1 && gimp_layer_add_mask (layer, mask);
+        }
+    }
+  if (!ok && inserted)   /* a failure leaves the image as it was */
+    gimp_image_remove_layer (image, layer);
+  else if (!ok && layer != -1)
+    gimp_item_delete (layer);
+  gimp_image_undo_group_end (image);
+  return ok ? layer : -1;
+}
+
+NsImage *
+ns_plugin_read_rgba_scaled (gint32 drawable, int x, int y, int width, int height, int max_side, double *scale)
+{
+  double s = MIN (1.0, (double) max_side / MAX (width, height));
+  int w = MAX (1, (int) (width * s + 0.5)), h = MAX (1, (int) (height * s + 0.5));
+  *scale = s;
+  if (s >= 1.0)
+    return ns_plugin_read_rgba (drawable, x, y, width, height);
+  g_autoptr (NsImage) image = ns_image_new (w, h, 4);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  /* With a scale, gegl_buffer_get takes the rectangle in scaled coordinates. */
+  gegl_buffer_get (buffer, GEGL_RECTANGLE ((int) (x * s), (int) (y * s), w, h), s, rgba_format (drawable),
+                   image->data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+  g_object_unref (buffer);
+  return g_steal_pointer (&image);
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The plug-in's dialog inside GIMP 2.10 with its user interface, on a virtual
+# X server, as a TAP test (run it under `xvfb-run -a`):
+#
+#   test-gimp-dialog.sh BUILD_DIR SOURCE_DIR
+#
+# Script-Fu opens an image in a window and calls the plug-in interactively; the
+# dialog must appear over GIMP with the settings of the profile's key file; a
+# screenshot of the screen is kept as a test artefact
+# (BUILD_DIR/tests/gimp-dialog-screenshot.png); xdotool presses OK (Alt+O); the
+# new layer must equal the command-line tool's result for those settings.  Then,
+# on a larger image, OK and Cancel (Alt+C) in the progress window: the run
+# stops and the image keeps its one layer.
+set -u
+build=${1:?usage: test-gimp-dialog.sh BUILD_DIR SOURCE_DIR}
+src=${2:?usage: test-gimp-dialog.sh BUILD_DIR SOURCE_DIR}
+gimp_test_needs="gimp-2.10 xdotool"
+source "$src/tests/gimp-test-lib.sh"
+screenshot=$build/tests/gimp-dialog-screenshot.png
+rm -f "$screenshot"
+
+printf '[neural-style]\nmethod=0\nstyle_file=the-scream\nalpha=0.7\niterations=100\npreserve_colour=0\nstyle_size=64\nseed=0\n' \
+  > "$GIMP2_DIRECTORY/neural-style.conf"
+c=$tmp/content.png
+big=$tmp/big.png
+"$helper" content "$c" 64 48 > /dev/null && "$helper" content "$big" 640 480 > /dev/null || exit 1
+"$cli" --style the-scream --alpha 0.7 --style-size 64 -o "$tmp/cli.png" "$c" || exit 1
+
+# GIMP with its windows (-n: a new instance, -s: no splash, -d/-f: no brushes or fonts to load).
+timeout 240 gimp-2.10 -n -s -d -f -b "(begin (load \"$src/tests/gimp-plugin-test.scm\")
+  (ns-case-dialog \"$c\" \"$big\" \"$tmp/out.png\" \"$tmp\"))" >> "$log" 2>&1 &
+gimp_pid=$!
+
+wait_window () {  # wait_window NAME-REGEX: prints the ID of the window once it is there
+  local w
+  for _ in $(seq 1 600); do
+    w=$(xdotool search --onlyvisible --name "$1" 2> /dev/null | head -n 1)
+    [ -n "$w" ] && { echo "$w"; return 0; }
+    kill -0 "$gimp_pid" 2> /dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+wait_gone () {  # wait_gone NAME-REGEX: until no such window is shown (IDs are reused)
+  for _ in $(seq 1 120); do
+    xdotool search --onlyvisible --name "$1" > /dev/null 2>&1 || return 0
+    sleep 0.5
+  done
+  return 1
+}
+press () {  # press WINDOW KEY
+  xdotool windowfocus --sync "$1" && sleep 0.5 && xdotool key "$2"
+}
+
+if window=$(wait_window '^Neural Style Transfer$'); then ok "the dialog opened over GIMP"
+else not_ok "the dialog opened over GIMP"; fi
+sleep 10   # the engine starts and the preview appears
+if [ -n "$window" ] && "$build/tests/x-screenshot" "$screenshot" && [ "$(stat -c %s "$screenshot")" -gt 10000 ]; then
+  ok "screenshot of the dialog over GIMP: $screenshot"
+else not_ok "a screenshot was saved"; fi
+[ -n "$window" ] && press "$window" alt+o
+# The second run, on the larger image: OK, then Cancel in the progress window.
+wait_gone '^Neural Style Transfer$'
+wait_gone '^Restyling the layer'
+# On a fast device the run may end before its window can be caught or Cancel
+# pressed: then the layer is there, and only then is the Cancel check skipped.
+pressed=no
+if second=$(wait_window '^Neural Style Transfer$'); then
+  press "$second" alt+o
+  if progress=$(wait_window '^Restyling the layer') && press "$progress" alt+c; then pressed=yes; fi
+else not_ok "the dialog opened a second time"; fi
+wait "$gimp_pid"
+echo "# gimp exited with status $?"
+check "OK restyled the layer with the key file's settings, as the CLI does" "$helper" compare "$tmp/out.png" "$tmp/cli.png"
+if grep -qx 'alpha=0.7' "$GIMP2_DIRECTORY/neural-style.conf" && grep -qx 'style_file=the-scream' "$GIMP2_DIRECTORY/neural-style.conf"; then
+  ok "the settings were kept"
+else diag < "$GIMP2_DIRECTORY/neural-style.conf"; not_ok "the settings were kept"; fi
+got=$(cd "$tmp" && ls cancel-*.png 2> /dev/null)
+if [ "$got" = "cancel-cancelled-1.png" ] && [ $pressed = yes ]; then
+  ok "Cancel in the progress window stopped the run (no layer returned) and left the image with its one layer"
+elif [ "$got" = "cancel-layer-2.png" ] && [ $pressed = no ]; then
+  ok "Cancel # SKIP the device finished before Cancel could be pressed"
+else echo "found: ${got:-nothing}; Cancel pressed: $pressed" | diag; not_ok "Cancel stopped the run and left the image alone"; fi
+finish

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The GIMP plug-in inside a headless GIMP 2.10, as a TAP test.
+#
+#   test-gimp-plugin.sh BUILD_DIR SOURCE_DIR
+#
+# A throw-away profile (GIMP2_DIRECTORY) whose gimprc adds a folder holding the
+# built plug-in (in its own subfolder, as GIMP wants) to plug-in-path; Script-Fu
+# (gimp-plugin-test.scm) calls plug-in-neural-style and reports with
+# "NSTEST case key=value" messages; the layers it saves are compared with the
+# command-line tool's output for the same settings by gimp-test-helper.
+# GIMP exits 0 even when a batch command fails, so only the messages and the
+# files count; it always runs under `timeout`.
+set -u
+build=${1:?usage: test-gimp-plugin.sh BUILD_DIR SOURCE_DIR}
+src=${2:?usage: test-gimp-plugin.sh BUILD_DIR SOURCE_DIR}
+source "$src/tests/gimp-test-lib.sh"
+# value CASE KEY: what the Script-Fu side reported
+value () { sed -n "s/^.*NSTEST $1 $2=//p" "$log" | tail -n 1; }
+expect () {  # expect CASE KEY EXPECTED
+  local got; got=$(value "$1" "$2")
+  if [ "$got" = "$3" ]; then ok "$1: $2 is $3"; else echo "expected '$3', got '$got'" | diag; not_ok "$1: $2"; fi
+}
+expect_error () {  # expect_error CASE WORDS: the call failed, naming WORDS, and left the image alone
+  local got; got=$(value "bad-$1" error)
+  if [[ $got == *"failed on invalid input arguments"* && ${got,,} == *"$2"* ]]; then
+    ok "bad $1: calling error naming '$2': ${got#*arguments: }"
+  else echo "got: $got" | diag; not_ok "bad $1: a calling error naming '$2'"; fi
+  expect "bad-$1" layers 1
+}
+scm=$src/tests/gimp-plugin-test.scm
+c=$tmp/content.png ca=$tmp/content-alpha.png style=$shared/goldens/gatys_a_style.png
+"$helper" content "$c" 64 48 > /dev/null && "$helper" content "$ca" 64 48 alpha > /dev/null \
+  && "$helper" crop "$c" 10 8 32 24 "$tmp/c-rect.png" > /dev/null \
+  && "$helper" crop "$c" 8 4 40 32 "$tmp/c-ellipse.png" > /dev/null || exit 1
+# The command-line tool's answers for the same settings.
+"$cli" --style starry-night --alpha 0.8 --style-size 64 -o "$tmp/cli-full.png" "$c" \
+  && "$cli" --style starry-night --alpha 0.8 --style-size 64 -o "$tmp/cli-rect.png" "$tmp/c-rect.png" \
+  && "$cli" --style starry-night --alpha 0.8 --style-size 64 -o "$tmp/cli-ellipse.png" "$tmp/c-ellipse.png" \
+  && "$cli" --style starry-night --alpha 0.6 --style-size 64 -o "$tmp/cli-alpha.png" "$ca" \
+  && "$cli" --style "$style" --alpha 1 --style-size 0 -o "$tmp/cli-style-layer.png" "$c" || exit 1
+
+# First GIMP: the float run comes last among the successful ones, so its
+# settings are the last values the second GIMP reads from the key file.
+gimp "$scm" "(ns-case-full \"$c\" \"$tmp/full.png\" 0.8)" \
+     "(ns-case-rect \"$c\" \"$tmp/rect.png\")" \
+     "(ns-case-ellipse \"$c\" \"$tmp/ellipse.png\")" \
+     "(ns-case-grey \"$c\")" \
+     "(ns-case-feather \"$c\")" \
+     "(ns-case-style-layer \"$c\" \"$style\" \"$tmp/style-layer.png\")" \
+     "(ns-case-bad \"$c\")" \
+     "(ns-case-float \"$ca\" \"$tmp/float.png\")"
+cp "$GIMP2_DIRECTORY/neural-style.conf" "$tmp/settings-after-first.conf" 2> /dev/null
+# Second GIMP: the last values survive the restart.
+gimp "$scm" "(ns-case-last \"$ca\" \"$tmp/last.png\")"
+# Third GIMP, in Chinese: the plug-in's messages are translated.
+mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
+msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo" "$src/po/zh_CN.po" || exit 1
+LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8 NEURAL_STYLE_LOCALEDIR=$tmp/locale \
+  gimp "$scm" "(ns-case-bad-alpha \"$c\" \"zh\")"
+
+expect full name "starry-night (AdaIN, alpha 0.80)"
+expect full size 64x48
+expect full offsets 5,7
+expect full layers 2
+expect full position 0,1
+expect full mask none
+check "full: the layer's pixels equal the CLI's" "$helper" compare "$tmp/full.png" "$tmp/cli-full.png"
+
+expect rect size 32x24
+expect rect offsets 10,8
+expect rect mask none
+check "rect: a rectangular selection limits the result to the CLI's on the crop" \
+  "$helper" compare "$tmp/rect.png" "$tmp/cli-rect.png"
+
+expect ellipse size 40x32
+expect ellipse offsets 8,4
+expect ellipse mask yes
+check "ellipse: the selection's bounds restyled as the CLI does" "$helper" compare "$tmp/ellipse.png" "$tmp/cli-ellipse.png"
+
+expect feather mask yes
+expect feather layers 2
+
+expect grey size 64x48
+expect grey is-gray 1
+
+expect style-layer name "gatys_a_style.png (AdaIN, alpha 1.00)"
+check "style-layer: a layer as the style equals the CLI with that file" \
+  "$helper" compare "$tmp/style-layer.png" "$tmp/cli-style-layer.png"
+
+expect_error alpha "alpha"
+expect_error method "method"
+expect_error no-style "give a style"
+expect_error two-styles "not both"
+expect_error missing-file "style file"
+expect_error style-drawable "style drawable"
+expect_error iterations "iterations"
+expect_error preserve "colour preservation"
+expect_error style-size "style size"
+got=$(value bad-gatys error)
+if [[ $got == *"Procedure execution of plug-in-neural-style failed: "*"not available yet"* ]]; then
+  ok "gatys: an execution error: ${got#*failed: }"
+else echo "got: $got" | diag; not_ok "gatys: an execution error saying it is not available yet"; fi
+expect bad-gatys layers 1
+got=$(value bad-tiny error)
+if [[ $got == *"Procedure execution of plug-in-neural-style failed: "*16* ]]; then
+  ok "tiny selection: the engine's sentence as an execution error: ${got#*failed: }"
+else echo "got: $got" | diag; not_ok "tiny selection: an execution error with the engine's sentence"; fi
+expect bad-tiny layers 1
+
+expect float name "starry-night (AdaIN, alpha 0.60)"
+expect float size 64x48
+check "float: a float linear image gives the CLI's colours" "$helper" compare "$tmp/float.png" "$tmp/cli-alpha.png"
+check "float: the source's alpha is kept" "$helper" compare-alpha "$tmp/float.png" "$ca"
+
+if grep -qx 'alpha=0.6' "$tmp/settings-after-first.conf" 2> /dev/null \
+   && grep -qx 'style_file=starry-night' "$tmp/settings-after-first.conf"; then
+  ok "the settings are kept in $(basename "$GIMP2_DIRECTORY")/neural-style.conf"
+else cat "$tmp/settings-after-first.conf" 2>&1 | diag; not_ok "the key file holds the last settings"; fi
+got=$(value bad-zh error)
+if [[ $got == *"alpha 为 1.5"* ]]; then ok "in Chinese: ${got##*: }"
+else echo "got: $got" | diag; not_ok "the calling error in Chinese"; fi
+expect last name "starry-night (AdaIN, alpha 0.60)"
+check "last: with-last-vals after a restart gives the same pixels" "$helper" compare "$tmp/last.png" "$tmp/cli-alpha.png"
+
+finish

@@ -1,0 +1,47 @@
+/* The Neural Style Transfer dialog, GTK 3 only: no GIMP call, so it runs in
+ * tests and in a GIMP 3 port unchanged.  The host (plugin/) describes what it
+ * has through NsDialogHost. */
+#pragma once
+
+#include "ns-image.h"
+#include "ns-settings.h"
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint32 id;      /* the host's drawable ID, for NsSettings.style_drawable */
+  char *name;     /* "image.xcf: Layer" */
+} NsDialogLayer;
+
+typedef struct {
+  /* The content for the preview, already downscaled (RGB or RGBA); NULL: no preview. */
+  const NsImage *preview;
+  double preview_scale;   /* the preview's size / the drawable's (0: 1), to scale the style alike */
+  /* Layers that may serve as the style, and how to get a layer's pixels
+   * (downscaled so the shorter side has at most max_side pixels). */
+  const NsDialogLayer *layers;
+  int n_layers;
+  NsImage *(*layer_pixels) (gint32 id, int max_side, gpointer data);
+  gpointer data;
+  /* The X11 window to stay above (GIMP's image window), or 0. */
+  gulong transient_for_xid;
+  gboolean prefer_dark;
+} NsDialogHost;
+
+/* A new dialog showing `settings`. */
+GtkWidget *ns_dialog_new (const NsSettings *settings, const NsDialogHost *host);
+/* The settings the dialog shows now. */
+void ns_dialog_get_settings (GtkWidget *dialog, NsSettings *settings);
+
+/* Runs the dialog modally: TRUE with `settings` updated on OK. */
+gboolean ns_dialog_run (NsSettings *settings, const NsDialogHost *host);
+
+/* For tests: the alpha slider, and how many previews have been shown. */
+GtkRange *ns_dialog_get_alpha_scale (GtkWidget *dialog);
+guint ns_dialog_get_preview_count (GtkWidget *dialog);
+GdkPixbuf *ns_dialog_get_preview_pixbuf (GtkWidget *dialog);
+/* The last preview error, or NULL. */
+const char *ns_dialog_get_preview_error (GtkWidget *dialog);
+
+G_END_DECLS
