@@ -1,11 +1,11 @@
 #include "ns-ops-backward.h"
 
+#include "ns-cl-kernel.h"
+
 #include "ns-cl-blas.h"
 #include "ns-cl-error.h"
 #include "ns-i18n.h"
-#include <stdarg.h>
 
-#define LOCAL_1D 64
 #define REDUCE_GROUPS 64
 
 struct _NsGradOps {
@@ -63,39 +63,6 @@ ns_grad_ops_free (NsGradOps *grad)
   g_free (grad);
 }
 
-/* Sets the kernel's arguments from (size, pointer) pairs ended by a 0 size. */
-static gboolean
-set_args (cl_kernel kernel, const char *operation, GError **error, ...)
-{
-  va_list ap;
-  va_start (ap, error);
-  cl_uint index = 0;
-  cl_int err = CL_SUCCESS;
-  for (gsize size; err == CL_SUCCESS && (size = va_arg (ap, gsize)) != 0; index++)
-    {
-      const void *value = va_arg (ap, const void *);
-      err = clSetKernelArg (kernel, index, size, value);
-    }
-  va_end (ap);
-  return ns_cl_check (err, operation, error);
-}
-
-#define ARG(x) sizeof (x), (const void *) &(x)
-#define LOCAL_ARG(bytes) (gsize) (bytes), (const void *) NULL
-
-/* Runs a kernel over dims, the first rounded up to LOCAL_1D (kernels check bounds). */
-static gboolean
-launch (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const gsize *global, const char *operation,
-        GError **error)
-{
-  gsize local_x = MIN ((gsize) LOCAL_1D, ctx->max_work_group_size);
-  size_t g[3] = { (global[0] + local_x - 1) / local_x * local_x, dims > 1 ? global[1] : 1,
-                  dims > 2 ? global[2] : 1 };
-  size_t l[3] = { local_x, 1, 1 };
-  return ns_cl_check (clEnqueueNDRangeKernel (ctx->queue, kernel, dims, NULL, g, l, 0, NULL, NULL),
-                      operation, error);
-}
-
 /* Runs a reducing kernel (its last two arguments the partials and the local
  * scratch, set here) and adds the partial sums in double. */
 static gboolean
@@ -151,9 +118,9 @@ ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *tr
   const char *what = _("running a convolution backwards");
   g_autoptr (NsTensor) padded = ns_tensor_new (grad->ctx, O, H + 4, W + 4, error);
   if (padded == NULL
-      || !set_args (grad->pad_zero2, what, error, ARG (dy->buffer->mem), ARG (H), ARG (W),
-                    ARG (padded->buffer->mem), (gsize) 0)
-      || !launch (grad->ctx, grad->pad_zero2, 3, (gsize[]) { W + 4, H + 4, O }, what, error))
+      || !ns_cl_set_args (grad->pad_zero2, what, error, NS_CL_ARG (dy->buffer->mem), NS_CL_ARG (H), NS_CL_ARG (W),
+                    NS_CL_ARG (padded->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (grad->ctx, grad->pad_zero2, 3, (gsize[]) { W + 4, H + 4, O }, what, error))
     return NULL;
   g_autoptr (NsTensor) full = ns_op_conv3x3 (grad->ops, padded, transposed, FALSE, error);
   if (full == NULL)
@@ -161,9 +128,9 @@ ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *tr
   g_clear_pointer (&padded, ns_tensor_free);
   g_autoptr (NsTensor) dx = ns_tensor_new (grad->ctx, C, H, W, error);
   if (dx == NULL
-      || !set_args (grad->fold_reflect1, what, error, ARG (full->buffer->mem), ARG (H), ARG (W),
-                    ARG (dx->buffer->mem), (gsize) 0)
-      || !launch (grad->ctx, grad->fold_reflect1, 3, (gsize[]) { W, H, C }, what, error))
+      || !ns_cl_set_args (grad->fold_reflect1, what, error, NS_CL_ARG (full->buffer->mem), NS_CL_ARG (H), NS_CL_ARG (W),
+                    NS_CL_ARG (dx->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (grad->ctx, grad->fold_reflect1, 3, (gsize[]) { W, H, C }, what, error))
     return NULL;
   return g_steal_pointer (&dx);
 }
@@ -174,9 +141,9 @@ ns_op_relu_backward (NsGradOps *grad, NsTensor *dy, const NsTensor *y, GError **
   g_return_val_if_fail (ns_tensor_n_elements (dy) == ns_tensor_n_elements (y), FALSE);
   int n = (int) ns_tensor_n_elements (dy);
   const char *what = _("running a ReLU backwards");
-  return set_args (grad->relu_backward, what, error, ARG (dy->buffer->mem), ARG (y->buffer->mem), ARG (n),
-                   (gsize) 0)
-      && launch (grad->ctx, grad->relu_backward, 1, (gsize[]) { n }, what, error);
+  return ns_cl_set_args (grad->relu_backward, what, error, NS_CL_ARG (dy->buffer->mem), NS_CL_ARG (y->buffer->mem), NS_CL_ARG (n),
+                   NS_CL_ARGS_END)
+      && ns_cl_launch (grad->ctx, grad->relu_backward, 1, (gsize[]) { n }, what, error);
 }
 
 NsTensor *
@@ -187,9 +154,9 @@ ns_op_maxpool2x2_backward (NsGradOps *grad, const NsTensor *x, const NsTensor *d
   const char *what = _("max-pooling backwards");
   g_autoptr (NsTensor) dx = ns_tensor_new (grad->ctx, x->channels, x->height, x->width, error);
   if (dx == NULL
-      || !set_args (grad->maxpool_backward, what, error, ARG (x->buffer->mem), ARG (x->height), ARG (x->width),
-                    ARG (dy->buffer->mem), ARG (dx->buffer->mem), (gsize) 0)
-      || !launch (grad->ctx, grad->maxpool_backward, 3, (gsize[]) { x->width, x->height, x->channels }, what,
+      || !ns_cl_set_args (grad->maxpool_backward, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (x->height), NS_CL_ARG (x->width),
+                    NS_CL_ARG (dy->buffer->mem), NS_CL_ARG (dx->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (grad->ctx, grad->maxpool_backward, 3, (gsize[]) { x->width, x->height, x->channels }, what,
                   error))
     return NULL;
   return g_steal_pointer (&dx);
@@ -211,7 +178,7 @@ ns_op_sub_square_sum (NsGradOps *grad, NsClBuffer *a, const NsClBuffer *b, gsize
   g_return_val_if_fail (a->size >= n * sizeof (float) && b->size >= n * sizeof (float), FALSE);
   int n_int = (int) n;
   const char *what = _("computing a loss");
-  return set_args (grad->sub_square_sum, what, error, ARG (a->mem), ARG (b->mem), ARG (n_int), (gsize) 0)
+  return ns_cl_set_args (grad->sub_square_sum, what, error, NS_CL_ARG (a->mem), NS_CL_ARG (b->mem), NS_CL_ARG (n_int), NS_CL_ARGS_END)
       && reduce (grad, grad->sub_square_sum, 3, sum_squares, what, error);
 }
 
@@ -233,8 +200,8 @@ ns_op_content_grad (NsGradOps *grad, const NsTensor *f, const NsTensor *p, float
                         && ns_tensor_n_elements (f) == ns_tensor_n_elements (g), FALSE);
   int n = (int) ns_tensor_n_elements (f);
   const char *what = _("computing a loss");
-  return set_args (grad->content_grad, what, error, ARG (f->buffer->mem), ARG (p->buffer->mem), ARG (n),
-                   ARG (coef), ARG (g->buffer->mem), (gsize) 0)
+  return ns_cl_set_args (grad->content_grad, what, error, NS_CL_ARG (f->buffer->mem), NS_CL_ARG (p->buffer->mem), NS_CL_ARG (n),
+                   NS_CL_ARG (coef), NS_CL_ARG (g->buffer->mem), NS_CL_ARGS_END)
       && reduce (grad, grad->content_grad, 5, sum_squares, what, error);
 }
 
@@ -243,7 +210,7 @@ ns_op_tv_grad (NsGradOps *grad, const NsTensor *x, float coef, NsTensor *g, doub
 {
   g_return_val_if_fail (ns_tensor_n_elements (x) == ns_tensor_n_elements (g), FALSE);
   const char *what = _("computing a loss");
-  return set_args (grad->tv_grad, what, error, ARG (x->buffer->mem), ARG (x->channels), ARG (x->height),
-                   ARG (x->width), ARG (coef), ARG (g->buffer->mem), (gsize) 0)
+  return ns_cl_set_args (grad->tv_grad, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (x->channels), NS_CL_ARG (x->height),
+                   NS_CL_ARG (x->width), NS_CL_ARG (coef), NS_CL_ARG (g->buffer->mem), NS_CL_ARGS_END)
       && reduce (grad, grad->tv_grad, 6, tv, what, error);
 }

@@ -2,9 +2,9 @@
 
 #include "ns-cl-blas.h"
 #include "ns-cl-error.h"
+#include "ns-cl-kernel.h"
 #include "ns-i18n.h"
 #include "ns-kernel-sources.h"
-#include <stdarg.h>
 
 struct _NsOps {
   NsClContext *ctx;
@@ -29,7 +29,6 @@ struct _NsOps {
 #define CONV_OB 4
 #define CONV_XB 2
 #define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB)
-#define LOCAL_1D 64
 
 NsOps *
 ns_ops_new (NsClContext *ctx, GError **error)
@@ -133,43 +132,6 @@ ns_ops_create_kernel (NsOps *ops, const char *name, GError **error)
   return ns_cl_program_create_kernel (ops->program, name, error);
 }
 
-/* Sets the kernel's arguments from (size, pointer) pairs ended by a 0 size. */
-static gboolean
-set_args (cl_kernel kernel, const char *operation, GError **error, ...)
-{
-  va_list ap;
-  va_start (ap, error);
-  cl_uint index = 0;
-  cl_int err = CL_SUCCESS;
-  for (gsize size; err == CL_SUCCESS && (size = va_arg (ap, gsize)) != 0; index++)
-    {
-      const void *value = va_arg (ap, const void *);
-      err = clSetKernelArg (kernel, index, size, value);
-    }
-  va_end (ap);
-  return ns_cl_check (err, operation, error);
-}
-
-#define ARG(x) sizeof (x), (const void *) &(x)
-#define LOCAL_ARG(bytes) (gsize) (bytes), (const void *) NULL
-
-static gsize
-round_up (gsize n, gsize multiple)
-{
-  return (n + multiple - 1) / multiple * multiple;
-}
-
-/* Runs a kernel over dims, the first rounded up to LOCAL_1D (kernels check bounds). */
-static gboolean
-launch (NsOps *ops, cl_kernel kernel, cl_uint dims, const gsize *global, const char *operation, GError **error)
-{
-  gsize local_x = MIN ((gsize) LOCAL_1D, ops->ctx->max_work_group_size);
-  size_t g[3] = { round_up (global[0], local_x), dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1 };
-  size_t l[3] = { local_x, 1, 1 };
-  return ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, kernel, dims, NULL, g, l, 0, NULL, NULL),
-                      operation, error);
-}
-
 NsConv3x3 *
 ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,
                 const float *weight_oihw, const float *bias, GError **error)
@@ -236,12 +198,12 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
     return NULL;
   int act = relu ? 1 : 0;
   gsize blocks_x = (W + span - 1) / span, blocks_o = (O + CONV_OB - 1) / CONV_OB;
-  if (!set_args (ops->pad_reflect1, what, error, ARG (in->buffer->mem), ARG (H), ARG (W), ARG (Wp),
-                 ARG (ops->scratch->mem), (gsize) 0)
-      || !launch (ops, ops->pad_reflect1, 3, (gsize[]) { Wp, H + 2, C }, what, error)
-      || !set_args (ops->conv_direct, what, error, ARG (ops->scratch->mem), ARG (C), ARG (H), ARG (W), ARG (Wp),
-                    ARG (conv->weight_blocked->mem), ARG (conv->bias->mem), ARG (O), ARG (act),
-                    ARG (out->buffer->mem), (gsize) 0)
+  if (!ns_cl_set_args (ops->pad_reflect1, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
+                 NS_CL_ARG (ops->scratch->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->pad_reflect1, 3, (gsize[]) { Wp, H + 2, C }, what, error)
+      || !ns_cl_set_args (ops->conv_direct, what, error, NS_CL_ARG (ops->scratch->mem), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
+                    NS_CL_ARG (conv->weight_blocked->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O), NS_CL_ARG (act),
+                    NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
       || !ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, ops->conv_direct, 3, NULL,
                                                (size_t[]) { blocks_o, blocks_x, H }, NULL, 0, NULL, NULL),
                        what, error))
@@ -270,18 +232,18 @@ ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean r
     {
       int n_rows = MIN (rows, H - y0);
       gsize N = (gsize) n_rows * W;
-      if (!set_args (ops->im2col, what, error, ARG (in->buffer->mem), ARG (C), ARG (H), ARG (W),
-                     ARG (y0), ARG (n_rows), ARG (ops->scratch->mem), (gsize) 0)
-          || !launch (ops, ops->im2col, 2, (gsize[]) { N, C }, what, error)
+      if (!ns_cl_set_args (ops->im2col, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W),
+                     NS_CL_ARG (y0), NS_CL_ARG (n_rows), NS_CL_ARG (ops->scratch->mem), NS_CL_ARGS_END)
+          || !ns_cl_launch (ops->ctx, ops->im2col, 2, (gsize[]) { N, C }, what, error)
           || !ns_cl_sgemm (ops->ctx, FALSE, FALSE, conv->out_channels, N, K, 1.0f,
                            conv->weight->mem, 0, K, ops->scratch->mem, 0, N, 0.0f,
                            out->buffer->mem, (gsize) y0 * W, HW, error))
         return NULL;
     }
   int hw = (int) HW, act = relu ? 1 : 0;
-  if (!set_args (ops->bias_activation, what, error, ARG (out->buffer->mem), ARG (conv->bias->mem),
-                 ARG (hw), ARG (act), (gsize) 0)
-      || !launch (ops, ops->bias_activation, 2, (gsize[]) { HW, conv->out_channels }, what, error))
+  if (!ns_cl_set_args (ops->bias_activation, what, error, NS_CL_ARG (out->buffer->mem), NS_CL_ARG (conv->bias->mem),
+                 NS_CL_ARG (hw), NS_CL_ARG (act), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->bias_activation, 2, (gsize[]) { HW, conv->out_channels }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -293,9 +255,9 @@ ns_op_maxpool2x2 (NsOps *ops, const NsTensor *in, GError **error)
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, in->channels, in->height / 2, in->width / 2, error);
   const char *what = _("max-pooling");
   if (out == NULL
-      || !set_args (ops->maxpool, what, error, ARG (in->buffer->mem), ARG (in->height), ARG (in->width),
-                    ARG (out->buffer->mem), (gsize) 0)
-      || !launch (ops, ops->maxpool, 3, (gsize[]) { out->width, out->height, out->channels }, what, error))
+      || !ns_cl_set_args (ops->maxpool, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (in->height), NS_CL_ARG (in->width),
+                    NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->maxpool, 3, (gsize[]) { out->width, out->height, out->channels }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -306,9 +268,9 @@ ns_op_upsample2x (NsOps *ops, const NsTensor *in, GError **error)
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, in->channels, in->height * 2, in->width * 2, error);
   const char *what = _("upsampling");
   if (out == NULL
-      || !set_args (ops->upsample, what, error, ARG (in->buffer->mem), ARG (in->height), ARG (in->width),
-                    ARG (out->buffer->mem), (gsize) 0)
-      || !launch (ops, ops->upsample, 3, (gsize[]) { out->width, out->height, out->channels }, what, error))
+      || !ns_cl_set_args (ops->upsample, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (in->height), NS_CL_ARG (in->width),
+                    NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->upsample, 3, (gsize[]) { out->width, out->height, out->channels }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -321,8 +283,8 @@ ns_op_channel_mean_var (NsOps *ops, const NsTensor *in, NsClBuffer *mean, NsClBu
   int hw = in->height * in->width;
   const char *what = _("computing feature statistics");
   size_t local = ops->reduce_size, global = local * in->channels;
-  return set_args (ops->mean_var, what, error, ARG (in->buffer->mem), ARG (hw), ARG (mean->mem),
-                   ARG (var->mem), LOCAL_ARG (local * sizeof (float)), (gsize) 0)
+  return ns_cl_set_args (ops->mean_var, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (hw), NS_CL_ARG (mean->mem),
+                   NS_CL_ARG (var->mem), NS_CL_LOCAL_ARG (local * sizeof (float)), NS_CL_ARGS_END)
       && ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, ops->mean_var, 1, NULL, &global, &local,
                                               0, NULL, NULL), what, error);
 }
@@ -337,10 +299,10 @@ ns_op_adain_blend (NsOps *ops, const NsTensor *x,
   int hw = x->height * x->width;
   const char *what = _("applying adaptive instance normalisation");
   if (out == NULL
-      || !set_args (ops->adain_blend, what, error, ARG (x->buffer->mem), ARG (hw), ARG (mean_c->mem),
-                    ARG (var_c->mem), ARG (mean_s->mem), ARG (var_s->mem), ARG (alpha), ARG (eps),
-                    ARG (out->buffer->mem), (gsize) 0)
-      || !launch (ops, ops->adain_blend, 2, (gsize[]) { hw, x->channels }, what, error))
+      || !ns_cl_set_args (ops->adain_blend, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (hw), NS_CL_ARG (mean_c->mem),
+                    NS_CL_ARG (var_c->mem), NS_CL_ARG (mean_s->mem), NS_CL_ARG (var_s->mem), NS_CL_ARG (alpha), NS_CL_ARG (eps),
+                    NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->adain_blend, 2, (gsize[]) { hw, x->channels }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -354,9 +316,9 @@ ns_op_mask_mix (NsOps *ops, const NsTensor *a, const NsTensor *b, const NsClBuff
   int hw = a->height * a->width;
   const char *what = _("joining the styles of two regions");
   if (out == NULL
-      || !set_args (ops->mask_mix, what, error, ARG (a->buffer->mem), ARG (b->buffer->mem), ARG (mask->mem), ARG (hw),
-                    ARG (out->buffer->mem), (gsize) 0)
-      || !launch (ops, ops->mask_mix, 2, (gsize[]) { hw, a->channels }, what, error))
+      || !ns_cl_set_args (ops->mask_mix, what, error, NS_CL_ARG (a->buffer->mem), NS_CL_ARG (b->buffer->mem), NS_CL_ARG (mask->mem), NS_CL_ARG (hw),
+                    NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->mask_mix, 2, (gsize[]) { hw, a->channels }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }

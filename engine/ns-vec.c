@@ -1,10 +1,11 @@
 #include "ns-vec.h"
 
+#include "ns-cl-kernel.h"
+
 #include "ns-cl-error.h"
 #include "ns-i18n.h"
 #include <math.h>
 
-#define LOCAL_1D 64
 #define REDUCE_GROUPS 64
 
 struct _NsVecOps {
@@ -68,10 +69,7 @@ set_arg (cl_kernel kernel, cl_uint index, gsize size, const void *value, GError 
 static gboolean
 launch_1d (NsVecOps *vec, cl_kernel kernel, gsize n, GError **error)
 {
-  gsize local = MIN ((gsize) LOCAL_1D, vec->ctx->max_work_group_size);
-  size_t global = (n + local - 1) / local * local;
-  return ns_cl_check (clEnqueueNDRangeKernel (vec->ctx->queue, kernel, 1, NULL, &global, &local, 0, NULL, NULL),
-                      _("updating the image being optimised"), error);
+  return ns_cl_launch (vec->ctx, kernel, 1, &n, _("updating the image being optimised"), error);
 }
 
 gboolean

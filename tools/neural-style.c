@@ -15,6 +15,7 @@
 #include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
+#include "ns-bundled-styles.h"
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,24 +30,6 @@ fail (int status, const GError *error)
   return status;
 }
 
-/* A --style that names no file but a bundled painting ("starry-night") is
- * taken from the installed presets, or from ../shared/styles when uninstalled. */
-static char *
-resolve_style (const char *style)
-{
-  if (g_file_test (style, G_FILE_TEST_EXISTS) || strchr (style, G_DIR_SEPARATOR) != NULL)
-    return g_strdup (style);
-  const char *dirs[] = { NS_STYLES_INSTALL_DIR, NS_STYLES_SOURCE_DIR };
-  g_autofree char *file = g_str_has_suffix (style, ".jpg") ? g_strdup (style) : g_strconcat (style, ".jpg", NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (dirs[i], file, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-    }
-  return g_strdup (style);   /* loading it reports the missing file */
-}
-
 /* The styles of FILE[:WEIGHT] specifications; the images go into `keep`. */
 static GArray *
 load_styles (char **specs, GPtrArray *keep, GError **error)
@@ -58,7 +41,7 @@ load_styles (char **specs, GPtrArray *keep, GError **error)
       NsWeightedStyle style = { NULL, 1.0 };
       if (!ns_cli_parse_weighted_style (specs[i], &file, &style.weight, error))
         return NULL;
-      g_autofree char *path = resolve_style (file);
+      g_autofree char *path = ns_bundled_style_resolve (file);
       if ((style.image = ns_image_load (path, error)) == NULL)
         return NULL;
       g_ptr_array_add (keep, (gpointer) style.image);
@@ -131,7 +114,7 @@ gatys_objective_command (int argc, char **argv)
   g_autoptr (NsImage) content = ns_image_load (content_path, &error);
   if (content == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  g_autofree char *style_file = resolve_style (style_path);
+  g_autofree char *style_file = ns_bundled_style_resolve (style_path);
   g_autoptr (NsImage) style_image = ns_image_load (style_file, &error);
   if (style_image == NULL)
     return fail (EXIT_RUN_FAILED, error);

@@ -1,5 +1,7 @@
 /* Defaults, validation, style look-up and the key file of NsSettings. */
 #include "ns-settings.h"
+
+#include "ns-bundled-styles.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
 #include <string.h>
@@ -59,17 +61,7 @@ ns_settings_validate (const NsSettings *s, GError **error)
 char *
 ns_settings_resolve_style (const char *style)
 {
-  if (g_file_test (style, G_FILE_TEST_EXISTS) || strchr (style, G_DIR_SEPARATOR) != NULL)
-    return g_strdup (style);
-  const char *dirs[] = { NS_STYLES_INSTALL_DIR, NS_STYLES_SOURCE_DIR };
-  g_autofree char *file = g_str_has_suffix (style, ".jpg") ? g_strdup (style) : g_strconcat (style, ".jpg", NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (dirs[i], file, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-    }
-  return g_strdup (style);   /* loading it reports the missing file */
+  return ns_bundled_style_resolve (style);
 }
 
 char *

@@ -1,0 +1,21 @@
+/* Setting a kernel's arguments and launching it, with errors that name the
+ * operation: the one copy every operation file uses. */
+#pragma once
+
+#include "ns-cl-context.h"
+
+G_BEGIN_DECLS
+
+/* (size, pointer) pairs for ns_cl_set_args(); the list ends with (gsize) 0. */
+#define NS_CL_ARG(x) sizeof (x), (const void *) &(x)
+#define NS_CL_LOCAL_ARG(bytes) (gsize) (bytes), (const void *) NULL
+#define NS_CL_ARGS_END (gsize) 0
+
+gboolean ns_cl_set_args (cl_kernel kernel, const char *operation, GError **error, ...);
+
+/* Runs the kernel over `dims` global sizes, the first rounded up to a
+ * multiple of the work-group width (kernels check their bounds). */
+gboolean ns_cl_launch (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const gsize *global,
+                       const char *operation, GError **error);
+
+G_END_DECLS
