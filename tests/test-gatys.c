@@ -6,6 +6,7 @@
 #include "ns-image-io.h"
 #include "ns-optim.h"
 #include "ns-safetensors.h"
+#include "ns-test-tensor.h"
 #include "ns-test-util.h"
 #include <math.h>
 
@@ -24,31 +25,11 @@ reflect (int i, int n)
   return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
 }
 
-static NsTensor *
-upload (Fixture *f, int c, int h, int w, const float *host)
-{
-  g_autoptr (GError) error = NULL;
-  NsTensor *t = ns_tensor_new (f->ctx, c, h, w, &error);
-  g_assert_no_error (error);
-  g_assert_true (ns_tensor_write (t, host, &error));
-  return t;
-}
-
 static float *
 random_host (Fixture *f, gsize n, float lo, float hi)
 {
   float *host = g_new (float, n);
   ns_test_fill_random (f->rand, host, n, lo, hi);
-  return host;
-}
-
-static float *
-download (const NsTensor *t)
-{
-  g_autoptr (GError) error = NULL;
-  float *host = g_new (float, ns_tensor_n_elements (t));
-  g_assert_true (ns_tensor_read (t, host, &error));
-  g_assert_no_error (error);
   return host;
 }
 
@@ -74,7 +55,7 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
   g_autofree float *x = random_host (f, n_in, -1.0f, 1.0f);
   g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
   g_assert_no_error (error);
-  g_autoptr (NsTensor) dyt = upload (f, O, H, W, dy);
+  g_autoptr (NsTensor) dyt = ns_test_upload (f->ctx, O, H, W, dy);
   g_autoptr (NsConv3x3) transposed = ns_conv3x3_new_transposed (f->ctx, conv, &error);
   g_assert_no_error (error);
 
@@ -83,7 +64,7 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
   ns_ops_set_scratch_budget (f->ops, 64 << 20);
   g_assert_no_error (error);
   g_assert_cmpint (dxt->channels, ==, C);
-  g_autofree float *got = download (dxt);
+  g_autofree float *got = ns_test_download (dxt);
 
   /* The reference scatters: what the forward read at a padded position
    * came from the pixel it mirrors. */
@@ -105,7 +86,7 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
 
   /* Finite differences of L(x) = sum dy * conv(x) (no ReLU: linear, so the
    * central difference is exact but for rounding). */
-  g_autoptr (NsTensor) xt = upload (f, C, H, W, x);
+  g_autoptr (NsTensor) xt = ns_test_upload (f->ctx, C, H, W, x);
   const float h = 0.25f;
   double worst = 0, scale = 0;
   for (gsize i = 0; i < n_in; i++)
@@ -122,7 +103,7 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
           x[i] = saved;
           g_autoptr (NsTensor) yt = ns_op_conv3x3 (f->ops, xt, conv, FALSE, &error);
           g_assert_no_error (error);
-          g_autofree float *y = download (yt);
+          g_autofree float *y = ns_test_download (yt);
           l[side] = dot_host (dy, y, n_out);
         }
       double fd = (l[1] - l[0]) / (2 * h);
@@ -167,11 +148,11 @@ test_relu_backward (gconstpointer data)
   for (gsize i = 0; i < n; i++)
     y[i] = fmaxf (y[i], 0.0f);   /* a ReLU's output: zeros and positives */
   g_autofree float *dy = random_host (f, n, -1.0f, 1.0f);
-  g_autoptr (NsTensor) yt = upload (f, C, H, W, y);
-  g_autoptr (NsTensor) dyt = upload (f, C, H, W, dy);
+  g_autoptr (NsTensor) yt = ns_test_upload (f->ctx, C, H, W, y);
+  g_autoptr (NsTensor) dyt = ns_test_upload (f->ctx, C, H, W, dy);
   g_assert_true (ns_op_relu_backward (f->grad, dyt, yt, &error));
   g_assert_no_error (error);
-  g_autofree float *got = download (dyt);
+  g_autofree float *got = ns_test_download (dyt);
   int zeros = 0;
   for (gsize i = 0; i < n; i++)
     {
@@ -192,11 +173,11 @@ check_maxpool_backward (Fixture *f, int C, int H, int W, gboolean ties)
     for (gsize i = 0; i < n_in; i++)
       x[i] = floorf (x[i] * 1.5f);
   g_autofree float *dy = random_host (f, n_out, 0.5f, 1.5f);
-  g_autoptr (NsTensor) xt = upload (f, C, H, W, x);
-  g_autoptr (NsTensor) dyt = upload (f, C, Ho, Wo, dy);
+  g_autoptr (NsTensor) xt = ns_test_upload (f->ctx, C, H, W, x);
+  g_autoptr (NsTensor) dyt = ns_test_upload (f->ctx, C, Ho, Wo, dy);
   g_autoptr (NsTensor) dxt = ns_op_maxpool2x2_backward (f->grad, xt, dyt, &error);
   g_assert_no_error (error);
-  g_autofree float *got = download (dxt);
+  g_autofree float *got = ns_test_download (dxt);
 
   g_autofree float *want = g_new0 (float, n_in);
   for (int c = 0; c < C; c++)
@@ -231,7 +212,7 @@ check_maxpool_backward (Fixture *f, int C, int H, int W, gboolean ties)
           x[i] = saved;
           g_autoptr (NsTensor) yt = ns_op_maxpool2x2 (f->ops, xt, &error);
           g_assert_no_error (error);
-          g_autofree float *y = download (yt);
+          g_autofree float *y = ns_test_download (yt);
           l[side] = dot_host (dy, y, n_out);
         }
       g_assert_cmpfloat (fabs ((l[1] - l[0]) / (2 * h) - got[i]), <, 1e-3);
@@ -274,7 +255,7 @@ check_gram (Fixture *f, int C, int H, int W)
   for (int i = 0; i < C; i++)   /* a target Gram matrix is symmetric */
     for (int j = 0; j < i; j++)
       ah[i * C + j] = ah[j * C + i];
-  g_autoptr (NsTensor) ft = upload (f, C, H, W, fh);
+  g_autoptr (NsTensor) ft = ns_test_upload (f->ctx, C, H, W, fh);
   g_autoptr (NsClBuffer) gram = ns_cl_buffer_new (f->ctx, (gsize) C * C * sizeof (float), &error);
   g_autoptr (NsClBuffer) a = ns_cl_buffer_new (f->ctx, (gsize) C * C * sizeof (float), &error);
   g_assert_true (ns_cl_buffer_write (a, 0, ah, (gsize) C * C * sizeof (float), &error));
@@ -303,7 +284,7 @@ check_gram (Fixture *f, int C, int H, int W)
   g_autoptr (NsTensor) gt = ns_tensor_new (f->ctx, C, H, W, &error);
   g_assert_true (ns_op_gram_backward (f->grad, gram, ft, (float) (4.0 / M), gt, FALSE, &error));
   g_assert_no_error (error);
-  g_autofree float *grad = download (gt);
+  g_autofree float *grad = ns_test_download (gt);
   g_autofree float *grad_want = g_new (float, n);
   for (int k = 0; k < C; k++)
     for (gsize m = 0; m < M; m++)
@@ -317,7 +298,7 @@ check_gram (Fixture *f, int C, int H, int W)
   ns_test_assert_close (grad, grad_want, n, 1e-5, what_grad);
   /* Accumulating adds to what is there. */
   g_assert_true (ns_op_gram_backward (f->grad, gram, ft, (float) (4.0 / M), gt, TRUE, &error));
-  g_autofree float *twice = download (gt);
+  g_autofree float *twice = ns_test_download (gt);
   for (gsize i = 0; i < n; i++)
     grad_want[i] *= 2;
   ns_test_assert_close (twice, grad_want, n, 1e-5, what_grad);
@@ -361,13 +342,13 @@ test_content_grad (gconstpointer data)
   g_autofree float *fh = random_host (f, n, 0.0f, 30.0f);
   g_autofree float *ph = random_host (f, n, 0.0f, 30.0f);
   g_autofree float *gh = random_host (f, n, -1.0f, 1.0f);
-  g_autoptr (NsTensor) ft = upload (f, C, H, W, fh);
-  g_autoptr (NsTensor) pt = upload (f, C, H, W, ph);
-  g_autoptr (NsTensor) gt = upload (f, C, H, W, gh);
+  g_autoptr (NsTensor) ft = ns_test_upload (f->ctx, C, H, W, fh);
+  g_autoptr (NsTensor) pt = ns_test_upload (f->ctx, C, H, W, ph);
+  g_autoptr (NsTensor) gt = ns_test_upload (f->ctx, C, H, W, gh);
   double ss;
   g_assert_true (ns_op_content_grad (f->grad, ft, pt, 0.75f, gt, &ss, &error));
   g_assert_no_error (error);
-  g_autofree float *got = download (gt);
+  g_autofree float *got = ns_test_download (gt);
   g_autofree float *want = g_new (float, n);
   double ref = 0;
   for (gsize i = 0; i < n; i++)
@@ -415,13 +396,13 @@ test_tv (gconstpointer data)
   const int C = 3, H = 6, W = 11;
   const gsize n = (gsize) C * H * W;
   g_autofree float *x = random_host (f, n, 0.0f, 1.0f);
-  g_autoptr (NsTensor) xt = upload (f, C, H, W, x);
+  g_autoptr (NsTensor) xt = ns_test_upload (f->ctx, C, H, W, x);
   g_autoptr (NsTensor) gt = ns_tensor_new (f->ctx, C, H, W, &error);
   g_assert_true (ns_tensor_clear (f->ctx, gt, &error));
   double tv;
   g_assert_true (ns_op_tv_grad (f->grad, xt, 2.0f, gt, &tv, &error));
   g_assert_no_error (error);
-  g_autofree float *got = download (gt);
+  g_autofree float *got = ns_test_download (gt);
   g_autofree float *want = g_new0 (float, n);
   double ref = tv_host (x, C, H, W, want);
   for (gsize i = 0; i < n; i++)

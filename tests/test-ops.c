@@ -3,6 +3,7 @@
  * Runs on the device ns_cl_context_new() picks ($NEURAL_STYLE_DEVICE to choose). */
 #include "ns-cl-error.h"
 #include "ns-ops.h"
+#include "ns-test-tensor.h"
 #include "ns-test-util.h"
 #include <math.h>
 
@@ -21,25 +22,11 @@ reflect (int i, int n)
 static NsTensor *
 random_tensor (Fixture *f, int c, int h, int w, float lo, float hi, float **host_out)
 {
-  g_autoptr (GError) error = NULL;
   gsize n = (gsize) c * h * w;
   float *host = g_new (float, n);
   ns_test_fill_random (f->rand, host, n, lo, hi);
-  NsTensor *t = ns_tensor_new (f->ctx, c, h, w, &error);
-  g_assert_no_error (error);
-  g_assert_true (ns_tensor_write (t, host, &error));
   *host_out = host;
-  return t;
-}
-
-static float *
-read_tensor (const NsTensor *t)
-{
-  g_autoptr (GError) error = NULL;
-  float *host = g_new (float, ns_tensor_n_elements (t));
-  g_assert_true (ns_tensor_read (t, host, &error));
-  g_assert_no_error (error);
-  return host;
+  return ns_test_upload (f->ctx, c, h, w, host);
 }
 
 static void
@@ -62,7 +49,7 @@ check_conv (Fixture *f, int C, int O, int H, int W, gboolean relu, gsize scratch
   g_assert_cmpint (y->channels, ==, O);
   g_assert_cmpint (y->height, ==, H);
   g_assert_cmpint (y->width, ==, W);
-  g_autofree float *got = read_tensor (y);
+  g_autofree float *got = ns_test_download (y);
 
   g_autofree float *want = g_new (float, (gsize) O * H * W);
   int n_negative = 0;
@@ -123,7 +110,7 @@ test_maxpool (gconstpointer data)
       g_assert_no_error (error);
       g_assert_cmpint (y->height, ==, H / 2);
       g_assert_cmpint (y->width, ==, W / 2);
-      g_autofree float *got = read_tensor (y);
+      g_autofree float *got = ns_test_download (y);
       for (int c = 0; c < C; c++)
         for (int yy = 0; yy < H / 2; yy++)
           for (int xx = 0; xx < W / 2; xx++)
@@ -150,7 +137,7 @@ test_upsample (gconstpointer data)
       g_assert_no_error (error);
       g_assert_cmpint (y->height, ==, 2 * H);
       g_assert_cmpint (y->width, ==, 2 * W);
-      g_autofree float *got = read_tensor (y);
+      g_autofree float *got = ns_test_download (y);
       for (int c = 0; c < C; c++)
         for (int yy = 0; yy < 2 * H; yy++)
           for (int xx = 0; xx < 2 * W; xx++)
@@ -231,7 +218,7 @@ test_adain_blend (gconstpointer data)
       g_autoptr (NsTensor) y = ns_op_adain_blend (f->ops, x, buffers[0], buffers[1], buffers[2], buffers[3],
                                                   alphas[a], eps, &error);
       g_assert_no_error (error);
-      g_autofree float *got = read_tensor (y);
+      g_autofree float *got = ns_test_download (y);
       g_autofree float *want = g_new (float, C * hw);
       for (int c = 0; c < C; c++)
         for (gsize i = 0; i < hw; i++)
