@@ -1,12 +1,12 @@
 #include "ns-ops-backward.h"
 
 #include "ns-cl-kernel.h"
+#include "ns-cl-reduction.h"
 
 #include "ns-cl-blas.h"
 #include "ns-cl-error.h"
 #include "ns-i18n.h"
 
-#define REDUCE_GROUPS 64
 
 struct _NsGradOps {
   NsClContext *ctx;
@@ -18,8 +18,7 @@ struct _NsGradOps {
   cl_kernel sub_square_sum;
   cl_kernel content_grad;
   cl_kernel tv_grad;
-  NsClBuffer *partials;    /* REDUCE_GROUPS floats */
-  gsize reduce_size;
+  NsClReduction *reduction;
 };
 
 NsGradOps *
@@ -41,11 +40,8 @@ ns_grad_ops_new (NsOps *ops, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_ops_create_kernel (ops, kernels[i].name, error)) == NULL)
       return NULL;
-  if ((grad->partials = ns_cl_buffer_new (ctx, REDUCE_GROUPS * sizeof (float), error)) == NULL)
+  if ((grad->reduction = ns_cl_reduction_new (ctx, error)) == NULL)
     return NULL;
-  grad->reduce_size = 1;
-  while (grad->reduce_size * 2 <= MIN (ctx->max_work_group_size, 256))
-    grad->reduce_size *= 2;
   return g_steal_pointer (&grad);
 }
 
@@ -59,28 +55,8 @@ ns_grad_ops_free (NsGradOps *grad)
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
-  ns_cl_buffer_free (grad->partials);
+  ns_cl_reduction_free (grad->reduction);
   g_free (grad);
-}
-
-/* Runs a reducing kernel (its last two arguments the partials and the local
- * scratch, set here) and adds the partial sums in double. */
-static gboolean
-reduce (NsGradOps *grad, cl_kernel kernel, cl_uint first_arg, double *sum, const char *what, GError **error)
-{
-  size_t local = grad->reduce_size, global = local * REDUCE_GROUPS;
-  float partials[REDUCE_GROUPS];
-  if (!ns_cl_check (clSetKernelArg (kernel, first_arg, sizeof (cl_mem), &grad->partials->mem), what, error)
-      || !ns_cl_check (clSetKernelArg (kernel, first_arg + 1, local * sizeof (float), NULL), what, error)
-      || !ns_cl_check (clEnqueueNDRangeKernel (grad->ctx->queue, kernel, 1, NULL, &global, &local, 0, NULL, NULL),
-                       what, error)
-      || !ns_cl_buffer_read (grad->partials, 0, partials, sizeof partials, error))
-    return FALSE;
-  double s = 0;
-  for (int i = 0; i < REDUCE_GROUPS; i++)
-    s += partials[i];
-  *sum = s;
-  return TRUE;
 }
 
 gboolean
@@ -179,7 +155,7 @@ ns_op_sub_square_sum (NsGradOps *grad, NsClBuffer *a, const NsClBuffer *b, gsize
   int n_int = (int) n;
   const char *what = _("computing a loss");
   return ns_cl_set_args (grad->sub_square_sum, what, error, NS_CL_ARG (a->mem), NS_CL_ARG (b->mem), NS_CL_ARG (n_int), NS_CL_ARGS_END)
-      && reduce (grad, grad->sub_square_sum, 3, sum_squares, what, error);
+      && ns_cl_reduction_run (grad->reduction, grad->sub_square_sum, 3, what, sum_squares, error);
 }
 
 gboolean
@@ -202,7 +178,7 @@ ns_op_content_grad (NsGradOps *grad, const NsTensor *f, const NsTensor *p, float
   const char *what = _("computing a loss");
   return ns_cl_set_args (grad->content_grad, what, error, NS_CL_ARG (f->buffer->mem), NS_CL_ARG (p->buffer->mem), NS_CL_ARG (n),
                    NS_CL_ARG (coef), NS_CL_ARG (g->buffer->mem), NS_CL_ARGS_END)
-      && reduce (grad, grad->content_grad, 5, sum_squares, what, error);
+      && ns_cl_reduction_run (grad->reduction, grad->content_grad, 5, what, sum_squares, error);
 }
 
 gboolean
@@ -212,5 +188,5 @@ ns_op_tv_grad (NsGradOps *grad, const NsTensor *x, float coef, NsTensor *g, doub
   const char *what = _("computing a loss");
   return ns_cl_set_args (grad->tv_grad, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (x->channels), NS_CL_ARG (x->height),
                    NS_CL_ARG (x->width), NS_CL_ARG (coef), NS_CL_ARG (g->buffer->mem), NS_CL_ARGS_END)
-      && reduce (grad, grad->tv_grad, 6, tv, what, error);
+      && ns_cl_reduction_run (grad->reduction, grad->tv_grad, 6, what, tv, error);
 }

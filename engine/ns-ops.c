@@ -3,6 +3,7 @@
 #include "ns-cl-blas.h"
 #include "ns-cl-error.h"
 #include "ns-cl-kernel.h"
+#include "ns-cl-reduction.h"
 #include "ns-i18n.h"
 #include "ns-kernel-sources.h"
 
@@ -63,9 +64,7 @@ ns_ops_new (NsClContext *ctx, GError **error)
     ops->conv_algorithm = NS_CONV_DIRECT;
   else
     ops->conv_algorithm = (ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_IM2COL;
-  ops->reduce_size = 1;
-  while (ops->reduce_size * 2 <= MIN (ctx->max_work_group_size, 256))
-    ops->reduce_size *= 2;
+  ops->reduce_size = ns_cl_reduction_local_size (ctx);
   return g_steal_pointer (&ops);
 }
 

@@ -1,12 +1,12 @@
 #include "ns-vec.h"
 
 #include "ns-cl-kernel.h"
+#include "ns-cl-reduction.h"
 
 #include "ns-cl-error.h"
 #include "ns-i18n.h"
 #include <math.h>
 
-#define REDUCE_GROUPS 64
 
 struct _NsVecOps {
   NsClContext *ctx;
@@ -14,8 +14,7 @@ struct _NsVecOps {
   cl_kernel axpby;
   cl_kernel step;
   cl_kernel adam;
-  NsClBuffer *partials;   /* REDUCE_GROUPS floats */
-  gsize reduce_size;
+  NsClReduction *reduction;
 };
 
 NsVecOps *
@@ -33,11 +32,8 @@ ns_vec_ops_new (NsOps *ops, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_ops_create_kernel (ops, kernels[i].name, error)) == NULL)
       return NULL;
-  if ((vec->partials = ns_cl_buffer_new (ctx, REDUCE_GROUPS * sizeof (float), error)) == NULL)
+  if ((vec->reduction = ns_cl_reduction_new (ctx, error)) == NULL)
     return NULL;
-  vec->reduce_size = 1;
-  while (vec->reduce_size * 2 <= MIN (ctx->max_work_group_size, 256))
-    vec->reduce_size *= 2;
   return g_steal_pointer (&vec);
 }
 
@@ -50,7 +46,7 @@ ns_vec_ops_free (NsVecOps *vec)
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
-  ns_cl_buffer_free (vec->partials);
+  ns_cl_reduction_free (vec->reduction);
   g_free (vec);
 }
 
@@ -76,22 +72,10 @@ gboolean
 ns_vec_dot (NsVecOps *vec, const NsClBuffer *a, const NsClBuffer *b, gsize n, double *out, GError **error)
 {
   int n_int = (int) n;
-  size_t local = vec->reduce_size, global = local * REDUCE_GROUPS;
-  float partials[REDUCE_GROUPS];
-  if (!set_arg (vec->dot, 0, sizeof (cl_mem), &a->mem, error)
-      || !set_arg (vec->dot, 1, sizeof (cl_mem), &b->mem, error)
-      || !set_arg (vec->dot, 2, sizeof n_int, &n_int, error)
-      || !set_arg (vec->dot, 3, sizeof (cl_mem), &vec->partials->mem, error)
-      || !set_arg (vec->dot, 4, local * sizeof (float), NULL, error)
-      || !ns_cl_check (clEnqueueNDRangeKernel (vec->ctx->queue, vec->dot, 1, NULL, &global, &local, 0, NULL, NULL),
-                       _("updating the image being optimised"), error)
-      || !ns_cl_buffer_read (vec->partials, 0, partials, sizeof partials, error))
-    return FALSE;
-  double s = 0;
-  for (int i = 0; i < REDUCE_GROUPS; i++)
-    s += partials[i];
-  *out = s;
-  return TRUE;
+  return set_arg (vec->dot, 0, sizeof (cl_mem), &a->mem, error)
+      && set_arg (vec->dot, 1, sizeof (cl_mem), &b->mem, error)
+      && set_arg (vec->dot, 2, sizeof n_int, &n_int, error)
+      && ns_cl_reduction_run (vec->reduction, vec->dot, 3, _("updating the image being optimised"), out, error);
 }
 
 gboolean
