@@ -90,6 +90,10 @@ typedef struct {
 } NsAdainOptions;
 
 void ns_adain_options_init (NsAdainOptions *options);
+/* ns_adain_options_init() for one style at full weight and this style size;
+ * `one` is filled in and must outlive the options. */
+void ns_adain_options_init_single (NsAdainOptions *options, NsWeightedStyle *one, const NsImage *style,
+                                   int style_size);
 NsImage *ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
                                          GCancellable *cancellable, GError **error);
 

@@ -14,8 +14,6 @@ void ns_adain_padding (const NsImage *content, int *left, int *top, int *right, 
 gboolean ns_adain_blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, const NsImage *content_rgb,
                                const NsAdainOptions *options, NsFeatureStats *out, GCancellable *cancellable,
                                GError **error);
-/* The mask's first channel, clamped to [0, 1]. */
-NsImage *ns_adain_mask_grey (const NsImage *mask);
 /* A grey mask (sides multiples of 8) averaged over 8 x 8 blocks, on the device. */
 NsClBuffer *ns_adain_mask_buffer (NsEngine *engine, const NsImage *grey, GError **error);
 

@@ -13,6 +13,7 @@
 #include "ns-cl-error.h"
 #include "ns-colour.h"
 #include "ns-i18n.h"
+#include "ns-style-prep.h"
 #include <math.h>
 
 /* Each side of a tile sees this much of its neighbours, and the tiles are
@@ -193,7 +194,7 @@ ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptio
   g_autoptr (NsImage) mask = NULL;
   if (options->mask != NULL)
     {
-      g_autoptr (NsImage) grey = ns_adain_mask_grey (options->mask);
+      g_autoptr (NsImage) grey = ns_style_mask_grey (options->mask);
       mask = ns_image_pad_reflect (grey, left, top, right, bottom);
     }
 

@@ -7,6 +7,7 @@
 #include "ns-cl-error.h"
 #include "ns-colour.h"
 #include "ns-i18n.h"
+#include "ns-style-prep.h"
 #include <math.h>
 
 struct _NsAdainPrepared {
@@ -25,6 +26,16 @@ void
 ns_adain_options_init (NsAdainOptions *options)
 {
   *options = (NsAdainOptions) { .alpha = 1.0, .style_size = 512, .colour = NS_COLOUR_NONE };
+}
+
+void
+ns_adain_options_init_single (NsAdainOptions *options, NsWeightedStyle *one, const NsImage *style, int style_size)
+{
+  *one = (NsWeightedStyle) { style, 1.0 };
+  ns_adain_options_init (options);
+  options->style_size = style_size;
+  options->styles = one;
+  options->n_styles = 1;
 }
 
 void
@@ -49,22 +60,9 @@ style_stats (NsEngine *engine, const NsImage *style, const NsImage *content_rgb,
 {
   if (!ns_engine_check_image (style, _("style"), error))
     return FALSE;
-  g_autoptr (NsImage) image = ns_image_to_rgb (style);
-  if (options->style_size > 0)
-    {
-      NsImage *resized = ns_image_resize_short_side (image, options->style_size);
-      ns_image_free (image);
-      image = resized;
-      if (!ns_engine_check_image (image, _("resized style"), error))
-        return FALSE;
-    }
-  if (options->colour == NS_COLOUR_LUMINANCE || options->colour == NS_COLOUR_MATCH)
-    {
-      NsImage *recoloured = options->colour == NS_COLOUR_LUMINANCE ? ns_colour_grey_rgb (image)
-                                                                   : ns_colour_match (image, content_rgb);
-      ns_image_free (image);
-      image = recoloured;
-    }
+  g_autoptr (NsImage) image = ns_style_prepare_image (style, options->style_size, options->colour, content_rgb);
+  if (options->style_size > 0 && !ns_engine_check_image (image, _("resized style"), error))
+    return FALSE;
   g_autoptr (NsTensor) features = ns_engine_encode (engine, image, cancellable, error);
   return features != NULL && ns_feature_stats_compute (engine, features, stats, error);
 }
@@ -76,24 +74,11 @@ gboolean
 ns_adain_blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, const NsImage *content_rgb,
              const NsAdainOptions *options, NsFeatureStats *out, GCancellable *cancellable, GError **error)
 {
+  if (!ns_style_check_weights (styles, n, error))
+    return FALSE;
   double total = 0;
   for (guint i = 0; i < n; i++)
-    {
-      if (styles[i].image == NULL || !(styles[i].weight >= 0 && isfinite (styles[i].weight)))
-        {
-          g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
-                       _("Style %u of the blend has the weight %g; every style needs an image and a weight of 0 or more."),
-                       i + 1, styles[i].weight);
-          return FALSE;
-        }
-      total += styles[i].weight;
-    }
-  if (!(total > 0))
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   _("The weights of the styles add up to 0; at least one must be above 0."));
-      return FALSE;
-    }
+    total += styles[i].weight;
   if (n == 1)
     return style_stats (engine, styles[0].image, content_rgb, options, out, cancellable, error);
 
@@ -125,15 +110,6 @@ ns_adain_blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, 
       && ns_cl_buffer_write (out->mean, 0, m, bytes, error) && ns_cl_buffer_write (out->var, 0, v, bytes, error);
 }
 
-NsImage *
-ns_adain_mask_grey (const NsImage *mask)
-{
-  NsImage *grey = ns_image_new (mask->width, mask->height, 1);
-  for (gsize i = 0; i < (gsize) mask->width * mask->height; i++)
-    grey->data[i] = CLAMP (mask->data[i * mask->channels], 0.0f, 1.0f);
-  return grey;
-}
-
 NsClBuffer *
 ns_adain_mask_buffer (NsEngine *engine, const NsImage *grey, GError **error)
 {
@@ -148,30 +124,11 @@ ns_adain_mask_buffer (NsEngine *engine, const NsImage *grey, GError **error)
 gboolean
 ns_adain_check_options (const NsImage *content, const NsAdainOptions *options, GError **error)
 {
-  if (!ns_engine_check_image (content, _("content"), error))
+  if (!ns_engine_check_image (content, _("content"), error)
+      || !ns_style_check_weights (options->styles, options->n_styles, error))
     return FALSE;
-  if (options->n_styles == 0 || options->styles == NULL)
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT, _("No style image was given."));
-      return FALSE;
-    }
-  if (options->style_size != 0 && (options->style_size < NS_MIN_IMAGE_SIDE || options->style_size > NS_MAX_IMAGE_SIDE))
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   _("The style size is %d pixels; it must be 0 (the style as given) or between %d and %d."),
-                   options->style_size, NS_MIN_IMAGE_SIDE, NS_MAX_IMAGE_SIDE);
-      return FALSE;
-    }
-  if (options->mask != NULL
-      && (options->mask->width != content->width || options->mask->height != content->height
-          || options->n_outside_styles == 0 || options->outside_styles == NULL))
-    {
-      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
-                   _("A mask must have the content's size (%d × %d) and come with a style for outside it."),
-                   content->width, content->height);
-      return FALSE;
-    }
-  return TRUE;
+  return ns_style_check_size_and_mask (content, options->style_size, NS_MIN_IMAGE_SIDE, options->mask,
+                                       options->outside_styles, options->n_outside_styles, error);
 }
 
 void
@@ -217,7 +174,7 @@ prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options
     return NULL;
   if (options->mask != NULL)
     {
-      g_autoptr (NsImage) grey = ns_adain_mask_grey (options->mask);
+      g_autoptr (NsImage) grey = ns_style_mask_grey (options->mask);
       g_autoptr (NsImage) padded_mask = ns_image_pad_reflect (grey, left, top, right, bottom);
       if ((prepared->mask = ns_adain_mask_buffer (engine, padded_mask, error)) == NULL)
         return NULL;
@@ -284,12 +241,9 @@ NsAdainPrepared *
 ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *style,
                        int style_size, GCancellable *cancellable, GError **error)
 {
-  NsWeightedStyle one = { style, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = style_size;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, style, style_size);
   return prepare (engine, content, &options, TRUE, cancellable, error);
 }
 
@@ -370,13 +324,10 @@ NsImage *
 ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsImage *style,
                    double alpha, int style_size, GCancellable *cancellable, GError **error)
 {
-  NsWeightedStyle one = { style, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
+  ns_adain_options_init_single (&options, &one, style, style_size);
   options.alpha = alpha;
-  options.style_size = style_size;
-  options.styles = &one;
-  options.n_styles = 1;
   return ns_engine_stylise_with_options (engine, content, &options, cancellable, error);
 }
 
@@ -386,12 +337,9 @@ ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage
 {
   if (!ns_engine_check_alpha (alpha, error))
     return NULL;
-  NsWeightedStyle one = { style, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = 0;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, style, 0);
   g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, &options, FALSE, cancellable, error);
   if (prepared == NULL)
     return NULL;

@@ -165,12 +165,86 @@ ensure_grad (NsGatysObjective *obj, NsTensor **g, const NsTensor *t, GError **er
   return *g != NULL && ns_tensor_clear (ctx, *g, error);
 }
 
+/* Below this many positions a region has no Gram matrix worth the name (and
+ * its term, weighted by its share, would be nothing anyway). */
+#define MIN_REGION_AREA 1e-6
+
+struct _NsGatysMask {
+  int width, height;                            /* the image's */
+  NsClBuffer *levels[NS_GATYS_N_STYLE_LAYERS];  /* the mask at each style layer's size */
+  double area[NS_GATYS_N_STYLE_LAYERS];         /* sum m there */
+  double area_outside[NS_GATYS_N_STYLE_LAYERS]; /* sum (1 - m) there */
+};
+
+void
+ns_gatys_mask_free (NsGatysMask *mask)
+{
+  if (mask == NULL)
+    return;
+  for (int k = 0; k < NS_GATYS_N_STYLE_LAYERS; k++)
+    ns_cl_buffer_free (mask->levels[k]);
+  g_free (mask);
+}
+
+NsGatysMask *
+ns_gatys_mask_new (NsGatysObjective *obj, const NsImage *image, GError **error)
+{
+  NsClContext *ctx = ns_ops_get_context (obj->ops);
+  g_autoptr (NsGatysMask) mask = g_new0 (NsGatysMask, 1);
+  int w = mask->width = image->width, h = mask->height = image->height;
+  g_autofree float *m = g_new (float, (gsize) w * h);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    m[i] = CLAMP (image->data[i * image->channels], 0.0f, 1.0f);
+  /* Walk the network as the features do: each max-pool halves (floored) and
+   * the mask follows by 2 x 2 averages, the share of each pooled position. */
+  for (guint i = 0; i < obj->n_steps; i++)
+    {
+      if (ns_network_step_spec (obj->vgg, i)->kind == NS_STEP_MAXPOOL)
+        {
+          int pw = w / 2, ph = h / 2;
+          for (int y = 0; y < ph; y++)
+            for (int x = 0; x < pw; x++)
+              {
+                const float *s = m + (gsize) 2 * y * w + 2 * x;
+                m[(gsize) y * pw + x] = 0.25f * (s[0] + s[1] + s[w] + s[w + 1]);
+              }
+          w = pw, h = ph;
+          continue;
+        }
+      int k = style_index (obj, i);
+      if (k < 0)
+        continue;
+      gsize bytes = (gsize) w * h * sizeof (float);
+      if ((mask->levels[k] = ns_cl_buffer_new (ctx, bytes, error)) == NULL
+          || !ns_cl_buffer_write (mask->levels[k], 0, m, bytes, error))
+        return NULL;
+      for (gsize p = 0; p < (gsize) w * h; p++)
+        {
+          mask->area[k] += m[p];
+          mask->area_outside[k] += 1.0f - m[p];   /* as the kernel rounds it */
+        }
+    }
+  return g_steal_pointer (&mask);
+}
+
 gboolean
 ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,
                              NsClBuffer *const grams[NS_GATYS_N_STYLE_LAYERS],
                              double content_weight, double style_weight, double tv_weight,
                              NsClBuffer *grad, NsGatysLosses *losses, GError **error)
 {
+  const NsGatysTarget style = { grams, NULL };
+  return ns_gatys_objective_evaluate_targets (obj, x, content_target, &style, NULL, NULL, content_weight,
+                                              style_weight, tv_weight, grad, losses, error);
+}
+
+gboolean
+ns_gatys_objective_evaluate_targets (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,
+                                     const NsGatysTarget *inside, const NsGatysTarget *outside,
+                                     const NsGatysMask *mask, double content_weight, double style_weight,
+                                     double tv_weight, NsClBuffer *grad, NsGatysLosses *losses, GError **error)
+{
+  g_return_val_if_fail (mask == NULL || (mask->width == x->width && mask->height == x->height), FALSE);
   NsClContext *ctx = ns_ops_get_context (obj->ops);
   g_auto (Activations) a = { 0 };
   if (!forward (obj, x, &a, error))
@@ -196,14 +270,16 @@ ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsT
           continue;
         }
       int k = style_index (obj, i);
-      if (k >= 0)
+      if (k >= 0 && mask == NULL)
         {
           const gsize C = f->channels, M = (gsize) f->height * f->width;
           double ss;
           gboolean accumulate = g != NULL;
           if (!ns_op_gram (obj->grad, f, obj->gram, error)
-              || !ns_op_sub_square_sum (obj->grad, obj->gram, grams[k], C * C, &ss, error))
+              || !ns_op_sub_square_sum (obj->grad, obj->gram, inside->grams[k], C * C, &ss, error))
             return FALSE;
+          if (inside->offsets != NULL)
+            ss += inside->offsets[k];
           l.style += STYLE_LAYER_WEIGHT * ss / (4.0 * C * C);
           if (g == NULL && (g = ns_tensor_new (ctx, f->channels, f->height, f->width, error)) == NULL)
             return FALSE;
@@ -211,6 +287,29 @@ ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsT
           float coef = (float) (style_weight * STYLE_LAYER_WEIGHT / ((double) C * C * M));
           if (!ns_op_gram_backward (obj->grad, obj->gram, f, coef, g, accumulate, error))
             return FALSE;
+        }
+      else if (k >= 0)
+        {
+          /* Two regions, each term weighted by its share area / M of the
+           * positions: the same coefficient as without a mask. */
+          const gsize C = f->channels, M = (gsize) f->height * f->width;
+          const NsGatysTarget *targets[2] = { inside, outside };
+          const double areas[2] = { mask->area[k], mask->area_outside[k] };
+          float coef = (float) (style_weight * STYLE_LAYER_WEIGHT / ((double) C * C * M));
+          if (!ensure_grad (obj, &g, f, error))
+            return FALSE;
+          for (int r = 0; r < 2; r++)
+            {
+              double ss;
+              if (targets[r] == NULL || areas[r] <= MIN_REGION_AREA)
+                continue;
+              if (!ns_op_masked_gram_term (obj->grad, f, mask->levels[k], r == 1, areas[r], targets[r]->grams[k],
+                                           obj->gram, coef, g, TRUE, &ss, error))
+                return FALSE;
+              if (targets[r]->offsets != NULL)
+                ss += targets[r]->offsets[k];
+              l.style += STYLE_LAYER_WEIGHT * (areas[r] / M) * ss / (4.0 * C * C);
+            }
         }
       if (content_target != NULL && is_content_layer (obj, i))
         {

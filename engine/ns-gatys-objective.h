@@ -24,6 +24,35 @@ NsTensor *ns_gatys_objective_content_target (NsGatysObjective *obj, const NsTens
 gboolean ns_gatys_objective_style_targets (NsGatysObjective *obj, const NsTensor *image,
                                            NsClBuffer *grams[NS_GATYS_N_STYLE_LAYERS], GError **error);
 
+/* One style term's targets: per layer the Gram matrix to match and a
+ * constant added to its sum of squares (a blend's spread about its mean,
+ * which makes the reported loss the blend's exactly). */
+typedef struct {
+  NsClBuffer *const *grams;   /* NS_GATYS_N_STYLE_LAYERS */
+  const double *offsets;      /* NS_GATYS_N_STYLE_LAYERS, or NULL: none */
+} NsGatysTarget;
+
+/* Spatial control: a mask (grey, one channel, [0, 1]) at each style layer's
+ * resolution, average-pooled alongside the network's max-pools, with its
+ * area (sum m) and that of 1 - m at each. */
+typedef struct _NsGatysMask NsGatysMask;
+
+NsGatysMask *ns_gatys_mask_new (NsGatysObjective *obj, const NsImage *mask, GError **error);
+void ns_gatys_mask_free (NsGatysMask *mask);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatysMask, ns_gatys_mask_free)
+
+/* The losses at x and dL/dx into grad (3 x H x W floats, may be NULL).
+ * content_target may be NULL (no content term).  Without a mask `inside` is
+ * the style term; with one (x's size) each layer has two terms, `inside`
+ * against the Gram matrix of F m and `outside` against that of F (1 - m),
+ * each over its area and weighted by its share of the positions (see
+ * ns_op_masked_gram_term()), so a mask of ones is the unmasked objective. */
+gboolean ns_gatys_objective_evaluate_targets (NsGatysObjective *obj, const NsTensor *x,
+                                              const NsTensor *content_target, const NsGatysTarget *inside,
+                                              const NsGatysTarget *outside, const NsGatysMask *mask,
+                                              double content_weight, double style_weight, double tv_weight,
+                                              NsClBuffer *grad, NsGatysLosses *losses, GError **error);
+
 /* The losses at x and dL/dx into grad (3 x H x W floats, may be NULL).
  * content_target may be NULL (no content term). */
 gboolean ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,

@@ -1,4 +1,4 @@
-#include "ns-gatys.h"
+#include "ns-gatys-private.h"
 
 #include "ns-gatys-objective.h"
 #include "ns-i18n.h"
@@ -17,6 +17,10 @@ struct _NsGatys {
 struct _NsGatysStyle {
   NsGatys *gatys;
   NsClBuffer *grams[NS_GATYS_N_STYLE_LAYERS];
+  /* A blend's sum_i w_i ||G_i - sum_j w_j G_j||^2 per layer (0 for one
+   * style): sum_i w_i ||G - G_i||^2 = ||G - sum_i w_i G_i||^2 + that, so a
+   * blend is one target whose loss is reported exactly. */
+  double offsets[NS_GATYS_N_STYLE_LAYERS];
 };
 
 /* The defaults: from the content, 300 L-BFGS iterations, content weight 1,
@@ -84,6 +88,12 @@ ns_gatys_get_peak_memory (NsGatys *gatys)
   return gatys->ctx->mem_peak;
 }
 
+gboolean
+ns_gatys_kernels_were_cached (NsGatys *gatys)
+{
+  return ns_ops_program_was_cached (gatys->ops);
+}
+
 static gboolean
 check_image (const NsImage *image, const char *role, GError **error)
 {
@@ -111,6 +121,12 @@ check_image (const NsImage *image, const char *role, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+ns_gatys_check_image (const NsImage *image, const char *role, GError **error)
+{
+  return check_image (image, role, error);
 }
 
 static gboolean
@@ -147,6 +163,71 @@ ns_gatys_style_new (NsGatys *gatys, const NsImage *style, GCancellable *cancella
   return g_steal_pointer (&targets);
 }
 
+NsGatysStyle *
+ns_gatys_style_new_blend (NsGatys *gatys, const NsGatysStyle *const *styles, const double *weights, guint n,
+                          GError **error)
+{
+  double total = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_return_val_if_fail (styles[i]->gatys == gatys, NULL);
+      if (!(weights[i] >= 0 && isfinite (weights[i])))
+        {
+          g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                       _("Style %u of the blend has the weight %g; every style needs an image and a weight of 0 or more."),
+                       i + 1, weights[i]);
+          return NULL;
+        }
+      total += weights[i];
+    }
+  if (!(total > 0) || !isfinite (total))
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The weights of the styles add up to 0; at least one must be above 0."));
+      return NULL;
+    }
+  g_autoptr (NsGatysStyle) blend = g_new0 (NsGatysStyle, 1);
+  blend->gatys = gatys;
+  for (int k = 0; k < NS_GATYS_N_STYLE_LAYERS; k++)
+    {
+      gsize n_floats = styles[0]->grams[k]->size / sizeof (float), bytes = n_floats * sizeof (float);
+      g_autofree double *mean = g_new0 (double, n_floats);
+      g_autofree float *host = g_new (float, n_floats);
+      g_autofree float *mean_f = g_new (float, n_floats);
+      /* The weighted mean in double, then each style's spread about it as
+       * stored (in float), so the offset matches the target the device uses. */
+      for (guint i = 0; i < n; i++)
+        {
+          if (weights[i] == 0)
+            continue;
+          if (!ns_cl_buffer_read (styles[i]->grams[k], 0, host, bytes, error))
+            return NULL;
+          for (gsize j = 0; j < n_floats; j++)
+            mean[j] += weights[i] / total * host[j];
+        }
+      for (gsize j = 0; j < n_floats; j++)
+        mean_f[j] = (float) mean[j];
+      for (guint i = 0; i < n; i++)
+        {
+          if (weights[i] == 0)
+            continue;
+          if (!ns_cl_buffer_read (styles[i]->grams[k], 0, host, bytes, error))
+            return NULL;
+          double spread = 0;
+          for (gsize j = 0; j < n_floats; j++)
+            {
+              double d = (double) host[j] - mean_f[j];
+              spread += d * d;
+            }
+          blend->offsets[k] += weights[i] / total * (spread + styles[i]->offsets[k]);
+        }
+      if ((blend->grams[k] = ns_cl_buffer_new (gatys->ctx, bytes, error)) == NULL
+          || !ns_cl_buffer_write (blend->grams[k], 0, mean_f, bytes, error))
+        return NULL;
+    }
+  return g_steal_pointer (&blend);
+}
+
 void
 ns_gatys_style_free (NsGatysStyle *style)
 {
@@ -157,14 +238,45 @@ ns_gatys_style_free (NsGatysStyle *style)
   g_free (style);
 }
 
+static void
+target_of (const NsGatysStyle *style, NsGatysTarget *target)
+{
+  target->grams = style->grams;
+  target->offsets = style->offsets;
+}
+
+static gboolean
+check_mask (const NsImage *mask, const NsGatysStyle *outside, const NsImage *content, GError **error)
+{
+  if (mask != NULL && (mask->width != content->width || mask->height != content->height || outside == NULL))
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("A mask must have the content's size (%d × %d) and come with a style for outside it."),
+                   content->width, content->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ns_gatys_objective (NsGatys *gatys, const NsImage *x, const NsImage *content, const NsGatysStyle *style,
                     double content_weight, double style_weight, double tv_weight,
                     NsGatysLosses *losses, NsImage **gradient, GError **error)
 {
-  g_return_val_if_fail (style->gatys == gatys, FALSE);
+  return ns_gatys_objective_masked (gatys, x, content, style, NULL, NULL, content_weight, style_weight, tv_weight,
+                                    losses, gradient, error);
+}
+
+gboolean
+ns_gatys_objective_masked (NsGatys *gatys, const NsImage *x, const NsImage *content, const NsGatysStyle *style,
+                           const NsGatysStyle *outside, const NsImage *mask, double content_weight,
+                           double style_weight, double tv_weight, NsGatysLosses *losses, NsImage **gradient,
+                           GError **error)
+{
+  g_return_val_if_fail (style->gatys == gatys && (outside == NULL || outside->gatys == gatys), FALSE);
   if (!check_image (x, _("optimised"), error) || !check_image (content, _("content"), error)
-      || !check_weights (content_weight, style_weight, tv_weight, error))
+      || !check_weights (content_weight, style_weight, tv_weight, error)
+      || !check_mask (mask, outside, content, error))
     return FALSE;
   if (x->width != content->width || x->height != content->height)
     {
@@ -183,10 +295,18 @@ ns_gatys_objective (NsGatys *gatys, const NsImage *x, const NsImage *content, co
   if (target == NULL)
     return FALSE;
   g_clear_pointer (&ct, ns_tensor_free);
+  NsGatysTarget inside_target, outside_target;
+  target_of (style, &inside_target);
+  if (outside != NULL)
+    target_of (outside, &outside_target);
+  g_autoptr (NsGatysMask) device_mask = NULL;
+  if (mask != NULL && (device_mask = ns_gatys_mask_new (gatys->objective, mask, error)) == NULL)
+    return FALSE;
   g_autoptr (NsTensor) grad = ns_tensor_new (gatys->ctx, 3, x->height, x->width, error);
   if (grad == NULL
-      || !ns_gatys_objective_evaluate (gatys->objective, xt, target, style->grams, content_weight, style_weight,
-                                       tv_weight, grad->buffer, losses, error))
+      || !ns_gatys_objective_evaluate_targets (gatys->objective, xt, target, &inside_target,
+                                               outside != NULL ? &outside_target : NULL, device_mask,
+                                               content_weight, style_weight, tv_weight, grad->buffer, losses, error))
     return FALSE;
   if (gradient != NULL && (*gradient = ns_tensor_to_image (grad, error)) == NULL)
     return FALSE;
@@ -198,7 +318,8 @@ ns_gatys_objective (NsGatys *gatys, const NsImage *x, const NsImage *content, co
 typedef struct {
   NsGatys *gatys;
   const NsTensor *target;
-  const NsGatysStyle *style;
+  NsGatysTarget inside, outside;
+  const NsGatysMask *mask;   /* NULL: no spatial control (outside unused) */
   const NsGatysOptions *options;
   int channels, height, width;
   NsGatysLosses last;      /* at the latest evaluation */
@@ -211,9 +332,10 @@ run_evaluate (const NsClBuffer *x, NsClBuffer *grad, double *value, gpointer use
   Run *run = user_data;
   /* A view of the optimiser's vector as an image tensor (not owned). */
   const NsTensor view = { (NsClBuffer *) x, run->channels, run->height, run->width };
-  if (!ns_gatys_objective_evaluate (run->gatys->objective, &view, run->target, run->style->grams,
-                                    run->options->content_weight, run->options->style_weight,
-                                    run->options->tv_weight, grad, &run->last, error))
+  if (!ns_gatys_objective_evaluate_targets (run->gatys->objective, &view, run->target, &run->inside,
+                                            run->mask != NULL ? &run->outside : NULL, run->mask,
+                                            run->options->content_weight, run->options->style_weight,
+                                            run->options->tv_weight, grad, &run->last, error))
     return FALSE;
   *value = run->last.total;
   return TRUE;
@@ -259,10 +381,20 @@ buffer_to_image (NsGatys *gatys, const NsClBuffer *buffer, int height, int width
 /* One scale of the run: `iterations` steps from `init` (the content's size),
  * numbered from *iteration + 1 on. */
 static NsImage *
-run_scale (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, const NsGatysOptions *options,
+run_scale (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets, const NsGatysOptions *options,
            const NsImage *init, int iterations, int *iteration, NsGatysProgress progress, gpointer user_data,
            GCancellable *cancellable, GError **error)
 {
+  /* The mask at this scale's size, then at each style layer's. */
+  g_autoptr (NsGatysMask) mask = NULL;
+  if (targets->mask != NULL)
+    {
+      g_autoptr (NsImage) scaled = NULL;
+      if (targets->mask->width != content->width || targets->mask->height != content->height)
+        scaled = ns_image_resize (targets->mask, content->width, content->height);
+      if ((mask = ns_gatys_mask_new (gatys->objective, scaled != NULL ? scaled : targets->mask, error)) == NULL)
+        return NULL;
+    }
   g_autoptr (NsTensor) ct = tensor_from_rgb (gatys, content, error);
   if (ct == NULL)
     return NULL;
@@ -274,7 +406,11 @@ run_scale (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, co
   if (x0 == NULL)
     return NULL;
 
-  Run run = { gatys, target, style, options, 3, content->height, content->width, { 0 }, { 0 } };
+  Run run = { .gatys = gatys, .target = target, .mask = mask, .options = options, .channels = 3,
+              .height = content->height, .width = content->width };
+  target_of (targets->inside, &run.inside);
+  if (targets->outside != NULL)
+    target_of (targets->outside, &run.outside);
   NsOptimParams params;
   ns_optim_params_init (&params, options->optimizer == NS_GATYS_OPTIMIZER_ADAM ? NS_OPTIM_ADAM : NS_OPTIM_LBFGS);
   params.learning_rate = options->learning_rate;
@@ -322,23 +458,50 @@ run_scale (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, co
 
 /* The sizes of a coarse-to-fine run, coarsest first: each half the next. */
 static int
-n_scales (const NsImage *content, const NsGatysOptions *options)
+n_scales (int width, int height, const NsGatysOptions *options)
 {
   int scales = options->scales > 0 ? options->scales : 1;
   if (options->scales == 0)   /* automatic: the coarsest at most 512 pixels a side */
-    while (MAX (content->width, content->height) >> (scales - 1) > 512)
+    while (MAX (width, height) >> (scales - 1) > 512)
       scales++;
-  while (scales > 1 && MIN (content->width, content->height) >> (scales - 1) < NS_GATYS_MIN_IMAGE_SIDE)
+  while (scales > 1 && MIN (width, height) >> (scales - 1) < NS_GATYS_MIN_IMAGE_SIDE)
     scales--;
   return scales;
+}
+
+/* The iterations of scale k of `scales`, 0 the finest: the coarsest takes
+ * them all, each finer one half as many as the one before. */
+static int
+scale_iterations (const NsGatysOptions *options, int scales, int k)
+{
+  return options->iterations == 0 ? 0 : MAX (1, options->iterations >> (scales - 1 - k));
+}
+
+int
+ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height)
+{
+  int scales = n_scales (width, height, options), total = 0;
+  for (int k = 0; k < scales; k++)
+    total += scale_iterations (options, scales, k);
+  return total;
 }
 
 NsImage *
 ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, const NsGatysOptions *options,
               NsGatysProgress progress, gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  g_return_val_if_fail (style->gatys == gatys, NULL);
-  if (!check_image (content, _("content"), error)
+  const NsGatysTargets targets = { style, NULL, NULL };
+  return ns_gatys_run_targets (gatys, content, &targets, options, progress, user_data, cancellable, error);
+}
+
+NsImage *
+ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets,
+                      const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
+                      GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (targets->inside->gatys == gatys, NULL);
+  g_return_val_if_fail (targets->outside == NULL || targets->outside->gatys == gatys, NULL);
+  if (!check_image (content, _("content"), error) || !check_mask (targets->mask, targets->outside, content, error)
       || !check_weights (options->content_weight, options->style_weight, options->tv_weight, error))
     return NULL;
   if (options->iterations < 0
@@ -360,7 +523,7 @@ ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
    * its share (it sums over positions, the Gram terms do not); the last
    * scale uses the weights as given.  Each finer scale takes half the
    * iterations of the one before. */
-  int scales = n_scales (rgb, options);
+  int scales = n_scales (rgb->width, rgb->height, options);
   int iteration = 0;
   for (int k = scales - 1; k >= 0; k--)
     {
@@ -369,10 +532,8 @@ ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
       g_autoptr (NsImage) scaled_init = ns_image_resize (image, width, height);
       NsGatysOptions scaled = *options;
       scaled.content_weight = options->content_weight * ((double) rgb->width * rgb->height / ((double) width * height));
-      int iterations = MAX (1, options->iterations >> (scales - 1 - k));
-      if (options->iterations == 0)
-        iterations = 0;
-      NsImage *next = run_scale (gatys, scaled_content, style, &scaled, scaled_init, iterations, &iteration,
+      int iterations = scale_iterations (options, scales, k);
+      NsImage *next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations, &iteration,
                                  progress, user_data, cancellable, error);
       if (next == NULL)
         return NULL;

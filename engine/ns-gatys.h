@@ -28,6 +28,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatys, ns_gatys_free)
 
 const NsClDeviceInfo *ns_gatys_get_device (NsGatys *gatys);
 gsize ns_gatys_get_peak_memory (NsGatys *gatys);
+/* TRUE when the network's kernels came from the on-disk binary cache. */
+gboolean ns_gatys_kernels_were_cached (NsGatys *gatys);
 
 /* A style's targets (its five Gram matrices), computed once and reusable by
  * any number of runs of the NsGatys that made them, which must outlive them. */
@@ -37,6 +39,13 @@ NsGatysStyle *ns_gatys_style_new (NsGatys *gatys, const NsImage *style, GCancell
                                   GError **error);
 void ns_gatys_style_free (NsGatysStyle *style);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatysStyle, ns_gatys_style_free)
+
+/* A blend: the style loss sum_i w_i Ls(G_i) / sum_i w_i, computed as one
+ * target, the weighted mean of the Gram matrices, plus the constant that
+ * makes the loss exactly that sum.  Weights >= 0, not all 0; the styles (of
+ * this NsGatys) may be freed afterwards. */
+NsGatysStyle *ns_gatys_style_new_blend (NsGatys *gatys, const NsGatysStyle *const *styles, const double *weights,
+                                        guint n, GError **error);
 
 typedef struct {
   double content;   /* Lc */
@@ -50,6 +59,16 @@ typedef struct {
 gboolean ns_gatys_objective (NsGatys *gatys, const NsImage *x, const NsImage *content, const NsGatysStyle *style,
                              double content_weight, double style_weight, double tv_weight,
                              NsGatysLosses *losses, NsImage **gradient, GError **error);
+
+/* The same with spatial control: with `mask` (x's size, first channel in
+ * [0, 1]; NULL: ns_gatys_objective()) each style layer's term is that of
+ * `style` against the Gram matrix of F m / sum m plus that of `outside`
+ * against F (1 - m), each weighted by its share of the layer's positions, so
+ * a mask of ones gives ns_gatys_objective()'s value (Gatys et al. 2017). */
+gboolean ns_gatys_objective_masked (NsGatys *gatys, const NsImage *x, const NsImage *content,
+                                    const NsGatysStyle *style, const NsGatysStyle *outside, const NsImage *mask,
+                                    double content_weight, double style_weight, double tv_weight,
+                                    NsGatysLosses *losses, NsImage **gradient, GError **error);
 
 typedef enum {
   NS_GATYS_INIT_CONTENT,   /* start from the content image */
@@ -97,8 +116,46 @@ typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, con
  * clamped.  When `cancellable` is cancelled
  * the run stops after the current iteration and still returns the best
  * image so far (check the cancellable to tell). */
+/* How many iterations (progress callbacks) a run of `options` on a content
+ * of this size makes over all its scales. */
+int ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height);
+
 NsImage *ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
                        const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
                        GCancellable *cancellable, GError **error);
+
+/* Everything a user-level Gatys run takes, as NsAdainOptions does for AdaIN:
+ * the optimisation, the style scale, colour preservation (luminance: the
+ * optimisation runs on grey content and styles and the result's luma is
+ * recombined with the content's chroma; match: each style recoloured to the
+ * content's mean and covariance first), a blend of weighted styles (the
+ * weighted sum of their style losses; weights normalised), and spatial
+ * control (with a content-sized mask, first channel in [0, 1], `styles`
+ * apply where it is 1 and `outside_styles` where it is 0, through masked
+ * Gram matrices).  Set with ns_gatys_transfer_options_init(). */
+typedef struct {
+  NsGatysOptions optim;
+  int style_size;                      /* shorter side of each style, 0: as given; default 512 */
+  NsColourPreservation colour;         /* default NS_COLOUR_NONE */
+  const NsWeightedStyle *styles;       /* at least one */
+  guint n_styles;
+  const NsImage *mask;                 /* NULL: no spatial control */
+  const NsWeightedStyle *outside_styles;
+  guint n_outside_styles;
+} NsGatysTransferOptions;
+
+void ns_gatys_transfer_options_init (NsGatysTransferOptions *options);
+/* The style controls of AdaIN options (style size, colour, styles, mask and
+ * outside styles) copied into these, so a caller fills them once for both methods. */
+void ns_gatys_transfer_options_set_controls (NsGatysTransferOptions *options, const NsAdainOptions *adain);
+
+/* Style targets from `options` for `content`, then ns_gatys_run(); the
+ * progress previews and the result are RGB in the content's colours as the
+ * options ask (luminance mode recombined).  Any content of at least
+ * NS_GATYS_MIN_IMAGE_SIDE pixels a side, grey, RGB or RGBA; the result is RGB
+ * of the content's size, not clamped.  Cancelled: the best image so far. */
+NsImage *ns_gatys_transfer (NsGatys *gatys, const NsImage *content, const NsGatysTransferOptions *options,
+                            NsGatysProgress progress, gpointer user_data, GCancellable *cancellable,
+                            GError **error);
 
 G_END_DECLS

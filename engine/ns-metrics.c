@@ -119,12 +119,15 @@ ns_metrics_free (NsMetrics *metrics)
 }
 
 /* Per layer relu{1..5}_1: the number of positions, the feature sum (N) and
- * the Gram matrix F F^T (N x N, not normalised), in double. */
+ * the Gram matrix F F^T (N x N, not normalised), in double; and each
+ * channel's mean and deviation (two passes over the features, in double). */
 typedef struct {
   int channels[N_LAYERS];
   double positions[N_LAYERS];
   double *sum[N_LAYERS];
   double *gram[N_LAYERS];
+  double *mean[N_LAYERS];
+  double *std[N_LAYERS];
 } LayerMoments;
 
 static void
@@ -134,6 +137,8 @@ layer_moments_clear (LayerMoments *m)
     {
       g_clear_pointer (&m->sum[l], g_free);
       g_clear_pointer (&m->gram[l], g_free);
+      g_clear_pointer (&m->mean[l], g_free);
+      g_clear_pointer (&m->std[l], g_free);
     }
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LayerMoments, layer_moments_clear)
@@ -160,6 +165,19 @@ add_moments (NsMetrics *metrics, const NsTensor *f, int layer, LayerMoments *m, 
       m->sum[layer][c] += host_f[c * M + i];
   for (gsize k = 0; k < (gsize) N * N; k++)
     m->gram[layer][k] = host_gram[k];
+  m->mean[layer] = g_new (double, N);
+  m->std[layer] = g_new (double, N);
+  for (int c = 0; c < N; c++)
+    {
+      double mean = m->sum[layer][c] / M, ss = 0;
+      for (gsize i = 0; i < M; i++)
+        {
+          double d = host_f[c * M + i] - mean;
+          ss += d * d;
+        }
+      m->mean[layer][c] = mean;
+      m->std[layer][c] = sqrt (ss / M + NS_METRICS_MEAN_STD_EPSILON);
+    }
   return TRUE;
 }
 
@@ -169,6 +187,13 @@ moments_of (NsMetrics *metrics, const NsImage *image, LayerMoments *m, GError **
 {
   if (!ns_engine_check_image (image, _("input"), error))
     return FALSE;
+  if (image->width < NS_METRICS_MIN_IMAGE_SIDE || image->height < NS_METRICS_MIN_IMAGE_SIDE)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_SMALL,
+                   _("An image is %d × %d pixels; the metrics need at least %d × %d."), image->width,
+                   image->height, NS_METRICS_MIN_IMAGE_SIDE, NS_METRICS_MIN_IMAGE_SIDE);
+      return FALSE;
+    }
   g_autoptr (NsImage) rgb = ns_image_to_rgb (image);
   g_autoptr (NsTensor) x = ns_tensor_new_from_image (metrics->ctx, rgb, error);
   if (x == NULL)
@@ -213,37 +238,31 @@ projected_moments (const LayerMoments *m, double *const *u, double *mean, double
   *var = fmax (s2 / count - *mean * *mean, 0.0);
 }
 
-gboolean
-ns_metrics_effectiveness (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
-                          guint32 seed, double *effectiveness, GError **error)
+static double
+effectiveness_of (const LayerMoments *mr, const LayerMoments *ms, int trials, guint32 seed)
 {
-  g_return_val_if_fail (trials > 0, FALSE);
-  g_auto (LayerMoments) mr = { 0 };
-  g_auto (LayerMoments) ms = { 0 };
-  if (!moments_of (metrics, result, &mr, error) || !moments_of (metrics, style, &ms, error))
-    return FALSE;
   g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
   double *u[N_LAYERS];
   for (int l = 0; l < N_LAYERS; l++)
-    u[l] = g_new (double, ms.channels[l]);
+    u[l] = g_new (double, ms->channels[l]);
   double mean_d = 0;
   for (int k = 0; k < trials; k++)
     {
       for (int l = 0; l < N_LAYERS; l++)   /* uniform on the sphere: normalised Gaussians */
         {
           double norm = 0;
-          for (int a = 0; a < ms.channels[l]; a++)
+          for (int a = 0; a < ms->channels[l]; a++)
             {
               double g1 = g_rand_double (rand), g2 = g_rand_double (rand);
               u[l][a] = sqrt (-2 * log (1 - g1)) * cos (2 * G_PI * g2);
               norm += u[l][a] * u[l][a];
             }
-          for (int a = 0; a < ms.channels[l]; a++)
+          for (int a = 0; a < ms->channels[l]; a++)
             u[l][a] /= sqrt (norm);
         }
       double mean_s, var_s, mean_r, var_r;
-      projected_moments (&ms, u, &mean_s, &var_s);
-      projected_moments (&mr, u, &mean_r, &var_r);
+      projected_moments (ms, u, &mean_s, &var_s);
+      projected_moments (mr, u, &mean_r, &var_r);
       double sd_s = sqrt (fmax (var_s, 1e-30));
       double mu = (mean_r - mean_s) / sd_s, sigma = sqrt (var_r) / sd_s;
       mean_d += -log (fmax (sigma, 1e-30)) + (sigma * sigma + mu * mu) / 2 - 0.5;
@@ -251,6 +270,56 @@ ns_metrics_effectiveness (NsMetrics *metrics, const NsImage *result, const NsIma
   for (int l = 0; l < N_LAYERS; l++)
     g_free (u[l]);
   mean_d /= trials;
-  *effectiveness = -log (fmax (mean_d, 1e-300));
+  return -log (fmax (mean_d, 1e-300));
+}
+
+/* Huang & Belongie's style loss from the moments of relu1_1 .. relu4_1. */
+static double
+mean_std_loss_of (const LayerMoments *mr, const LayerMoments *ms)
+{
+  double loss = 0;
+  for (int l = 0; l < NS_METRICS_MEAN_STD_LAYERS; l++)
+    {
+      double dmean = 0, dstd = 0;
+      for (int c = 0; c < ms->channels[l]; c++)
+        {
+          double a = mr->mean[l][c] - ms->mean[l][c], b = mr->std[l][c] - ms->std[l][c];
+          dmean += a * a;
+          dstd += b * b;
+        }
+      loss += sqrt (dmean) + sqrt (dstd);
+    }
+  return loss;
+}
+
+gboolean
+ns_metrics_style_measures (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
+                           guint32 seed, double *effectiveness, double *mean_std_loss, GError **error)
+{
+  g_return_val_if_fail (effectiveness == NULL || trials > 0, FALSE);
+  g_auto (LayerMoments) mr = { 0 };
+  g_auto (LayerMoments) ms = { 0 };
+  if (!moments_of (metrics, result, &mr, error) || !moments_of (metrics, style, &ms, error))
+    return FALSE;
+  if (effectiveness != NULL)
+    *effectiveness = effectiveness_of (&mr, &ms, trials, seed);
+  if (mean_std_loss != NULL)
+    *mean_std_loss = mean_std_loss_of (&mr, &ms);
   return TRUE;
+}
+
+gboolean
+ns_metrics_effectiveness (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
+                          guint32 seed, double *effectiveness, GError **error)
+{
+  g_return_val_if_fail (trials > 0 && effectiveness != NULL, FALSE);
+  return ns_metrics_style_measures (metrics, result, style, trials, seed, effectiveness, NULL, error);
+}
+
+gboolean
+ns_metrics_mean_std_style_loss (NsMetrics *metrics, const NsImage *result, const NsImage *style, double *loss,
+                                GError **error)
+{
+  g_return_val_if_fail (loss != NULL, FALSE);
+  return ns_metrics_style_measures (metrics, result, style, 1, 0, NULL, loss, error);
 }

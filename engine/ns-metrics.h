@@ -33,8 +33,31 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMetrics, ns_metrics_free)
 
 #define NS_METRICS_DEFAULT_TRIALS 128
 
-/* E of `result` against `style` (any sizes of at least 16 x 16). */
+/* relu5_1 lies four poolings down and each convolution needs 2 pixels. */
+#define NS_METRICS_MIN_IMAGE_SIDE 32
+
+/* E of `result` against `style` (any sizes of at least 32 x 32). */
 gboolean ns_metrics_effectiveness (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
                                    guint32 seed, double *effectiveness, GError **error);
+
+/* The style loss of Huang & Belongie 2017 (AdaIN, eq. 3), a measure of how
+ * well a result matches the style's feature statistics:
+ *
+ *   Ls = sum over relu1_1 .. relu4_1 of ||mu(f(result)) - mu(f(style))||_2
+ *                                     + ||sigma(f(result)) - sigma(f(style))||_2
+ *
+ * with mu and sigma each channel's mean and deviation over the positions,
+ * sigma = sqrt(population variance + 1e-5) as the paper defines it (eq. 5),
+ * on the same VGG-19 as E (RGB in [0, 1]).  Lower is better; 0 for the style
+ * itself.  Any sizes of at least 32 x 32. */
+#define NS_METRICS_MEAN_STD_LAYERS 4
+#define NS_METRICS_MEAN_STD_EPSILON 1e-5
+gboolean ns_metrics_mean_std_style_loss (NsMetrics *metrics, const NsImage *result, const NsImage *style,
+                                         double *loss, GError **error);
+
+/* E and the mean/std style loss together, from one pass of each image through
+ * the network; either output may be NULL (trials > 0 when E is wanted). */
+gboolean ns_metrics_style_measures (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
+                                    guint32 seed, double *effectiveness, double *mean_std_loss, GError **error);
 
 G_END_DECLS

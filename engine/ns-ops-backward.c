@@ -18,6 +18,7 @@ struct _NsGradOps {
   cl_kernel sub_square_sum;
   cl_kernel content_grad;
   cl_kernel tv_grad;
+  cl_kernel mask_channels;
   NsClReduction *reduction;
 };
 
@@ -36,6 +37,7 @@ ns_grad_ops_new (NsOps *ops, GError **error)
     { &grad->sub_square_sum, "sub_square_sum" },
     { &grad->content_grad, "content_grad" },
     { &grad->tv_grad, "tv_grad" },
+    { &grad->mask_channels, "mask_channels" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_ops_create_kernel (ops, kernels[i].name, error)) == NULL)
@@ -51,7 +53,7 @@ ns_grad_ops_free (NsGradOps *grad)
   if (grad == NULL)
     return;
   cl_kernel kernels[] = { grad->pad_zero2, grad->fold_reflect1, grad->relu_backward, grad->maxpool_backward, grad->sub_square_sum,
-                          grad->content_grad, grad->tv_grad };
+                          grad->content_grad, grad->tv_grad, grad->mask_channels };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
@@ -189,4 +191,42 @@ ns_op_tv_grad (NsGradOps *grad, const NsTensor *x, float coef, NsTensor *g, doub
   return ns_cl_set_args (grad->tv_grad, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (x->channels), NS_CL_ARG (x->height),
                    NS_CL_ARG (x->width), NS_CL_ARG (coef), NS_CL_ARG (g->buffer->mem), NS_CL_ARGS_END)
       && ns_cl_reduction_run (grad->reduction, grad->tv_grad, 6, what, tv, error);
+}
+
+gboolean
+ns_op_mask_channels (NsGradOps *grad, const NsTensor *x, const NsClBuffer *mask, gboolean invert, NsTensor *y,
+                     gboolean accumulate, GError **error)
+{
+  g_return_val_if_fail (ns_tensor_n_elements (x) == ns_tensor_n_elements (y) && x->channels == y->channels, FALSE);
+  int hw = x->height * x->width, inv = invert != FALSE, acc = accumulate != FALSE;
+  g_return_val_if_fail (mask->size >= (gsize) hw * sizeof (float), FALSE);
+  const char *what = _("applying a mask");
+  return ns_cl_set_args (grad->mask_channels, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (mask->mem),
+                         NS_CL_ARG (hw), NS_CL_ARG (inv), NS_CL_ARG (y->buffer->mem), NS_CL_ARG (acc),
+                         NS_CL_ARGS_END)
+      && ns_cl_launch (grad->ctx, grad->mask_channels, 2, (gsize[]) { hw, x->channels }, what, error);
+}
+
+gboolean
+ns_op_masked_gram_term (NsGradOps *grad, const NsTensor *f, const NsClBuffer *mask, gboolean invert, double area,
+                        const NsClBuffer *target, NsClBuffer *gram, float coef, NsTensor *df, gboolean accumulate,
+                        double *sum_squares, GError **error)
+{
+  const gsize C = f->channels, M = (gsize) f->height * f->width;
+  g_return_val_if_fail (area > 0 && gram->size >= C * C * sizeof (float), FALSE);
+  g_return_val_if_fail (ns_tensor_n_elements (df) == C * M, FALSE);
+  /* F w, its Gram matrix over the region's area, G - A; then (G - A) (F w),
+   * and the mask again on the way into df. */
+  g_autoptr (NsTensor) scratch = ns_tensor_new (grad->ctx, f->channels, f->height, f->width, error);
+  if (scratch == NULL
+      || !ns_op_mask_channels (grad, f, mask, invert, scratch, FALSE, error)
+      || !ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, (float) (1.0 / area), scratch->buffer->mem, 0, M,
+                       scratch->buffer->mem, 0, M, 0.0f, gram->mem, 0, C, error)
+      || !ns_op_sub_square_sum (grad, gram, target, C * C, sum_squares, error))
+    return FALSE;
+  g_autoptr (NsTensor) product = ns_tensor_new (grad->ctx, f->channels, f->height, f->width, error);
+  return product != NULL
+      && ns_cl_sgemm (grad->ctx, FALSE, FALSE, C, M, C, coef, gram->mem, 0, C, scratch->buffer->mem, 0, M, 0.0f,
+                      product->buffer->mem, 0, M, error)
+      && ns_op_mask_channels (grad, product, mask, invert, df, accumulate, error);
 }

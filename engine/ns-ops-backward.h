@@ -53,6 +53,20 @@ gboolean ns_op_content_grad (NsGradOps *grad, const NsTensor *f, const NsTensor 
 gboolean ns_op_tv_grad (NsGradOps *grad, const NsTensor *x, float coef, NsTensor *g, double *tv,
                         GError **error);
 
+/* Spatial control: y = (accumulate ? y : 0) + x * w, w = mask or 1 - mask
+ * (invert), a mask of H * W floats applied to each of x's channels. */
+gboolean ns_op_mask_channels (NsGradOps *grad, const NsTensor *x, const NsClBuffer *mask, gboolean invert,
+                              NsTensor *y, gboolean accumulate, GError **error);
+/* The masked style term of Gatys et al. 2017 ("Controlling Perceptual
+ * Factors"), one region of one layer: with w = mask or 1 - mask (invert) and
+ * area = sum w > 0, G = (F w)(F w)^T / area into `gram` (C * C floats, left
+ * holding G - A), *sum_squares = sum (G - A)^2, and
+ * df = coef * ((G - A) (F w)) w + (accumulate ? df : 0).  Weighting the term
+ * by area / M makes coef = 4 / M its exact gradient, whatever the area. */
+gboolean ns_op_masked_gram_term (NsGradOps *grad, const NsTensor *f, const NsClBuffer *mask, gboolean invert,
+                                 double area, const NsClBuffer *target, NsClBuffer *gram, float coef,
+                                 NsTensor *df, gboolean accumulate, double *sum_squares, GError **error);
+
 /* Zeroes a tensor. */
 gboolean ns_tensor_clear (NsClContext *ctx, NsTensor *t, GError **error);
 

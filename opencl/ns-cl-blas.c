@@ -19,3 +19,9 @@ ns_cl_sgemm (NsClContext *ctx, gboolean transpose_a, gboolean transpose_b,
                   &ctx->queue, NULL);
   return ns_clblast_check (status, _("multiplying matrices with CLBlast"), error);
 }
+
+void
+ns_cl_blas_clear_cache (void)
+{
+  CLBlastClearCache ();
+}

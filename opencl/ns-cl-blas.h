@@ -13,4 +13,8 @@ gboolean ns_cl_sgemm (NsClContext *ctx, gboolean transpose_a, gboolean transpose
                       cl_mem b, gsize b_offset, gsize ldb, float beta,
                       cl_mem c, gsize c_offset, gsize ldc, GError **error);
 
+/* Forgets the kernels CLBlast compiled in this process (it keeps them for the
+ * process's life), so a benchmark can time a cold start more than once. */
+void ns_cl_blas_clear_cache (void);
+
 G_END_DECLS

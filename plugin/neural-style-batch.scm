@@ -34,7 +34,8 @@
   (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE in in)))
          (source (car (gimp-image-get-active-layer image)))
          (layer (car (plug-in-neural-style RUN-NONINTERACTIVE image source 0 style -1
-                                           alpha 1 0 style-size 0))))
+                                           alpha 1 0 style-size 0
+                                           "" -1 0 0))))   ; no second style
     (file-png-save2 RUN-NONINTERACTIVE image layer out out 0 9 0 0 0 0 0 0 0)
     (gimp-image-delete image)
     #t))

@@ -45,6 +45,24 @@ layer_pixels (gint32 id, int max_side, gpointer data)
   return ns_image_to_rgb (rgba);
 }
 
+/* A channel (the selection, a layer mask) in the rectangle (x, y, width,
+ * height) of its own coordinates, scaled as ns_plugin_read_rgba_scaled()
+ * scales the preview, as a grey image of the preview's size. */
+static NsImage *
+read_mask_scaled (gint32 channel, int x, int y, int width, int height, double scale)
+{
+  gboolean scaled = scale < 1.0;
+  int w = scaled ? MAX (1, (int) (width * scale + 0.5)) : width;
+  int h = scaled ? MAX (1, (int) (height * scale + 0.5)) : height;
+  NsImage *mask = ns_image_new (w, h, 1);
+  GeglBuffer *buffer = gimp_drawable_get_buffer (channel);
+  gegl_buffer_get (buffer,
+                   scaled ? GEGL_RECTANGLE ((int) (x * scale), (int) (y * scale), w, h) : GEGL_RECTANGLE (x, y, w, h),
+                   scaled ? scale : 1.0, babl_format ("Y float"), mask->data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+  g_object_unref (buffer);
+  return mask;
+}
+
 /* The top-level layers of every open image, as "image: layer". */
 static GArray *
 list_layers (void)
@@ -71,10 +89,28 @@ gboolean
 ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **error)
 {
   int x, y, width, height;
-  g_autoptr (NsImage) preview = NULL;
-  double scale = 1.0;
+  g_autoptr (NsImage) preview = NULL, selection_mask = NULL, layer_mask = NULL;
+  g_autoptr (NsImage) layer_preview = NULL, layer_selection_mask = NULL;
+  double scale = 1.0, layer_scale = 1.0;
   if (gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height) && width > 0 && height > 0)
-    preview = ns_plugin_read_rgba_scaled (drawable, x, y, width, height, PREVIEW_SIDE, &scale);
+    {
+      preview = ns_plugin_read_rgba_scaled (drawable, x, y, width, height, PREVIEW_SIDE, &scale);
+      /* For the preview of a second style outside the selection or the layer mask. */
+      int ox, oy;
+      gimp_drawable_offsets (drawable, &ox, &oy);
+      if (!gimp_selection_is_empty (image))
+        {
+          gint32 selection = gimp_image_get_selection (image);
+          int lw = gimp_drawable_width (drawable), lh = gimp_drawable_height (drawable);
+          selection_mask = read_mask_scaled (selection, ox + x, oy + y, width, height, scale);
+          /* A second style outside the selection restyles the whole layer. */
+          layer_preview = ns_plugin_read_rgba_scaled (drawable, 0, 0, lw, lh, PREVIEW_SIDE, &layer_scale);
+          layer_selection_mask = read_mask_scaled (selection, ox, oy, lw, lh, layer_scale);
+        }
+      gint32 mask = gimp_item_is_layer (drawable) ? gimp_layer_get_mask (drawable) : -1;
+      if (mask > 0)
+        layer_mask = read_mask_scaled (mask, x, y, width, height, scale);
+    }
   g_autoptr (GArray) layers = list_layers ();
   NsDialogHost host = {
     .preview = preview,
@@ -84,6 +120,11 @@ ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **
     .layer_pixels = layer_pixels,
     .transient_for_xid = ns_plugin_parent_window (),
     .prefer_dark = theme_is_dark (),
+    .selection_mask = selection_mask,
+    .layer_mask = layer_mask,
+    .layer_preview = layer_preview,
+    .layer_preview_scale = layer_scale,
+    .layer_selection_mask = layer_selection_mask,
   };
   gboolean ok = ns_dialog_run (settings, &host);
   for (guint i = 0; i < layers->len; i++)

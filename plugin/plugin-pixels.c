@@ -9,30 +9,64 @@ rgba_format (gint32 drawable)
   return babl_format_with_space ("R'G'B'A float", gimp_drawable_get_format (drawable));
 }
 
+/* The channel's own encoding as floats, so the values are those stored. */
+static const Babl *
+mask_format (GeglBuffer *buffer)
+{
+  const char *name = babl_get_name (gegl_buffer_get_format (buffer));
+  if (g_str_has_prefix (name, "Y'"))
+    return babl_format ("Y' float");
+  if (g_str_has_prefix (name, "Y~"))
+    return babl_format ("Y~ float");
+  return babl_format ("Y float");
+}
+
+/* A rectangle of the drawable as floats in `format` (NULL: the channel's own encoding). */
+static void
+read_floats (gint32 drawable, int x, int y, int width, int height, const Babl *format, float *dest)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, width, height), 1.0, format != NULL ? format : mask_format (buffer),
+                   dest, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+}
+
 NsImage *
 ns_plugin_read_rgba (gint32 drawable, int x, int y, int width, int height)
 {
-  g_autoptr (NsImage) image = ns_image_new (width, height, 4);
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
-  gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, width, height), 1.0, rgba_format (drawable), image->data,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-  return g_steal_pointer (&image);
+  NsImage *image = ns_image_new (width, height, 4);
+  read_floats (drawable, x, y, width, height, rgba_format (drawable), image->data);
+  return image;
 }
 
 gboolean
 ns_plugin_selection_is_full (gint32 image, int x, int y, int width, int height)
 {
-  gint32 selection = gimp_image_get_selection (image);
-  GeglBuffer *buffer = gimp_drawable_get_buffer (selection);
   g_autofree float *mask = g_new (float, (gsize) width * height);
-  gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, width, height), 1.0, babl_format ("Y float"), mask,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
+  read_floats (gimp_image_get_selection (image), x, y, width, height, babl_format ("Y float"), mask);
   for (gsize i = 0; i < (gsize) width * height; i++)
     if (mask[i] < 1.0f)
       return FALSE;
   return TRUE;
+}
+
+NsImage *
+ns_plugin_read_mask (gint32 channel, int x, int y, int width, int height)
+{
+  NsImage *mask = ns_image_new (width, height, 1);
+  read_floats (channel, x, y, width, height, NULL, mask->data);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    mask->data[i] = CLAMP (mask->data[i], 0.0f, 1.0f);
+  return mask;
+}
+
+NsImage *
+ns_plugin_mask_all (int width, int height)
+{
+  NsImage *mask = ns_image_new (width, height, 1);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    mask->data[i] = 1.0f;
+  return mask;
 }
 
 gint32

@@ -16,6 +16,13 @@ NsImage *ns_plugin_read_rgba (gint32 drawable, int x, int y, int width, int heig
  * selected, so a rectangular, unfeathered selection needs no mask. */
 gboolean ns_plugin_selection_is_full (gint32 image, int x, int y, int width, int height);
 
+/* A channel's values (the selection, a layer mask) in the rectangle
+ * (x, y, width, height) of its own coordinates, as stored (0 unselected, 1
+ * selected; soft edges in between), as a one-channel image; 0 outside it. */
+NsImage *ns_plugin_read_mask (gint32 channel, int x, int y, int width, int height);
+/* A one-channel image of ones. */
+NsImage *ns_plugin_mask_all (int width, int height);
+
 /* Inserts `rgb` as a new layer named `name` above `source`, at image offsets
  * (x, y), with alpha taken from `alpha_from` (RGBA, same size), and the
  * selection as its mask when `add_mask`.  One undo step.  Returns the layer,

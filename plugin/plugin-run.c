@@ -6,13 +6,37 @@
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include "plugin-pixels.h"
-#include "plugin-worker.h"
 
 static gboolean
 calling_error (GError **error, const char *message)
 {
   g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
   return FALSE;
+}
+
+static gboolean
+style_file_exists (const char *style)
+{
+  g_autofree char *path = ns_settings_resolve_style (style);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* What only GIMP can judge of the second style (ns_settings_validate() judges the rest). */
+static gboolean
+check_style2 (const NsSettings *s, gint32 drawable, GError **error)
+{
+  g_autofree char *m = NULL;
+  if (s->style2_drawable >= 0
+      && !(gimp_item_is_valid (s->style2_drawable) && gimp_item_is_drawable (s->style2_drawable)))
+    m = g_strdup_printf (_("The second style drawable (style2-drawable) %d does not exist."), s->style2_drawable);
+  else if (s->style2_file[0] != '\0' && !style_file_exists (s->style2_file))
+    m = g_strdup_printf (_("The second style file (style2-file) \"%s\" does not exist and is not the name of a "
+                           "bundled style."), s->style2_file);
+  else if (ns_settings_has_style2 (s) && s->style2_mode == NS_STYLE2_OUTSIDE_LAYER_MASK
+           && gimp_layer_get_mask (drawable) == -1)
+    return calling_error (error, _("The second style's mode (style2-mode) is 2, outside the layer mask, but the "
+                                   "layer has no layer mask."));
+  return m == NULL || calling_error (error, m);
 }
 
 gboolean
@@ -29,47 +53,44 @@ ns_plugin_check (const NsSettings *s, gint32 image, gint32 drawable, GError **er
       g_autofree char *m = g_strdup_printf (_("The style drawable %d does not exist."), s->style_drawable);
       return calling_error (error, m);
     }
-  if (s->style_file[0] != '\0')
+  if (s->style_file[0] != '\0' && !style_file_exists (s->style_file))
     {
-      g_autofree char *path = ns_settings_resolve_style (s->style_file);
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        {
-          g_autofree char *m = g_strdup_printf (
-            _("The style file \"%s\" does not exist and is not the name of a bundled style."), s->style_file);
-          return calling_error (error, m);
-        }
+      g_autofree char *m = g_strdup_printf (
+        _("The style file \"%s\" does not exist and is not the name of a bundled style."), s->style_file);
+      return calling_error (error, m);
     }
-  return TRUE;
+  return check_style2 (s, drawable, error);
 }
 
-/* The style as an RGB image, and a short name for it. */
+/* A style (a drawable, or else a file) as an RGB image, and a short name for it. */
 static NsImage *
-load_style (const NsSettings *s, char **label, GError **error)
+load_style (const char *file, gint32 drawable, char **label, GError **error)
 {
-  if (s->style_drawable >= 0)
+  if (drawable >= 0)
     {
-      *label = gimp_item_get_name (s->style_drawable);
-      g_autoptr (NsImage) rgba = ns_plugin_read_rgba (s->style_drawable, 0, 0, gimp_drawable_width (s->style_drawable),
-                                                      gimp_drawable_height (s->style_drawable));
+      *label = gimp_item_get_name (drawable);
+      g_autoptr (NsImage) rgba = ns_plugin_read_rgba (drawable, 0, 0, gimp_drawable_width (drawable),
+                                                      gimp_drawable_height (drawable));
       return ns_image_to_rgb (rgba);
     }
-  g_autofree char *path = ns_settings_resolve_style (s->style_file);
+  g_autofree char *path = ns_settings_resolve_style (file);
   *label = ns_settings_style_label (path);
   return ns_image_load (path, error);
 }
 
 gint32
-ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, GCancellable *cancellable,
-                   void (*tick) (gpointer data), gpointer tick_data, GError **error)
+ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, const NsPluginProgress *progress,
+                   GError **error)
 {
-  if (s->method == NS_METHOD_GATYS)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("The Gatys method is not available yet; use AdaIN (method 0)."));
-      return -1;
-    }
-  int x, y, width, height, ox, oy;
-  if (!gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height) || width <= 0 || height <= 0)
+  gboolean second = ns_settings_has_style2 (s);
+  /* With the second style outside the selection, the selection draws the
+   * border between the styles: the whole layer is restyled, without a mask. */
+  gboolean by_selection = second && s->style2_mode == NS_STYLE2_OUTSIDE_SELECTION;
+  gboolean by_layer_mask = second && s->style2_mode == NS_STYLE2_OUTSIDE_LAYER_MASK;
+  int x = 0, y = 0, width, height, ox, oy;
+  if (by_selection)
+    width = gimp_drawable_width (drawable), height = gimp_drawable_height (drawable);
+  else if (!gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height) || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                            _("The selection does not touch the layer: there is nothing to restyle."));
@@ -77,18 +98,40 @@ ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, GCancella
     }
   gimp_drawable_offsets (drawable, &ox, &oy);
 
-  g_autofree char *label = NULL;
-  g_autoptr (NsImage) style = load_style (s, &label, error);
+  g_autofree char *label1 = NULL, *label2 = NULL;
+  g_autoptr (NsImage) style = load_style (s->style_file, s->style_drawable, &label1, error);
   if (style == NULL)
     return -1;
+  g_autoptr (NsImage) style2 = second ? load_style (s->style2_file, s->style2_drawable, &label2, error) : NULL;
+  if (second && style2 == NULL)
+    return -1;
   g_autoptr (NsImage) content = ns_plugin_read_rgba (drawable, x, y, width, height);
-  g_autoptr (NsImage) result = ns_plugin_stylise (content, style, s, cancellable, tick, tick_data, error);
+  g_autoptr (NsImage) mask = NULL;
+  if (by_selection)
+    mask = gimp_selection_is_empty (image)
+      ? ns_plugin_mask_all (width, height)   /* nothing selected means everything */
+      : ns_plugin_read_mask (gimp_image_get_selection (image), ox, oy, width, height);
+  else if (by_layer_mask)
+    mask = ns_plugin_read_mask (gimp_layer_get_mask (drawable), x, y, width, height);
+
+  NsPluginInput input = { content, style, style2, mask, progress->previews };
+  int stopped_at = 0;
+  g_autoptr (NsImage) result = ns_plugin_stylise (&input, s, progress->cancellable, progress->stop, &stopped_at,
+                                                  progress->tick, progress->tick_data, error);
   if (result == NULL)
     return -1;
 
-  gboolean add_mask = !gimp_selection_is_empty (image)
+  gboolean add_mask = !by_selection && !gimp_selection_is_empty (image)
     && !ns_plugin_selection_is_full (image, ox + x, oy + y, width, height);
-  g_autofree char *name = g_strdup_printf (_("%s (AdaIN, alpha %.2f)"), label, s->alpha);
+  g_autofree char *label = second ? g_strdup_printf ("%s + %s", label1, label2) : g_strdup (label1);
+  g_autofree char *name = NULL;
+  if (s->method != NS_METHOD_GATYS)
+    name = g_strdup_printf (_("%s (AdaIN, alpha %.2f)"), label, s->alpha);
+  else if (stopped_at > 0)
+    name = g_strdup_printf (_("%s (Gatys, stopped at iteration %d of %d)"), label, stopped_at,
+                            ns_plugin_gatys_total_iterations (width, height, s->iterations));
+  else
+    name = g_strdup_printf (_("%s (Gatys, %d iterations)"), label, s->iterations);
   gint32 layer = ns_plugin_insert_layer (image, drawable, name, ox + x, oy + y, result, content, add_mask);
   if (layer == -1)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,

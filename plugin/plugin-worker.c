@@ -1,48 +1,190 @@
 /* One job, one thread: the result comes back through an async queue that the
- * calling thread polls between ticks. */
+ * calling thread polls between ticks; the Gatys progress (the iteration and
+ * the latest preview) through a mutex. */
 #include "plugin-worker.h"
 #include "neural-style.h"
+#include "ns-gatys.h"
+
+/* How often the window's preview of a Gatys run is refreshed, in iterations. */
+#define PREVIEW_EVERY 5
 
 typedef struct {
-  const NsImage *content, *style;
+  const NsPluginInput *input;
   const NsSettings *settings;
-  GCancellable *cancellable;
+  gboolean want_preview;
+  GCancellable *engine_cancellable;
   GAsyncQueue *done;
   NsImage *result;
   GError *error;
+  GMutex lock;   /* guards the two below */
+  int iteration;
+  NsImage *preview;
 } Job;
+
+static NsColourPreservation
+colour_of (const NsSettings *s)
+{
+  switch (s->preserve_colour)
+    {
+    case NS_PRESERVE_LUMINANCE:
+      return NS_COLOUR_LUMINANCE;
+    case NS_PRESERVE_MATCH:
+      return NS_COLOUR_MATCH;
+    default:
+      return NS_COLOUR_NONE;
+    }
+}
+
+/* The styles inside (where the mask is 1, or everywhere) and outside. */
+static void
+weighted_styles (const Job *job, NsWeightedStyle inside[2], guint *n_inside, NsWeightedStyle *outside,
+                 guint *n_outside)
+{
+  const NsPluginInput *in = job->input;
+  double w2 = job->settings->style2_weight;
+  *n_inside = *n_outside = 0;
+  if (in->style2 != NULL && in->mask != NULL)
+    {
+      inside[(*n_inside)++] = (NsWeightedStyle) { in->style, 1.0 };
+      outside[(*n_outside)++] = (NsWeightedStyle) { in->style2, 1.0 };
+      return;
+    }
+  if (in->style2 == NULL || w2 < 1.0)
+    inside[(*n_inside)++] = (NsWeightedStyle) { in->style, in->style2 != NULL ? 1.0 - w2 : 1.0 };
+  if (in->style2 != NULL && w2 > 0.0)
+    inside[(*n_inside)++] = (NsWeightedStyle) { in->style2, w2 };
+}
+
+/* The style controls both methods take (style size, colour, styles, mask), as
+ * AdaIN options; inside and outside hold the styles and must outlive them. */
+static void
+style_controls (const Job *job, NsAdainOptions *options, NsWeightedStyle inside[2], NsWeightedStyle outside[1])
+{
+  ns_adain_options_init (options);
+  options->style_size = job->settings->style_size;
+  options->colour = colour_of (job->settings);
+  weighted_styles (job, inside, &options->n_styles, outside, &options->n_outside_styles);
+  options->styles = inside;
+  options->mask = options->n_outside_styles > 0 ? job->input->mask : NULL;
+  options->outside_styles = options->n_outside_styles > 0 ? outside : NULL;
+}
+
+static void
+gatys_progress (int iteration, const NsGatysLosses *losses, const NsImage *preview, gpointer user_data)
+{
+  Job *job = user_data;
+  NsImage *copy = preview != NULL && job->want_preview ? ns_image_copy (preview) : NULL;
+  g_mutex_lock (&job->lock);
+  job->iteration = iteration;
+  if (copy != NULL)
+    {
+      g_clear_pointer (&job->preview, ns_image_free);
+      job->preview = copy;
+    }
+  g_mutex_unlock (&job->lock);
+}
+
+static NsImage *
+run_gatys (Job *job)
+{
+  const NsSettings *s = job->settings;
+  g_autoptr (NsGatys) gatys = ns_gatys_new (-1, &job->error);
+  if (gatys == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
+    return NULL;
+  NsWeightedStyle inside[2], outside[1];
+  NsAdainOptions controls;
+  style_controls (job, &controls, inside, outside);
+  NsGatysTransferOptions options;
+  ns_gatys_transfer_options_init (&options);
+  ns_gatys_transfer_options_set_controls (&options, &controls);
+  options.optim.iterations = s->iterations;
+  options.optim.seed = (guint32) s->seed;
+  options.optim.preview_every = job->want_preview ? PREVIEW_EVERY : 0;
+  return ns_gatys_transfer (gatys, job->input->content, &options, gatys_progress, job, job->engine_cancellable,
+                            &job->error);
+}
+
+static NsImage *
+run_adain (Job *job)
+{
+  const NsSettings *s = job->settings;
+  g_autoptr (NsEngine) engine = ns_engine_new (-1, &job->error);
+  if (engine == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
+    return NULL;
+  NsWeightedStyle inside[2], outside[1];
+  NsAdainOptions options;
+  style_controls (job, &options, inside, outside);
+  options.alpha = s->alpha;
+  return ns_engine_stylise_with_options (engine, job->input->content, &options, job->engine_cancellable,
+                                         &job->error);
+}
 
 static gpointer
 work (gpointer data)
 {
   Job *job = data;
-  g_autoptr (NsEngine) engine = ns_engine_new (-1, &job->error);
-  if (engine != NULL && !g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
-    job->result = ns_engine_stylise (engine, job->content, job->style, job->settings->alpha,
-                                     job->settings->style_size, job->cancellable, &job->error);
+  job->result = job->settings->method == NS_METHOD_GATYS ? run_gatys (job) : run_adain (job);
   g_async_queue_push (job->done, job);
   return NULL;
 }
 
-NsImage *
-ns_plugin_stylise (const NsImage *content, const NsImage *style, const NsSettings *settings,
-                   GCancellable *cancellable, NsTickFunc tick, gpointer tick_data, GError **error)
+int
+ns_plugin_gatys_total_iterations (int width, int height, int iterations)
 {
-  Job job = { content, style, settings, cancellable, g_async_queue_new (), NULL, NULL };
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = iterations;
+  return ns_gatys_total_iterations (&options, width, height);
+}
+
+NsImage *
+ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCancellable *cancellable,
+                   GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data, GError **error)
+{
+  gboolean gatys = settings->method == NS_METHOD_GATYS;
+  int total = gatys ? ns_plugin_gatys_total_iterations (input->content->width, input->content->height,
+                                                        settings->iterations) : 0;
+  g_autoptr (GCancellable) engine_cancellable = g_cancellable_new ();
+  Job job = { input, settings, input->previews && tick != NULL, engine_cancellable, g_async_queue_new (), NULL, NULL };
+  g_mutex_init (&job.lock);
+  if (stopped_at != NULL)
+    *stopped_at = 0;
+  if (job.want_preview)   /* the layer itself until the first preview comes */
+    tick (tick_data, 0.0, 0, total, input->content);
   GThread *thread = g_thread_new ("neural-style", work, &job);
-  while (g_async_queue_timeout_pop (job.done, G_USEC_PER_SEC / 10) == NULL)
-    if (tick != NULL)
-      tick (tick_data);
+  for (;;)
+    {
+      /* Cancel and Stop both end the engine's run; only Cancel throws it away. */
+      if (g_cancellable_is_cancelled (cancellable) || (gatys && stop != NULL && g_cancellable_is_cancelled (stop)))
+        g_cancellable_cancel (engine_cancellable);
+      if (g_async_queue_timeout_pop (job.done, G_USEC_PER_SEC / 10) != NULL)
+        break;
+      if (tick == NULL)
+        continue;
+      g_mutex_lock (&job.lock);
+      int iteration = job.iteration;
+      g_autoptr (NsImage) preview = g_steal_pointer (&job.preview);
+      g_mutex_unlock (&job.lock);
+      tick (tick_data, gatys ? (double) iteration / MAX (1, total) : -1.0, iteration, total, preview);
+    }
   g_thread_join (thread);
   g_async_queue_unref (job.done);
+  g_clear_pointer (&job.preview, ns_image_free);
+  g_mutex_clear (&job.lock);
   /* The engine checks between layers, but the device may finish queued work
    * after a cancel: a cancel still means no result. */
   if (job.result != NULL && g_cancellable_is_cancelled (cancellable))
     {
       g_clear_pointer (&job.result, ns_image_free);
+      g_clear_error (&job.error);
       g_cancellable_set_error_if_cancelled (cancellable, &job.error);
     }
-  if (job.error != NULL)
+  else if (job.result != NULL && gatys && stop != NULL && g_cancellable_is_cancelled (stop)
+           && job.iteration < total && stopped_at != NULL)
+    *stopped_at = job.iteration;
+  if (job.error != NULL && job.result == NULL)
     g_propagate_error (error, job.error);
+  else
+    g_clear_error (&job.error);
   return job.result;
 }

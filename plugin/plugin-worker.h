@@ -1,5 +1,5 @@
 /* The engine runs in a worker thread so the plug-in's main thread stays free
- * to talk to GIMP (progress) and to a Cancel button. */
+ * to talk to GIMP (progress) and to the Stop and Cancel buttons. */
 #pragma once
 
 #include "ns-image.h"
@@ -8,13 +8,37 @@
 
 G_BEGIN_DECLS
 
-/* Called on the calling thread about ten times a second while the worker runs. */
-typedef void (*NsTickFunc) (gpointer data);
+/* Called on the calling thread about ten times a second while the worker
+ * runs: `fraction` is the part done (0 .. 1) or < 0 when unknown (AdaIN);
+ * `iteration` the Gatys iteration reached (0 for AdaIN); `preview`, when
+ * not NULL, a new image so far (RGB, borrowed for the call). */
+typedef void (*NsTickFunc) (gpointer data, double fraction, int iteration, int iterations,
+                            const NsImage *preview);
 
-/* Opens the engine and restyles `content` after `style` with the settings'
- * method, alpha and style size, in a worker thread; returns when it is done,
- * failed or was cancelled (the engine checks between layers). */
-NsImage *ns_plugin_stylise (const NsImage *content, const NsImage *style, const NsSettings *settings,
-                            GCancellable *cancellable, NsTickFunc tick, gpointer tick_data, GError **error);
+/* What one run restyles: the content (RGBA), the first style and an optional
+ * second one (RGB), and with a mask (one channel, the content's size) the
+ * first style applies where it is 1 and the second where it is 0; without a
+ * mask a second style is blended in with the settings' style2_weight. */
+typedef struct {
+  const NsImage *content;
+  const NsImage *style;
+  const NsImage *style2;
+  const NsImage *mask;
+  gboolean previews;   /* Gatys: hand the image so far to the tick every few iterations */
+} NsPluginInput;
+
+/* Restyles with the settings' method (AdaIN, or Gatys with its iterations
+ * and seed), alpha, style size and colour preservation in a worker thread;
+ * returns when it is done, failed or was cancelled.  `cancellable` throws
+ * the run away (G_IO_ERROR_CANCELLED); `stop` (Gatys, may be NULL) ends it
+ * early with the best image so far, and *stopped_at then receives the last
+ * iteration done (0 when the run was not stopped early). */
+NsImage *ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCancellable *cancellable,
+                            GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data,
+                            GError **error);
+
+/* The total number of iterations a Gatys run over content of this size does
+ * (coarse to fine: fewer at each finer scale, see ns_gatys_run()). */
+int ns_plugin_gatys_total_iterations (int width, int height, int iterations);
 
 G_END_DECLS

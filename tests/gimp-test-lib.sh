@@ -36,6 +36,53 @@ gimp () {
   timeout 600 gimp-console-2.10 -i "${args[@]}" -b '(gimp-quit 0)' >> "$log" 2>&1
   echo "# gimp exited with status $?"
 }
+# value CASE KEY: what the Script-Fu side reported ("NSTEST CASE KEY=value" in $log)
+value () { sed -n "s/^.*NSTEST $1 $2=//p" "$log" | tail -n 1; }
+
+# --- GIMP with its windows, in the background as $gimp_pid ---
+wait_gimp () {  # waits for GIMP to exit and reports its status
+  wait "$gimp_pid"
+  echo "# gimp exited with status $?"
+}
+wait_window () {  # wait_window NAME-REGEX [SECONDS]: prints the ID of the window once it is shown (default 120 s)
+  local w i
+  for ((i = 0; i < ${2:-120} * 5; i++)); do
+    w=$(xdotool search --onlyvisible --name "$1" 2> /dev/null | head -n 1)
+    [ -n "$w" ] && { echo "$w"; return 0; }
+    kill -0 "$gimp_pid" 2> /dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+wait_gone () {  # wait_gone NAME-REGEX [SECONDS]: until no such window is shown (IDs are reused; default 60 s)
+  local i
+  for ((i = 0; i < ${2:-60} * 5; i++)); do
+    xdotool search --onlyvisible --name "$1" > /dev/null 2>&1 || return 0
+    sleep 0.2
+  done
+  return 1
+}
+press () {  # press WINDOW KEY
+  xdotool windowfocus --sync "$1" && sleep 0.5 && xdotool key "$2"
+}
+# GIMP (-n: a new instance, -s: no splash, -d/-f: no brushes or fonts to load)
+# running its Script-Fu server on a free local port: sets $port and $gimp_pid.
+start_script_fu_server () {
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  timeout 500 gimp-2.10 -n -s -d -f \
+    -b "(plug-in-script-fu-server RUN-NONINTERACTIVE \"127.0.0.1\" $port \"\")" >> "$log" 2>&1 &
+  gimp_pid=$!
+}
+sf () {  # sf EXPRESSION...: the server's replies, one a line; fails on an error reply
+  python3 "$src/tests/script-fu-client.py" --wait 300 "$port" "$@" 2>> "$log"
+}
+quit () {  # asks the server's GIMP to quit, and stops it if it does not
+  python3 "$src/tests/script-fu-client.py" "$port" '(gimp-quit 1)' > /dev/null 2>&1
+  for _ in $(seq 1 60); do kill -0 "$gimp_pid" 2> /dev/null || break; sleep 0.5; done
+  kill "$gimp_pid" 2> /dev/null   # still there: `timeout` passes the signal on to GIMP
+  wait_gimp
+}
+
 finish () {  # prints the plan (and GIMP's log on failure) and exits
   if [ "$failed" -ne 0 ]; then echo "# GIMP's log:"; diag < "$log"; fi
   echo "1..$n"

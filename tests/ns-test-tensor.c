@@ -20,3 +20,46 @@ ns_test_download (const NsTensor *tensor)
   g_assert_no_error (error);
   return host;
 }
+
+void
+ns_test_device_open (NsClContext **ctx, NsOps **ops, NsGradOps **grad)
+{
+  g_autoptr (GError) error = NULL;
+  *ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  *ops = ns_ops_new (*ctx, &error);
+  g_assert_no_error (error);
+  if (grad != NULL)
+    {
+      *grad = ns_grad_ops_new (*ops, &error);
+      g_assert_no_error (error);
+    }
+  g_test_message ("device: %s (%s)", (*ctx)->info->name, (*ctx)->info->platform_name);
+}
+
+void
+ns_test_device_close (NsClContext *ctx, NsOps *ops, NsGradOps *grad)
+{
+  if (grad != NULL)
+    ns_grad_ops_free (grad);
+  ns_ops_free (ops);
+  ns_cl_context_free (ctx);
+}
+
+double
+ns_test_central_difference (NsTensor *tensor, float *host, gsize i, float h, NsTestLoss loss, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  double l[2];
+  for (int side = 0; side < 2; side++)
+    {
+      float saved = host[i];
+      host[i] += side ? h : -h;
+      g_assert_true (ns_tensor_write (tensor, host, &error));
+      host[i] = saved;
+      l[side] = loss (tensor, data);
+    }
+  g_assert_true (ns_tensor_write (tensor, host, &error));
+  g_assert_no_error (error);
+  return (l[1] - l[0]) / (2 * h);
+}

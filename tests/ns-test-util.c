@@ -1,7 +1,9 @@
 #include "ns-test-util.h"
 
+#include "ns-image-io.h"
+#include <glib/gstdio.h>
 #include <math.h>
-#include <stdarg.h>
+#include <sys/wait.h>
 
 const char *
 ns_test_shared_dir (void)
@@ -18,6 +20,86 @@ ns_test_shared_path (const char *first, ...)
   g_autofree char *rest = g_build_filename_valist (first, &ap);
   va_end (ap);
   return g_build_filename (ns_test_shared_dir (), rest, NULL);
+}
+
+NsImage *
+ns_test_load_shared_image (const char *dir, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = ns_test_shared_path (dir, name, NULL);
+  NsImage *image = ns_image_load (path, &error);
+  g_assert_no_error (error);
+  return image;
+}
+
+char *
+ns_test_make_temp_dir (const char *tmpl)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+ns_test_remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; d != NULL && (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        ns_test_remove_tree (path);
+      else
+        g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+void
+ns_test_run_clear (NsTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+void
+ns_test_run_valist (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout, const char *program,
+                    const char *first_arg, va_list args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) program);
+  if (first_arg != NULL)
+    g_ptr_array_add (argv, (gpointer) first_arg);
+  for (const char *arg; (arg = va_arg (args, const char *)) != NULL;)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  g_auto (GStrv) env = g_get_environ ();
+  for (gsize i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env_extra[i], "=", 2);
+      env = g_environ_setenv (env, kv[0], kv[1], TRUE);
+    }
+  g_autoptr (GError) error = NULL;
+  int wait_status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, keep_stdout ? G_SPAWN_DEFAULT : G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, keep_stdout ? &run->out : NULL, &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  if (keep_stdout)
+    g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+  else
+    g_test_message ("exit %d: %s", run->status, run->err);
+}
+
+void
+ns_test_run (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout, const char *program, ...)
+{
+  va_list ap;
+  va_start (ap, program);
+  ns_test_run_valist (run, env_extra, keep_stdout, program, NULL, ap);
+  va_end (ap);
 }
 
 void

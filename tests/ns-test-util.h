@@ -3,12 +3,36 @@
 
 #include "ns-image.h"
 #include <glib.h>
+#include <stdarg.h>
 
 /* ../shared beside the checkout, where the build found it, unless
  * $NEURAL_STYLE_SHARED_DIR says otherwise (another machine, e.g. a lent GPU). */
 const char *ns_test_shared_dir (void);
 /* A newly allocated path under the shared directory. */
 char *ns_test_shared_path (const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* The image shared/dir/name, asserting that it loads. */
+NsImage *ns_test_load_shared_image (const char *dir, const char *name);
+
+/* A fresh temporary folder from a g_dir_make_tmp() template, asserting success. */
+char *ns_test_make_temp_dir (const char *tmpl);
+/* Removes a folder and everything in it. */
+void ns_test_remove_tree (const char *dir);
+
+/* A finished program: its exit status, stdout (NULL unless kept) and stderr. */
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} NsTestRun;
+void ns_test_run_clear (NsTestRun *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NsTestRun, ns_test_run_clear)
+/* Runs program [first_arg] args... (NULL-terminated) with "NAME=value" entries
+ * of env_extra (NULL: none) over this environment, asserting it started and
+ * exited; keep_stdout: stdout into run->out, else to /dev/null. */
+void ns_test_run_valist (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout, const char *program,
+                         const char *first_arg, va_list args);
+void ns_test_run (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout, const char *program, ...)
+  G_GNUC_NULL_TERMINATED;
 
 /* Uniform values in [lo, hi) from a seeded generator (never all zeros). */
 void ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi);

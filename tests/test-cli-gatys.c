@@ -1,6 +1,7 @@
 /* The command-line tool's Gatys side: the gatys-objective subcommand against
  * the gatys_a golden (losses on stdout, the gradient as a PFM), a short run
- * printing its losses, and the mistakes a user can make. */
+ * printing its losses, the style controls (blend, mask, colour, style scale),
+ * and the mistakes a user can make. */
 #include "ns-image-io.h"
 #include "ns-safetensors.h"
 #include "ns-test-util.h"
@@ -8,72 +9,26 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
+static const char *const c_locale[] = { "LC_ALL=C", NULL };
 
 static void
-run_clear (Run *run)
+run_cli (NsTestRun *run, ...)
 {
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_cli (Run *run, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) NS_CLI_PATH);
   va_list ap;
   va_start (ap, run);
-  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) arg);
+  ns_test_run_valist (run, c_locale, TRUE, NS_CLI_PATH, NULL, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C", TRUE);
-  g_autoptr (GError) error = NULL;
-  int wait_status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
-                               &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
-}
-
-static char *
-temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("ns-cli-gatys-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  for (const char *name; d != NULL && (name = g_dir_read_name (d)) != NULL;)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
 }
 
 static void
 test_objective_golden (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
   g_autofree char *grad_path = g_build_filename (dir, "grad.pfm", NULL);
   g_autofree char *x = ns_test_shared_path ("goldens", "gatys_a_x.png", NULL);
   g_autofree char *content = ns_test_shared_path ("goldens", "gatys_a_content.png", NULL);
   g_autofree char *style = ns_test_shared_path ("goldens", "gatys_a_style.png", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   run_cli (&run, "gatys-objective", "--x", x, "--content", content, "--style", style, "--content-weight", "1",
            "--style-weight", "1000", "-o", grad_path, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -100,17 +55,17 @@ test_objective_golden (void)
   g_assert_cmpint (grad->height, ==, 64);
   g_assert_cmpint (grad->channels, ==, 3);
   ns_test_assert_close (grad->data, want_grad, 64 * 64 * 3, 1e-3, "CLI gatys_a gradient (PFM)");
-  remove_dir (dir);
+  ns_test_remove_tree (dir);
 }
 
 static void
 test_short_run (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "out.png", NULL);
   g_autofree char *content = ns_test_shared_path ("goldens", "gatys_a_content.png", NULL);
   g_autofree char *style = ns_test_shared_path ("goldens", "gatys_a_style.png", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   run_cli (&run, "--method", "gatys", "--iterations", "3", "--init", "noise", "--seed", "5", "--style", style,
            "--style-size", "0", "--tv-weight", "10", "-o", out, content, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -133,37 +88,86 @@ test_short_run (void)
       g_assert_cmpfloat (l, <, previous);
       previous = l;
     }
-  remove_dir (dir);
+  ns_test_remove_tree (dir);
+}
+
+static void
+test_controls (void)
+{
+  /* Gatys with a blend, a mask with a style outside it, the style scale and
+   * luminance-only transfer: the result (float PFM, not clamped) keeps the
+   * content's chroma. */
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
+  g_autofree char *out = g_build_filename (dir, "out.pfm", NULL);
+  g_autofree char *mask_path = g_build_filename (dir, "mask.png", NULL);
+  g_autofree char *content_path = ns_test_shared_path ("goldens", "gatys_a_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "gatys_a_style.png", NULL);
+  g_autofree char *other = ns_test_shared_path ("goldens", "pair01_style.png", NULL);
+  g_autofree char *style_spec = g_strconcat (style, ":2", NULL);
+  g_autofree char *other_spec = g_strconcat (other, ":1", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) mask = ns_image_new (64, 64, 1);
+  for (int y = 0; y < 64; y++)
+    for (int x = 32; x < 64; x++)
+      ns_image_pixel (mask, x, y)[0] = 1.0f;
+  g_assert_true (ns_image_save_png (mask, mask_path, &error));
+  g_assert_no_error (error);
+  g_auto (NsTestRun) run = { 0 };
+  run_cli (&run, "--method", "gatys", "--iterations", "2", "--style", style_spec, "--style", other_spec,
+           "--mask", mask_path, "--outside-style", content_path, "--style-size", "48",
+           "--preserve-color", "luminance", "-o", out, content_path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (NsImage) result = ns_image_load (out, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) content = ns_image_load (content_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->width, ==, 64);
+  g_assert_cmpint (result->height, ==, 64);
+  g_assert_cmpint (result->channels, ==, 3);
+  double worst = 0, moved = 0;
+  for (gsize i = 0; i < 64 * 64; i++)
+    {
+      const float *p = result->data + 3 * i, *q = content->data + 3 * i;
+      double yp = 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2], yq = 0.299 * q[0] + 0.587 * q[1] + 0.114 * q[2];
+      worst = fmax (worst, fabs ((p[2] - yp) - (q[2] - yq)));
+      worst = fmax (worst, fabs ((p[0] - yp) - (q[0] - yq)));
+      moved = fmax (moved, fabs (yp - yq));
+    }
+  g_test_message ("chroma off by %.3g, luma moved by %.3g", worst, moved);
+  g_assert_cmpfloat (worst, <, 1e-4);
+  g_assert_cmpfloat (moved, >, 1e-3);
+
+  /* A mask of another size: a clear error, no output. */
+  g_autofree char *out2 = g_build_filename (dir, "out2.png", NULL);
+  g_autoptr (NsImage) small_mask = ns_image_new (48, 64, 1);
+  g_assert_true (ns_image_save_png (small_mask, mask_path, &error));
+  g_auto (NsTestRun) wrong = { 0 };
+  run_cli (&wrong, "--method", "gatys", "--iterations", "1", "--style", style, "--mask", mask_path,
+           "--outside-style", style, "-o", out2, content_path, NULL);
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.err, "content's size"));
+  g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+  ns_test_remove_tree (dir);
 }
 
 static void
 check_mistake (const char *name, int status, const char *message, ...)
 {
   g_test_message ("case: %s", name);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) NS_CLI_PATH);
+  g_auto (NsTestRun) run = { 0 };
   va_list ap;
   va_start (ap, message);
-  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) arg);
+  ns_test_run_valist (&run, c_locale, TRUE, NS_CLI_PATH, NULL, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C", TRUE);
-  g_autofree char *out = NULL, *err = NULL;
-  int wait_status = 0;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                               &wait_status, &error));
-  g_test_message ("stderr: %s", err);
-  g_assert_cmpint (WEXITSTATUS (wait_status), ==, status);
-  g_assert_nonnull (strstr (err, message));
-  g_assert_true (g_str_has_prefix (err, "neural-style: "));
+  g_assert_cmpint (run.status, ==, status);
+  g_assert_nonnull (strstr (run.err, message));
+  g_assert_true (g_str_has_prefix (run.err, "neural-style: "));
 }
 
 static void
 test_mistakes (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "out.png", NULL);
   g_autofree char *tiny = g_build_filename (dir, "tiny.png", NULL);
   g_autofree char *other = g_build_filename (dir, "other.png", NULL);
@@ -188,7 +192,7 @@ test_mistakes (void)
   check_mistake ("objective with different sizes", 1, "same size", "gatys-objective", "--x", other, "--content",
                  content, "--style", style, NULL);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  remove_dir (dir);
+  ns_test_remove_tree (dir);
 }
 
 int
@@ -198,5 +202,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-gatys/objective-golden", test_objective_golden);
   g_test_add_func ("/cli-gatys/short-run", test_short_run);
   g_test_add_func ("/cli-gatys/mistakes", test_mistakes);
+  g_test_add_func ("/cli-gatys/controls", test_controls);
   return g_test_run ();
 }

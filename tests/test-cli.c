@@ -9,79 +9,24 @@
 #include <math.h>
 #include <stdio.h>
 
-typedef struct {
-  int status;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->err, g_free);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* Runs the CLI with extra environment "NAME=value" entries (NULL-terminated). */
 static void
-run_cli (Run *run, const char *const *env_extra, ...)
+run_cli (NsTestRun *run, const char *const *env_extra, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) NS_CLI_PATH);
   va_list ap;
   va_start (ap, env_extra);
-  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) arg);
+  ns_test_run_valist (run, env_extra, FALSE, NS_CLI_PATH, NULL, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_auto (GStrv) env = g_get_environ ();
-  for (gsize i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
-    {
-      g_auto (GStrv) kv = g_strsplit (env_extra[i], "=", 2);
-      env = g_environ_setenv (env, kv[0], kv[1], TRUE);
-    }
-  g_autoptr (GError) error = NULL;
-  int wait_status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                               &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  g_test_message ("exit %d: %s", run->status, run->err);
-}
-
-static char *
-temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("ns-cli-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  for (const char *name; d != NULL && (name = g_dir_read_name (d)) != NULL;)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_remove (path);
-    }
-  g_rmdir (dir);
 }
 
 static void
 test_golden_pair_pfm (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "x.pfm", NULL);
   g_autofree char *content = ns_test_shared_path ("goldens", "pair02_content.png", NULL);
   g_autofree char *style = ns_test_shared_path ("goldens", "pair02_style.png", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   run_cli (&run, NULL, "--style", style, "--style-size", "0", "-o", out, content, NULL);
   g_assert_cmpint (run.status, ==, 0);
 
@@ -97,7 +42,7 @@ test_golden_pair_pfm (void)
   g_autofree float *want = ns_safetensors_read_f32 (expected, "pair02_alpha1.0", shape, 3, &error);
   g_assert_no_error (error);
   ns_test_assert_close (result->data, want, 256 * 256 * 3, 1e-3, "CLI pair02 alpha 1.0 (PFM)");
-  remove_tree (dir);
+  ns_test_remove_tree (dir);
 }
 
 typedef struct {
@@ -111,9 +56,9 @@ static void
 check_mistake (const Mistake *m, const char *const *env, const char *content, const char *style,
                const char *alpha, const char *extra_option, const char *extra_value)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "out.png", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   g_test_message ("case: %s", m->name);
   if (extra_option != NULL)
     run_cli (&run, env, "--style", style, "--alpha", alpha, "-o", out, extra_option, extra_value, content, NULL);
@@ -125,13 +70,13 @@ check_mistake (const Mistake *m, const char *const *env, const char *content, co
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   g_assert_null (g_dir_read_name (d));   /* no temporary file left either */
-  remove_tree (dir);
+  ns_test_remove_tree (dir);
 }
 
 static void
 test_mistakes (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
   g_autofree char *good = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
   g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
   g_autofree char *missing = g_build_filename (dir, "no-such-photo.png", NULL);
@@ -163,23 +108,23 @@ test_mistakes (void)
   check_mistake (&(Mistake) { "device out of range", 1, "no OpenCL device number 99" }, NULL, good, style, "1",
                  "--device", "99");
   check_mistake (&(Mistake) { "no weights", 1, "NEURAL_STYLE_WEIGHTS" }, no_weights_env, good, style, "1", NULL, NULL);
-  remove_tree (dir);
+  ns_test_remove_tree (dir);
 }
 
 static void
 test_output_in_missing_folder (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "not-there", "out.png", NULL);
   g_autofree char *content = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
   g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   /* A small style keeps this quick; the failure comes at the very end. */
   run_cli (&run, NULL, "--style", style, "--style-size", "16", "-o", out, content, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "out.png"));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  ns_test_remove_tree (dir);
 }
 
 static NsImage *
@@ -195,7 +140,7 @@ load_pfm (const char *path)
 static void
 test_controls_and_metrics (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
   g_autofree char *content = ns_test_shared_path ("goldens", "pair01_content.png", NULL);
   g_autofree char *style = ns_test_shared_path ("goldens", "pair01_style.png", NULL);
   g_autofree char *other = ns_test_shared_path ("goldens", "pair02_style.png", NULL);
@@ -204,45 +149,40 @@ test_controls_and_metrics (void)
   g_autofree char *luma = g_build_filename (dir, "luma.png", NULL);
   g_autofree char *weighted_a = g_strconcat (style, ":1", NULL);
   g_autofree char *weighted_b = g_strconcat (other, ":0", NULL);
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   run_cli (&run, NULL, "--style", style, "--style-size", "64", "-o", single, content, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  run_clear (&run);
+  ns_test_run_clear (&run);
   run_cli (&run, NULL, "--style", weighted_a, "--style", weighted_b, "--style-size", "64", "-o", blend, content, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_autoptr (NsImage) a = load_pfm (single);
   g_autoptr (NsImage) b = load_pfm (blend);
   ns_test_assert_close (b->data, a->data, (gsize) a->width * a->height * 3, 1e-4, "CLI blend (1, 0) vs one style");
-  run_clear (&run);
+  ns_test_run_clear (&run);
   run_cli (&run, NULL, "--style", style, "--style-size", "64", "--preserve-color", "luminance", "--tile", "64", "-o",
            luma, content, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_test (luma, G_FILE_TEST_IS_REGULAR));
-  run_clear (&run);
+  ns_test_run_clear (&run);
   run_cli (&run, NULL, "--style", style, "--preserve-color", "sepia", "-o", luma, content, NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "sepia"));
 
   /* metrics prints E and C; C of the content against itself is 1. */
-  const char *argv[] = { NS_CLI_PATH, "metrics", "--content", content, "--style", style, content, NULL };
-  g_autofree char *out = NULL, *err = NULL;
-  int wait_status = 0;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_test_message ("metrics: %s%s", out, err);
-  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+  g_auto (NsTestRun) metrics = { 0 };
+  ns_test_run (&metrics, NULL, TRUE, NS_CLI_PATH, "metrics", "--content", content, "--style", style, content, NULL);
+  g_assert_cmpint (metrics.status, ==, 0);
   double e = 0, c = 0;
-  g_assert_cmpint (sscanf (out, "E=%lf C=%lf", &e, &c), ==, 2);
+  g_assert_cmpint (sscanf (metrics.out, "E=%lf C=%lf", &e, &c), ==, 2);
   g_assert_cmpfloat_with_epsilon (c, 1.0, 1e-9);
   g_assert_true (isfinite (e));
-  remove_tree (dir);
+  ns_test_remove_tree (dir);
 }
 
 static void
 test_list_devices (void)
 {
-  g_auto (Run) run = { 0 };
+  g_auto (NsTestRun) run = { 0 };
   run_cli (&run, NULL, "--list-devices", NULL);
   g_assert_cmpint (run.status, ==, 0);
 }

@@ -15,16 +15,6 @@ typedef struct {
 } Fixture;
 
 static NsImage *
-load_shared (const char *dir, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = ns_test_shared_path (dir, name, NULL);
-  NsImage *image = ns_image_load (path, &error);
-  g_assert_no_error (error);
-  return image;
-}
-
-static NsImage *
 run (Fixture *f, const NsAdainOptions *options)
 {
   g_autoptr (GError) error = NULL;
@@ -38,12 +28,9 @@ run (Fixture *f, const NsAdainOptions *options)
 static NsImage *
 run_single (Fixture *f, const NsImage *style)
 {
-  NsWeightedStyle one = { style, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = 64;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, style, 64);
   return run (f, &options);
 }
 
@@ -132,12 +119,9 @@ static void
 test_luminance (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  NsWeightedStyle one = { f->style_a, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = 64;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, f->style_a, 64);
   options.colour = NS_COLOUR_LUMINANCE;
   g_autoptr (NsImage) out = run (f, &options);
   double worst = 0, luma_change = 0;
@@ -158,12 +142,9 @@ static void
 test_colour_match (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  NsWeightedStyle one = { f->style_a, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = 64;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, f->style_a, 64);
   g_autoptr (NsImage) plain = run (f, &options);
   options.colour = NS_COLOUR_MATCH;
   g_autoptr (NsImage) matched = run (f, &options);
@@ -229,14 +210,11 @@ static void
 test_tiled_equals_untiled (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  g_autoptr (NsImage) photo = load_shared ("goldens", "pair03_content.png");
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair03_content.png");
   g_autoptr (NsImage) content = ns_image_resize (photo, 257, 190);   /* odd sizes: padding and tiles meet */
-  NsWeightedStyle one = { f->style_a, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = 64;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, f->style_a, 64);
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) whole = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_no_error (error);
@@ -259,14 +237,11 @@ static void
 test_large_under_budget (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  g_autoptr (NsImage) photo = load_shared ("goldens", "pair02_content.png");
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair02_content.png");
   g_autoptr (NsImage) content = ns_image_resize (photo, 1000, 700);
-  NsWeightedStyle one = { f->style_b, 1.0 };
+  NsWeightedStyle one;
   NsAdainOptions options;
-  ns_adain_options_init (&options);
-  options.style_size = 64;
-  options.styles = &one;
-  options.n_styles = 1;
+  ns_adain_options_init_single (&options, &one, f->style_b, 64);
   /* The untiled run needs about 3 x 64 x 1000 x 700 floats (540 MiB) at its peak. */
   options.memory_budget = ns_engine_get_memory_in_use (f->engine) + (96 << 20);
   ns_engine_reset_peak_memory (f->engine);
@@ -299,7 +274,7 @@ static void
 test_cancel (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  g_autoptr (NsImage) photo = load_shared ("goldens", "pair00_content.png");
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair00_content.png");
   g_autoptr (NsImage) content = ns_image_resize (photo, 1024, 1024);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
@@ -368,10 +343,10 @@ main (int argc, char **argv)
   Fixture f = { 0 };
   f.engine = ns_engine_new (-1, &error);
   g_assert_no_error (error);
-  g_autoptr (NsImage) photo = load_shared ("goldens", "pair00_content.png");
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair00_content.png");
   f.content = ns_image_resize (photo, 160, 64);
-  f.style_a = load_shared ("goldens", "pair01_style.png");
-  f.style_b = load_shared ("goldens", "pair02_style.png");
+  f.style_a = ns_test_load_shared_image ("goldens", "pair01_style.png");
+  f.style_b = ns_test_load_shared_image ("goldens", "pair02_style.png");
 
   g_test_add_data_func ("/controls/blend", &f, test_blend);
   g_test_add_data_func ("/controls/mask", &f, test_mask);

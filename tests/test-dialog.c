@@ -3,7 +3,12 @@
  * a screenshot is saved as a test artefact (dialog-screenshot.png in the
  * build's tests folder), dragging the alpha slider updates the preview once
  * (debounced) to the engine's result for the last alpha, a layer of an open
- * image can be the style, and OK returns the chosen settings. */
+ * image can be the style, and OK returns the chosen settings.  The controls
+ * of colour preservation, the style scale, the second style (its mix and
+ * mode) and the Gatys method's iterations and seed exist, apply only when
+ * they should, come back on OK, and the preview follows them: colour
+ * preservation and a blended second style give the engine's result for the
+ * same options, a second style outside the selection uses the host's mask. */
 #include "neural-style.h"
 #include "ns-dialog.h"
 #include "ns-image-io.h"
@@ -14,10 +19,7 @@
 static NsImage *
 test_content (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = ns_test_shared_path ("samples", "tubingen.jpg", NULL);
-  g_autoptr (NsImage) photo = ns_image_load (path, &error);
-  g_assert_no_error (error);
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
   return ns_image_resize (photo, 64, 48);
 }
 
@@ -42,17 +44,70 @@ wait_for_previews (GtkWidget *dialog, guint count)
   g_assert_cmpuint (ns_dialog_get_preview_count (dialog), >=, count);
 }
 
+/* One engine for the test's own references (the dialog's worker has its own). */
+static NsEngine *
+test_engine (void)
+{
+  static NsEngine *engine;
+  if (engine == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      engine = ns_engine_new (-1, &error);
+      g_assert_no_error (error);
+    }
+  return engine;
+}
+
+static NsImage *
+load_style (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = ns_settings_resolve_style (name);
+  NsImage *style = ns_image_load (path, &error);
+  g_assert_no_error (error);
+  return style;
+}
+
 /* The engine's answer for the whole 64x48 content, as the plug-in would get it. */
 static NsImage *
 engine_result (const NsImage *content, double alpha)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsEngine) engine = ns_engine_new (-1, &error);
+  g_autoptr (NsImage) style = load_style ("starry-night");
+  NsImage *result = ns_engine_stylise (test_engine (), content, style, alpha, 64, NULL, &error);
   g_assert_no_error (error);
-  g_autofree char *path = ns_settings_resolve_style ("starry-night");
-  g_autoptr (NsImage) style = ns_image_load (path, &error);
-  g_assert_no_error (error);
-  NsImage *result = ns_engine_stylise (engine, content, style, alpha, 64, NULL, &error);
+  return result;
+}
+
+/* The same through the engine's options: starry-night (and a second style
+ * blended with weight w2, or outside `mask`), colour preservation, style size 64. */
+static NsImage *
+engine_options_result (const NsImage *content, double alpha, NsColourPreservation colour, const char *style2_name,
+                       double w2, const NsImage *mask)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) style = load_style ("starry-night");
+  g_autoptr (NsImage) style2 = style2_name != NULL ? load_style (style2_name) : NULL;
+  NsAdainOptions options;
+  ns_adain_options_init (&options);
+  options.alpha = alpha;
+  options.style_size = 64;
+  options.colour = colour;
+  NsWeightedStyle styles[2] = { { style, 1.0 }, { style2, w2 } }, outside = { style2, 1.0 };
+  options.styles = styles;
+  options.n_styles = 1;
+  if (style2 != NULL && mask != NULL)
+    {
+      options.mask = mask;
+      options.outside_styles = &outside;
+      options.n_outside_styles = 1;
+    }
+  else if (style2 != NULL)
+    {
+      styles[0].weight = 1.0 - w2;
+      options.n_styles = 2;
+    }
+  NsImage *result = ns_engine_stylise_with_options (test_engine (), content, &options, NULL, &error);
   g_assert_no_error (error);
   return result;
 }
@@ -142,20 +197,34 @@ test_preview_follows_alpha (void)
   gtk_widget_destroy (dialog);
 }
 
-/* Finds the dialog that ns_dialog_run() opened, sets alpha and the method, and presses OK. */
-static gboolean
-press_ok (gpointer data)
+/* The dialog that ns_dialog_run() opened, or NULL while it is not shown yet. */
+static GtkWidget *
+shown_dialog (void)
 {
   g_autoptr (GList) windows = gtk_window_list_toplevels ();
   for (GList *l = windows; l != NULL; l = l->next)
     if (GTK_IS_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        GtkWidget *dialog = l->data;
-        gtk_range_set_value (ns_dialog_get_alpha_scale (dialog), 0.45);
-        gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK));
-        return G_SOURCE_REMOVE;
-      }
-  return G_SOURCE_CONTINUE;   /* not shown yet */
+      return l->data;
+  return NULL;
+}
+
+/* Presses the dialog's OK: a timeout's last call. */
+static gboolean
+press_ok_button (GtkWidget *dialog)
+{
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK));
+  return G_SOURCE_REMOVE;
+}
+
+/* Sets alpha in the dialog ns_dialog_run() opened and presses OK. */
+static gboolean
+press_ok (gpointer data)
+{
+  GtkWidget *dialog = shown_dialog ();
+  if (dialog == NULL)
+    return G_SOURCE_CONTINUE;
+  gtk_range_set_value (ns_dialog_get_alpha_scale (dialog), 0.45);
+  return press_ok_button (dialog);
 }
 
 static void
@@ -178,15 +247,260 @@ test_ok_returns_settings (void)
   g_assert_true (ns_settings_validate (&settings, &error));
 }
 
+static GtkWidget *
+widget (GtkWidget *dialog, const char *name, GType type)
+{
+  GtkWidget *w = ns_dialog_get_widget (dialog, name);
+  g_assert_nonnull (w);
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (w, type));
+  g_assert_cmpstr (gtk_widget_get_name (w), ==, name);
+  return w;
+}
+
+/* The new controls exist, with their ranges, tooltips and sensitivity. */
+static void
+test_widgets (void)
+{
+  NsSettings settings;
+  test_settings (&settings);
+  NsDialogHost host = { 0 };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  g_assert_null (ns_dialog_get_widget (dialog, "no-such-control"));
+  widget (dialog, "style", GTK_TYPE_COMBO_BOX);
+  widget (dialog, "style-file", GTK_TYPE_FILE_CHOOSER_BUTTON);
+  widget (dialog, "style2-file", GTK_TYPE_FILE_CHOOSER_BUTTON);
+  GtkWidget *method = widget (dialog, "method", GTK_TYPE_COMBO_BOX);
+  GtkWidget *iterations = widget (dialog, "iterations", GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *seed = widget (dialog, "seed", GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *colour = widget (dialog, "colour", GTK_TYPE_COMBO_BOX);
+  GtkWidget *size = widget (dialog, "style-size", GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *as_given = widget (dialog, "style-size-as-given", GTK_TYPE_TOGGLE_BUTTON);
+  GtkWidget *style2 = widget (dialog, "style2", GTK_TYPE_COMBO_BOX);
+  GtkWidget *weight = widget (dialog, "style2-weight", GTK_TYPE_RANGE);
+  GtkWidget *mode = widget (dialog, "style2-mode", GTK_TYPE_COMBO_BOX);
+  g_assert_true (GTK_RANGE (widget (dialog, "alpha", GTK_TYPE_RANGE)) == ns_dialog_get_alpha_scale (dialog));
+
+  /* Three colour modes and three second-style modes, in the enums' order. */
+  GtkTreeModel *model = gtk_combo_box_get_model (GTK_COMBO_BOX (colour));
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 3);
+  g_assert_cmpint (gtk_tree_model_iter_n_children (gtk_combo_box_get_model (GTK_COMBO_BOX (mode)), NULL), ==, 3);
+  g_assert_cmpint (gtk_combo_box_get_active (GTK_COMBO_BOX (colour)), ==, NS_PRESERVE_NONE);
+  g_assert_cmpint (gtk_combo_box_get_active (GTK_COMBO_BOX (mode)), ==, NS_STYLE2_BLEND);
+
+  /* The style scale: 64 .. 2048 pixels, or the style as given; its tooltip speaks of brush strokes. */
+  double lo, hi;
+  gtk_spin_button_get_range (GTK_SPIN_BUTTON (size), &lo, &hi);
+  g_assert_cmpfloat (lo, ==, 64);
+  g_assert_cmpfloat (hi, ==, 2048);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (size)), ==, 64);
+  g_autofree char *tip = gtk_widget_get_tooltip_text (size);
+  g_assert_nonnull (tip);
+  g_assert_nonnull (strstr (tip, "brush strokes"));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (as_given)));
+  g_assert_true (gtk_widget_get_sensitive (size));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (as_given), TRUE);
+  g_assert_false (gtk_widget_get_sensitive (size));
+  NsSettings chosen;
+  ns_dialog_get_settings (dialog, &chosen);
+  g_assert_cmpint (chosen.style_size, ==, 0);
+
+  /* Iterations and seed only for Gatys. */
+  g_assert_false (gtk_widget_get_sensitive (iterations));
+  g_assert_false (gtk_widget_get_sensitive (seed));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (method), NS_METHOD_GATYS);
+  g_assert_true (gtk_widget_get_sensitive (iterations));
+  g_assert_true (gtk_widget_get_sensitive (seed));
+
+  /* The second style: none at first; its mix only for a blend. */
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (style2)), ==, "none");
+  g_assert_false (gtk_widget_get_sensitive (weight));
+  g_assert_false (gtk_widget_get_sensitive (mode));
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (weight)), ==, 0.5);
+  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (style2), "great-wave"));
+  g_assert_true (gtk_widget_get_sensitive (weight));
+  g_assert_true (gtk_widget_get_sensitive (mode));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (mode), NS_STYLE2_OUTSIDE_SELECTION);
+  g_assert_false (gtk_widget_get_sensitive (weight));
+  ns_dialog_get_settings (dialog, &chosen);
+  g_assert_cmpstr (chosen.style2_file, ==, "great-wave");
+  g_assert_cmpint (chosen.style2_drawable, ==, -1);
+  g_assert_cmpint (chosen.style2_mode, ==, NS_STYLE2_OUTSIDE_SELECTION);
+  gtk_widget_destroy (dialog);
+
+  /* Settings from a key file show as they are, even a style size under 64. */
+  test_settings (&settings);
+  settings.style_size = 32;
+  settings.preserve_colour = NS_PRESERVE_MATCH;
+  g_strlcpy (settings.style2_file, "udnie", sizeof settings.style2_file);
+  settings.style2_weight = 0.25;
+  settings.style2_mode = NS_STYLE2_OUTSIDE_LAYER_MASK;
+  dialog = ns_dialog_new (&settings, &host);
+  ns_dialog_get_settings (dialog, &chosen);
+  g_assert_cmpmem (&chosen, sizeof chosen, &settings, sizeof settings);
+  gtk_widget_destroy (dialog);
+}
+
+/* Sets every new control and presses OK. */
+static gboolean
+press_ok_new_controls (gpointer data)
+{
+  GtkWidget *dialog = shown_dialog ();
+  if (dialog == NULL)
+    return G_SOURCE_CONTINUE;
+  gtk_combo_box_set_active (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "method")), NS_METHOD_GATYS);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ns_dialog_get_widget (dialog, "iterations")), 123);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ns_dialog_get_widget (dialog, "seed")), 99);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "colour")), NS_PRESERVE_LUMINANCE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ns_dialog_get_widget (dialog, "style-size")), 256);
+  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "style2")), "layer:76"));
+  gtk_range_set_value (GTK_RANGE (ns_dialog_get_widget (dialog, "style2-weight")), 0.3);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "style2-mode")),
+                            NS_STYLE2_OUTSIDE_LAYER_MASK);
+  return press_ok_button (dialog);
+}
+
+static void
+test_ok_returns_new_settings (void)
+{
+  NsSettings settings;
+  test_settings (&settings);
+  NsDialogLayer layers[] = { { 76, (char *) "photo.xcf: Sky" } };
+  NsDialogHost host = { .layers = layers, .n_layers = 1 };
+  g_timeout_add (200, press_ok_new_controls, NULL);
+  g_assert_true (ns_dialog_run (&settings, &host));
+  g_assert_cmpint (settings.method, ==, NS_METHOD_GATYS);
+  g_assert_cmpint (settings.iterations, ==, 123);
+  g_assert_cmpint (settings.seed, ==, 99);
+  g_assert_cmpint (settings.preserve_colour, ==, NS_PRESERVE_LUMINANCE);
+  g_assert_cmpint (settings.style_size, ==, 256);
+  g_assert_cmpstr (settings.style_file, ==, "starry-night");
+  g_assert_cmpstr (settings.style2_file, ==, "");
+  g_assert_cmpint (settings.style2_drawable, ==, 76);
+  g_assert_cmpfloat_with_epsilon (settings.style2_weight, 0.3, 1e-9);
+  g_assert_cmpint (settings.style2_mode, ==, NS_STYLE2_OUTSIDE_LAYER_MASK);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ns_settings_validate (&settings, &error));
+}
+
+/* Waits for one more preview than `before`, then lets late ones arrive. */
+static GdkPixbuf *
+next_preview (GtkWidget *dialog, guint before)
+{
+  wait_for_previews (dialog, before + 1);
+  return gdk_pixbuf_copy (ns_dialog_get_preview_pixbuf (dialog));
+}
+
+/* The preview follows colour preservation: each mode gives the engine's result with that mode. */
+static void
+test_preview_follows_colour (void)
+{
+  g_autoptr (NsImage) content = test_content ();
+  NsSettings settings;
+  test_settings (&settings);
+  NsDialogHost host = { .preview = content, .preview_scale = 1.0 };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  g_autoptr (GdkPixbuf) none = next_preview (dialog, 0);
+  GtkComboBox *colour = GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "colour"));
+
+  gtk_combo_box_set_active (colour, NS_PRESERVE_LUMINANCE);
+  g_autoptr (GdkPixbuf) luminance = next_preview (dialog, ns_dialog_get_preview_count (dialog));
+  g_autoptr (NsImage) want_luminance = engine_options_result (content, 1.0, NS_COLOUR_LUMINANCE, NULL, 0, NULL);
+  int diff = max_difference (luminance, want_luminance);
+  g_test_message ("preview with luminance-only transfer vs the engine: largest difference %d/255", diff);
+  g_assert_cmpint (diff, <=, 1);
+  g_assert_cmpint (max_difference (none, want_luminance), >, 8);   /* it really changed */
+
+  gtk_combo_box_set_active (colour, NS_PRESERVE_MATCH);
+  g_autoptr (GdkPixbuf) match = next_preview (dialog, ns_dialog_get_preview_count (dialog));
+  g_autoptr (NsImage) want_match = engine_options_result (content, 1.0, NS_COLOUR_MATCH, NULL, 0, NULL);
+  diff = max_difference (match, want_match);
+  g_test_message ("preview with colour matching vs the engine: largest difference %d/255", diff);
+  g_assert_cmpint (diff, <=, 1);
+  g_assert_cmpint (max_difference (luminance, want_match), >, 8);
+
+  /* Alpha alone re-renders with the same colour mode. */
+  gtk_range_set_value (ns_dialog_get_alpha_scale (dialog), 0.5);
+  g_autoptr (GdkPixbuf) half = next_preview (dialog, ns_dialog_get_preview_count (dialog));
+  g_autoptr (NsImage) want_half = engine_options_result (content, 0.5, NS_COLOUR_MATCH, NULL, 0, NULL);
+  g_assert_cmpint (max_difference (half, want_half), <=, 1);
+  gtk_widget_destroy (dialog);
+}
+
+/* A second style: blended, the engine's weighted styles; outside the
+ * selection, the host's mask; outside a layer mask the host does not have,
+ * the first style only, said under the preview; Gatys previews as AdaIN. */
+static void
+test_preview_second_style (void)
+{
+  g_autoptr (NsImage) content = test_content ();
+  g_autoptr (NsImage) mask = ns_image_new (content->width, content->height, 1);
+  for (int y = 0; y < mask->height; y++)
+    for (int x = 0; x < mask->width; x++)
+      mask->data[y * mask->width + x] = x < mask->width / 2 ? 1.0f : 0.0f;
+  NsSettings settings;
+  test_settings (&settings);
+  g_strlcpy (settings.style2_file, "the-scream", sizeof settings.style2_file);
+  settings.style2_weight = 0.4;
+  NsDialogHost host = { .preview = content, .preview_scale = 1.0, .selection_mask = mask };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  g_autoptr (GdkPixbuf) blend = next_preview (dialog, 0);
+  g_autoptr (NsImage) want_blend = engine_options_result (content, 1.0, NS_COLOUR_NONE, "the-scream", 0.4, NULL);
+  int diff = max_difference (blend, want_blend);
+  g_test_message ("preview of a 0.6/0.4 blend vs the engine: largest difference %d/255", diff);
+  g_assert_cmpint (diff, <=, 1);
+  g_autoptr (NsImage) first_only = engine_result (content, 1.0);
+  g_assert_cmpint (max_difference (blend, first_only), >, 8);
+
+  gtk_combo_box_set_active (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "style2-mode")), NS_STYLE2_OUTSIDE_SELECTION);
+  g_autoptr (GdkPixbuf) outside = next_preview (dialog, ns_dialog_get_preview_count (dialog));
+  g_autoptr (NsImage) want_outside = engine_options_result (content, 1.0, NS_COLOUR_NONE, "the-scream", 1.0, mask);
+  diff = max_difference (outside, want_outside);
+  g_test_message ("preview of the second style outside the selection vs the engine: largest difference %d/255", diff);
+  g_assert_cmpint (diff, <=, 1);
+  g_assert_cmpstr (ns_dialog_get_preview_status (dialog), ==, "");
+
+  gtk_combo_box_set_active (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "style2-mode")), NS_STYLE2_OUTSIDE_LAYER_MASK);
+  g_autoptr (GdkPixbuf) no_mask = next_preview (dialog, ns_dialog_get_preview_count (dialog));
+  g_assert_cmpint (max_difference (no_mask, first_only), <=, 1);
+  g_test_message ("without a layer mask: %s", ns_dialog_get_preview_status (dialog));
+  g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "first style only"));
+
+  gtk_combo_box_set_active (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "method")), NS_METHOD_GATYS);
+  g_object_unref (next_preview (dialog, ns_dialog_get_preview_count (dialog)));
+  g_test_message ("Gatys: %s", ns_dialog_get_preview_status (dialog));
+  g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "AdaIN approximation"));
+  gtk_widget_destroy (dialog);
+
+  /* Given the whole layer, the second style outside the selection previews
+   * the whole layer, as the run restyles it, with the selection over it. */
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) layer = ns_image_resize (photo, 80, 60);
+  g_autoptr (NsImage) layer_mask = ns_image_new (80, 60, 1);
+  for (int y = 0; y < 60; y++)
+    for (int x = 0; x < 80; x++)
+      layer_mask->data[y * 80 + x] = (x - 40) * (x - 40) + (y - 30) * (y - 30) < 25 * 25 ? 1.0f : 0.0f;
+  settings.style2_mode = NS_STYLE2_OUTSIDE_SELECTION;
+  host.layer_preview = layer;
+  host.layer_preview_scale = 1.0;
+  host.layer_selection_mask = layer_mask;
+  dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  g_autoptr (GdkPixbuf) whole = next_preview (dialog, 0);
+  g_autoptr (NsImage) want_whole = engine_options_result (layer, 1.0, NS_COLOUR_NONE, "the-scream", 1.0, layer_mask);
+  diff = max_difference (whole, want_whole);   /* also checks the size: the whole layer's */
+  g_test_message ("preview of the whole layer, the second style outside the selection, vs the engine: "
+                  "largest difference %d/255", diff);
+  g_assert_cmpint (diff, <=, 1);
+  gtk_widget_destroy (dialog);
+}
+
 static NsImage *
 layer_pixels (gint32 id, int max_side, gpointer data)
 {
   g_assert_cmpint (id, ==, 77);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = ns_test_shared_path ("goldens", "gatys_a_style.png", NULL);
-  NsImage *image = ns_image_load (path, &error);
-  g_assert_no_error (error);
-  return image;
+  return ns_test_load_shared_image ("goldens", "gatys_a_style.png");
 }
 
 /* A layer of an open image as the style: the preview uses the host's pixels
@@ -224,5 +538,9 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/ok-returns-settings", test_ok_returns_settings);
   g_test_add_func ("/dialog/preview-follows-alpha", test_preview_follows_alpha);
   g_test_add_func ("/dialog/layer-style", test_layer_style);
+  g_test_add_func ("/dialog/widgets", test_widgets);
+  g_test_add_func ("/dialog/ok-returns-new-settings", test_ok_returns_new_settings);
+  g_test_add_func ("/dialog/preview-follows-colour", test_preview_follows_colour);
+  g_test_add_func ("/dialog/preview-second-style", test_preview_second_style);
   return g_test_run ();
 }

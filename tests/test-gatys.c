@@ -42,6 +42,26 @@ dot_host (const float *a, const float *b, gsize n)
   return s;
 }
 
+/* sum dy * conv(x), or (conv NULL) sum dy * pool(x): an NsTestLoss. */
+typedef struct {
+  NsOps *ops;
+  const NsConv3x3 *conv;
+  const float *dy;
+  gsize n_out;
+} DyLoss;
+
+static double
+dy_loss (const NsTensor *xt, gpointer data)
+{
+  const DyLoss *d = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsTensor) yt = d->conv != NULL ? ns_op_conv3x3 (d->ops, xt, d->conv, FALSE, &error)
+                                            : ns_op_maxpool2x2 (d->ops, xt, &error);
+  g_assert_no_error (error);
+  g_autofree float *y = ns_test_download (yt);
+  return dot_host (d->dy, y, d->n_out);
+}
+
 /* --- convolution backward ---------------------------------------------------- */
 
 static void
@@ -91,22 +111,11 @@ check_conv_backward (Fixture *f, int C, int O, int H, int W, gsize budget)
   double worst = 0, scale = 0;
   for (gsize i = 0; i < n_in; i++)
     scale = fmax (scale, fabs (want[i]));
+  DyLoss loss = { f->ops, conv, dy, n_out };
   for (int probe = 0; probe < 6; probe++)
     {
       gsize i = probe == 0 ? 0 : probe == 1 ? n_in - 1 : (gsize) g_rand_int_range (f->rand, 0, (gint32) n_in);
-      double l[2];
-      for (int side = 0; side < 2; side++)
-        {
-          float saved = x[i];
-          x[i] += side ? h : -h;
-          g_assert_true (ns_tensor_write (xt, x, &error));
-          x[i] = saved;
-          g_autoptr (NsTensor) yt = ns_op_conv3x3 (f->ops, xt, conv, FALSE, &error);
-          g_assert_no_error (error);
-          g_autofree float *y = ns_test_download (yt);
-          l[side] = dot_host (dy, y, n_out);
-        }
-      double fd = (l[1] - l[0]) / (2 * h);
+      double fd = ns_test_central_difference (xt, x, i, h, dy_loss, &loss);
       worst = fmax (worst, fabs (fd - got[i]));
     }
   g_test_message ("%s: finite differences within %.3g of a gradient scale %.3g", what, worst, scale);
@@ -200,22 +209,11 @@ check_maxpool_backward (Fixture *f, int C, int H, int W, gboolean ties)
   /* Finite differences of sum dy * pool(x): distinct values, so a small step
    * keeps each window's maximum where it is. */
   const float h = 1e-3f;
+  DyLoss loss = { f->ops, NULL, dy, n_out };
   for (int probe = 0; probe < 8; probe++)
     {
       gsize i = (gsize) g_rand_int_range (f->rand, 0, (gint32) n_in);
-      double l[2];
-      for (int side = 0; side < 2; side++)
-        {
-          float saved = x[i];
-          x[i] += side ? h : -h;
-          g_assert_true (ns_tensor_write (xt, x, &error));
-          x[i] = saved;
-          g_autoptr (NsTensor) yt = ns_op_maxpool2x2 (f->ops, xt, &error);
-          g_assert_no_error (error);
-          g_autofree float *y = ns_test_download (yt);
-          l[side] = dot_host (dy, y, n_out);
-        }
-      g_assert_cmpfloat (fabs ((l[1] - l[0]) / (2 * h) - got[i]), <, 1e-3);
+      g_assert_cmpfloat (fabs (ns_test_central_difference (xt, x, i, h, dy_loss, &loss) - got[i]), <, 1e-3);
     }
 }
 
@@ -243,6 +241,19 @@ device_gram_energy (Fixture *f, const NsTensor *ft, NsClBuffer *gram, const NsCl
   g_assert_true (ns_op_sub_square_sum (f->grad, gram, a, C * C, &e, &error));
   g_assert_no_error (error);
   return e;
+}
+
+typedef struct {
+  Fixture *f;
+  NsClBuffer *gram;
+  const NsClBuffer *a;
+} GramLoss;
+
+static double
+gram_loss (const NsTensor *ft, gpointer data)
+{
+  const GramLoss *g = data;
+  return device_gram_energy (g->f, ft, g->gram, g->a);
 }
 
 static void
@@ -305,19 +316,11 @@ check_gram (Fixture *f, int C, int H, int W)
 
   /* Finite differences of the device energy. */
   const float h = 1e-2f;
+  GramLoss loss = { f, gram, a };
   for (int probe = 0; probe < 5; probe++)
     {
       gsize i = (gsize) g_rand_int_range (f->rand, 0, (gint32) n);
-      double l[2];
-      for (int side = 0; side < 2; side++)
-        {
-          float saved = fh[i];
-          fh[i] += side ? h : -h;
-          g_assert_true (ns_tensor_write (ft, fh, &error));
-          fh[i] = saved;
-          l[side] = device_gram_energy (f, ft, gram, a);
-        }
-      double fd = (l[1] - l[0]) / (2 * h);
+      double fd = ns_test_central_difference (ft, fh, i, h, gram_loss, &loss);
       g_test_message ("dE/dF[%zu]: %.6g, finite difference %.6g", i, grad_want[i] / 2, fd);
       g_assert_cmpfloat (fabs (fd - grad_want[i] / 2), <, 2e-3 * fmax (1, fabs (fd)));
     }
@@ -438,25 +441,15 @@ fixture_gatys (Fixture *f)
   return f->gatys;
 }
 
-static NsImage *
-load_golden_image (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = ns_test_shared_path ("goldens", name, NULL);
-  NsImage *image = ns_image_load (path, &error);
-  g_assert_no_error (error);
-  return image;
-}
-
 static void
 test_golden (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) x = load_golden_image ("gatys_a_x.png");
-  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
-  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsImage) x = ns_test_load_shared_image ("goldens", "gatys_a_x.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
+  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
   g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
   g_assert_no_error (error);
   NsGatysLosses losses;
@@ -521,8 +514,8 @@ test_run (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
-  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
+  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
   g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
   g_assert_no_error (error);
   NsGatysOptions options;
@@ -588,8 +581,8 @@ test_coarse_to_fine (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
-  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
+  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
   g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
   g_assert_no_error (error);
   NsGatysOptions options;
@@ -627,8 +620,8 @@ test_run_adam (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image ("gatys_a_content.png");
-  g_autoptr (NsImage) style_image = load_golden_image ("gatys_a_style.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
+  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
   g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
   g_assert_no_error (error);
   NsGatysOptions options;
@@ -811,16 +804,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
-  f.ctx = ns_cl_context_new (-1, &error);
-  g_assert_no_error (error);
-  f.ops = ns_ops_new (f.ctx, &error);
-  g_assert_no_error (error);
-  f.grad = ns_grad_ops_new (f.ops, &error);
-  g_assert_no_error (error);
+  ns_test_device_open (&f.ctx, &f.ops, &f.grad);
   f.vec = ns_vec_ops_new (f.ops, &error);
   g_assert_no_error (error);
   f.rand = g_rand_new_with_seed (20160627);
-  g_test_message ("device: %s (%s)", f.ctx->info->name, f.ctx->info->platform_name);
 
   g_test_add_data_func ("/gatys/conv3x3-backward", &f, test_conv_backward);
   g_test_add_data_func ("/gatys/relu-backward", &f, test_relu_backward);
@@ -841,8 +828,6 @@ main (int argc, char **argv)
   ns_gatys_free (f.gatys);
   g_rand_free (f.rand);
   ns_vec_ops_free (f.vec);
-  ns_grad_ops_free (f.grad);
-  ns_ops_free (f.ops);
-  ns_cl_context_free (f.ctx);
+  ns_test_device_close (f.ctx, f.ops, f.grad);
   return status;
 }

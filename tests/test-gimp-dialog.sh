@@ -31,27 +31,6 @@ timeout 240 gimp-2.10 -n -s -d -f -b "(begin (load \"$src/tests/gimp-plugin-test
   (ns-case-dialog \"$c\" \"$big\" \"$tmp/out.png\" \"$tmp\"))" >> "$log" 2>&1 &
 gimp_pid=$!
 
-wait_window () {  # wait_window NAME-REGEX: prints the ID of the window once it is there
-  local w
-  for _ in $(seq 1 600); do
-    w=$(xdotool search --onlyvisible --name "$1" 2> /dev/null | head -n 1)
-    [ -n "$w" ] && { echo "$w"; return 0; }
-    kill -0 "$gimp_pid" 2> /dev/null || return 1
-    sleep 0.2
-  done
-  return 1
-}
-wait_gone () {  # wait_gone NAME-REGEX: until no such window is shown (IDs are reused)
-  for _ in $(seq 1 120); do
-    xdotool search --onlyvisible --name "$1" > /dev/null 2>&1 || return 0
-    sleep 0.5
-  done
-  return 1
-}
-press () {  # press WINDOW KEY
-  xdotool windowfocus --sync "$1" && sleep 0.5 && xdotool key "$2"
-}
-
 if window=$(wait_window '^Neural Style Transfer$'); then ok "the dialog opened over GIMP"
 else not_ok "the dialog opened over GIMP"; fi
 sleep 10   # the engine starts and the preview appears
@@ -69,8 +48,7 @@ if second=$(wait_window '^Neural Style Transfer$'); then
   press "$second" alt+o
   if progress=$(wait_window '^Restyling the layer') && press "$progress" alt+c; then pressed=yes; fi
 else not_ok "the dialog opened a second time"; fi
-wait "$gimp_pid"
-echo "# gimp exited with status $?"
+wait_gimp
 check "OK restyled the layer with the key file's settings, as the CLI does" "$helper" compare "$tmp/out.png" "$tmp/cli.png"
 if grep -qx 'alpha=0.7' "$GIMP2_DIRECTORY/neural-style.conf" && grep -qx 'style_file=the-scream' "$GIMP2_DIRECTORY/neural-style.conf"; then
   ok "the settings were kept"

@@ -14,16 +14,6 @@ typedef struct {
   NsSafetensors *expected;
 } Fixture;
 
-static NsImage *
-load_golden_image (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = ns_test_shared_path ("goldens", name, NULL);
-  NsImage *image = ns_image_load (path, &error);
-  g_assert_no_error (error);
-  return image;
-}
-
 static float *
 expected_tensor (Fixture *f, const char *name, const gint64 *shape, guint n_dims)
 {
@@ -41,7 +31,7 @@ test_relu4_1_stats (gconstpointer data)
     {
       g_autoptr (GError) error = NULL;
       g_autofree char *content_name = g_strdup_printf ("pair%02d_content.png", pair);
-      g_autoptr (NsImage) content = load_golden_image (content_name);
+      g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", content_name);
       float mean[512], std[512];
       g_assert_true (ns_engine_relu4_1_stats (f->engine, content, mean, std, &error));
       g_assert_no_error (error);
@@ -60,8 +50,8 @@ check_adain (Fixture *f, const char *content_file, const char *style_file, doubl
              int height, int width)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image (content_file);
-  g_autoptr (NsImage) style = load_golden_image (style_file);
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", content_file);
+  g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", style_file);
   g_autoptr (NsImage) out = ns_engine_adain_network (f->engine, content, style, alpha, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->width, ==, width);
@@ -92,8 +82,8 @@ test_adain_prepared (gconstpointer data)
    * the golden, and rendering again gives the same pixels. */
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image ("pair03_content.png");
-  g_autoptr (NsImage) style = load_golden_image ("pair03_style.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "pair03_content.png");
+  g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair03_style.png");
   g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (f->engine, content, style, 0, NULL, &error);
   g_assert_no_error (error);
   const gint64 shape[] = { 256, 256, 3 };
@@ -132,8 +122,8 @@ test_stylise_keeps_size (gconstpointer data)
    * differ from the unpadded network's; its colours must not. */
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image ("odd_content.png");
-  g_autoptr (NsImage) style = load_golden_image ("pair00_style.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "odd_content.png");
+  g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair00_style.png");
   g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, style, 1.0, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->width, ==, 301);
@@ -161,8 +151,8 @@ test_stylise_equals_network (gconstpointer data)
   /* A 256 x 256 pair needs no padding: stylise() is then the network itself. */
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = load_golden_image ("pair01_content.png");
-  g_autoptr (NsImage) style = load_golden_image ("pair01_style.png");
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "pair01_content.png");
+  g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair01_style.png");
   gsize weights = ns_engine_get_memory_in_use (f->engine);
   ns_engine_reset_peak_memory (f->engine);
   g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
@@ -188,7 +178,7 @@ test_errors (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
   g_autoptr (NsImage) small = ns_image_new (10, 10, 3);
-  g_autoptr (NsImage) ok = load_golden_image ("pair00_style.png");
+  g_autoptr (NsImage) ok = ns_test_load_shared_image ("goldens", "pair00_style.png");
   struct { const NsImage *content, *style; double alpha; int style_size; int code; } cases[] = {
     { small, ok, 1.0, 0, NS_ENGINE_ERROR_IMAGE_TOO_SMALL },
     { ok, small, 1.0, 0, NS_ENGINE_ERROR_IMAGE_TOO_SMALL },

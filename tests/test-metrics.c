@@ -4,18 +4,11 @@
  * PNGs), and E's ordering and stability. */
 #include "ns-image-io.h"
 #include "ns-metrics.h"
+#include "ns-network.h"
+#include "ns-weights-path.h"
+#include "ns-test-tensor.h"
 #include "ns-test-util.h"
 #include <math.h>
-
-static NsImage *
-golden (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = ns_test_shared_path ("goldens", name, NULL);
-  NsImage *image = ns_image_load (path, &error);
-  g_assert_no_error (error);
-  return image;
-}
 
 static NsImage *
 mirrored (const NsImage *image)
@@ -40,8 +33,8 @@ test_ssim_references (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (NsImage) a = golden (cases[i].a);
-      g_autoptr (NsImage) b0 = golden (cases[i].b);
+      g_autoptr (NsImage) a = ns_test_load_shared_image ("goldens", cases[i].a);
+      g_autoptr (NsImage) b0 = ns_test_load_shared_image ("goldens", cases[i].b);
       g_autoptr (NsImage) b = cases[i].mirror_b ? mirrored (b0) : ns_image_copy (b0);
       double ssim = 0;
       g_assert_true (ns_metrics_ssim (a, b, &ssim, &error));
@@ -50,8 +43,8 @@ test_ssim_references (void)
       g_assert_cmpfloat_with_epsilon (ssim, cases[i].want, 1e-4);
     }
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) a = golden ("pair00_content.png");
-  g_autoptr (NsImage) b = golden ("odd_content.png");
+  g_autoptr (NsImage) a = ns_test_load_shared_image ("goldens", "pair00_content.png");
+  g_autoptr (NsImage) b = ns_test_load_shared_image ("goldens", "odd_content.png");
   double ssim;
   g_assert_false (ns_metrics_ssim (a, b, &ssim, &error));
   g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT);
@@ -63,8 +56,8 @@ test_effectiveness (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (NsMetrics) metrics = ns_metrics_new (-1, &error);
   g_assert_no_error (error);
-  g_autoptr (NsImage) style_full = golden ("pair01_style.png");
-  g_autoptr (NsImage) photo_full = golden ("pair01_content.png");
+  g_autoptr (NsImage) style_full = ns_test_load_shared_image ("goldens", "pair01_style.png");
+  g_autoptr (NsImage) photo_full = ns_test_load_shared_image ("goldens", "pair01_content.png");
   g_autoptr (NsImage) style = ns_image_resize (style_full, 96, 96);
   g_autoptr (NsImage) same_style = mirrored (style);
   g_autoptr (NsImage) photo = ns_image_resize (photo_full, 96, 96);
@@ -83,11 +76,140 @@ test_effectiveness (void)
   g_assert_cmpfloat (again, ==, e_photo);
 }
 
+/* relu1_1 .. relu4_1 of `image` as host arrays (channels x positions), from
+ * the device network walked step by step. */
+static void
+reference_features (NsClContext *ctx, NsOps *ops, NsNetwork *vgg, const NsImage *image, float **features,
+                    int *channels, gsize *positions)
+{
+  g_autoptr (GError) error = NULL;
+  NsTensor *x = ns_tensor_new_from_image (ctx, image, &error);
+  g_assert_no_error (error);
+  int layer = 0;
+  for (guint i = 0; i < ns_network_n_steps (vgg) && layer < NS_METRICS_MEAN_STD_LAYERS; i++)
+    {
+      const NsStepSpec *spec = ns_network_step_spec (vgg, i);
+      NsTensor *next = spec->kind == NS_STEP_MAXPOOL ? ns_op_maxpool2x2 (ops, x, &error)
+                                                     : ns_op_conv3x3 (ops, x, ns_network_step_conv (vgg, i), TRUE, &error);
+      g_assert_no_error (error);
+      ns_tensor_free (x);
+      x = next;
+      if (spec->name != NULL && g_str_has_suffix (spec->name, "_1"))
+        {
+          channels[layer] = x->channels;
+          positions[layer] = (gsize) x->height * x->width;
+          features[layer] = g_new (float, channels[layer] * positions[layer]);
+          g_assert_true (ns_tensor_read (x, features[layer], &error));
+          g_assert_no_error (error);
+          layer++;
+        }
+    }
+  ns_tensor_free (x);
+  g_assert_cmpint (layer, ==, NS_METRICS_MEAN_STD_LAYERS);
+}
+
+/* The AdaIN paper's style loss, plainly: per layer the L2 norms of the
+ * differences of the channel means and of the deviations (one pass for the
+ * mean, one for the variance). */
+static double
+reference_mean_std_loss (float *const *fx, const gsize *mx, float *const *fs, const gsize *ms, const int *channels)
+{
+  double loss = 0;
+  for (int l = 0; l < NS_METRICS_MEAN_STD_LAYERS; l++)
+    {
+      double dmean = 0, dstd = 0;
+      for (int c = 0; c < channels[l]; c++)
+        {
+          double mean[2] = { 0, 0 }, var[2] = { 0, 0 };
+          float *const f[2] = { fx[l] + c * mx[l], fs[l] + c * ms[l] };
+          const gsize m[2] = { mx[l], ms[l] };
+          for (int k = 0; k < 2; k++)
+            {
+              for (gsize i = 0; i < m[k]; i++)
+                mean[k] += f[k][i];
+              mean[k] /= m[k];
+              for (gsize i = 0; i < m[k]; i++)
+                var[k] += (f[k][i] - mean[k]) * (f[k][i] - mean[k]);
+              var[k] /= m[k];
+            }
+          double sd0 = sqrt (var[0] + 1e-5), sd1 = sqrt (var[1] + 1e-5);
+          dmean += (mean[0] - mean[1]) * (mean[0] - mean[1]);
+          dstd += (sd0 - sd1) * (sd0 - sd1);
+        }
+      loss += sqrt (dmean) + sqrt (dstd);
+    }
+  return loss;
+}
+
+static void
+test_mean_std_style_loss (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsMetrics) metrics = ns_metrics_new (-1, &error);
+  g_assert_no_error (error);
+  g_autofree char *path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, &error);
+  g_assert_no_error (error);
+  NsClContext *ctx;
+  NsOps *ops;
+  ns_test_device_open (&ctx, &ops, NULL);
+  NsNetwork *vgg = ns_network_new_vgg19 (ctx, path, "conv4_1", &error);
+  g_assert_no_error (error);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  /* Random images of awkward sizes (odd, not square, result and style of
+   * different sizes), one a smooth gradient with noise so the statistics differ. */
+  const struct { int rw, rh, sw, sh; } cases[] = { { 37, 33, 48, 52 }, { 64, 40, 33, 35 }, { 32, 32, 32, 32 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr (NsImage) result = ns_test_random_image (rand, cases[k].rw, cases[k].rh, 3);
+      g_autoptr (NsImage) style = ns_test_random_image (rand, cases[k].sw, cases[k].sh, 3);
+      for (int y = 0; y < style->height; y++)
+        for (int x = 0; x < style->width; x++)
+          ns_image_pixel (style, x, y)[k % 3] = 0.3f * ns_image_pixel (style, x, y)[k % 3] + 0.7f * x / style->width;
+      float *fx[NS_METRICS_MEAN_STD_LAYERS], *fs[NS_METRICS_MEAN_STD_LAYERS];
+      int cx[NS_METRICS_MEAN_STD_LAYERS], cs[NS_METRICS_MEAN_STD_LAYERS];
+      gsize mx[NS_METRICS_MEAN_STD_LAYERS], ms[NS_METRICS_MEAN_STD_LAYERS];
+      reference_features (ctx, ops, vgg, result, fx, cx, mx);
+      reference_features (ctx, ops, vgg, style, fs, cs, ms);
+      for (int l = 0; l < NS_METRICS_MEAN_STD_LAYERS; l++)
+        g_assert_cmpint (cx[l], ==, cs[l]);
+      double want = reference_mean_std_loss (fx, mx, fs, ms, cx);
+      double got = -1, got_e = 0, got_again = -1, self = -1;
+      g_assert_true (ns_metrics_mean_std_style_loss (metrics, result, style, &got, &error));
+      g_assert_no_error (error);
+      g_assert_true (ns_metrics_style_measures (metrics, result, style, 16, 0, &got_e, &got_again, &error));
+      g_assert_no_error (error);
+      g_assert_true (ns_metrics_mean_std_style_loss (metrics, style, style, &self, &error));
+      g_assert_no_error (error);
+      g_test_message ("%dx%d vs %dx%d: mean/std style loss %.8g (reference %.8g), E %.4f, style itself %.3g",
+                      cases[k].rw, cases[k].rh, cases[k].sw, cases[k].sh, got, want, got_e, self);
+      g_assert_cmpfloat (want, >, 0.0);
+      g_assert_cmpfloat (fabs (got - want), <=, 1e-6 * want);
+      g_assert_cmpfloat (got_again, ==, got);
+      g_assert_true (isfinite (got_e));
+      g_assert_cmpfloat (self, ==, 0.0);
+      for (int l = 0; l < NS_METRICS_MEAN_STD_LAYERS; l++)
+        {
+          g_free (fx[l]);
+          g_free (fs[l]);
+        }
+    }
+  ns_network_free (vgg);
+  ns_test_device_close (ctx, ops, NULL);
+
+  /* relu5_1 needs 32 pixels a side: smaller images are refused in a sentence. */
+  g_autoptr (NsImage) small = ns_test_random_image (rand, 40, 24, 3);
+  g_autoptr (NsImage) big = ns_test_random_image (rand, 40, 40, 3);
+  double loss = 0;
+  g_assert_false (ns_metrics_mean_std_style_loss (metrics, small, big, &loss, &error));
+  g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_SMALL);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/metrics/ssim-references", test_ssim_references);
   g_test_add_func ("/metrics/effectiveness", test_effectiveness);
+  g_test_add_func ("/metrics/mean-std-style-loss", test_mean_std_style_loss);
   return g_test_run ();
 }

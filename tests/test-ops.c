@@ -255,14 +255,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
-  f.ctx = ns_cl_context_new (-1, &error);
-  g_assert_no_error (error);
-  f.ops = ns_ops_new (f.ctx, &error);
-  g_assert_no_error (error);
+  ns_test_device_open (&f.ctx, &f.ops, NULL);
   f.rand = g_rand_new_with_seed (20161127);
-  g_test_message ("device: %s (%s)", f.ctx->info->name, f.ctx->info->platform_name);
 
   gpointer im2col[] = { &f, GINT_TO_POINTER (NS_CONV_IM2COL) };
   gpointer direct[] = { &f, GINT_TO_POINTER (NS_CONV_DIRECT) };
@@ -276,7 +271,6 @@ main (int argc, char **argv)
   int status = g_test_run ();
 
   g_rand_free (f.rand);
-  ns_ops_free (f.ops);
-  ns_cl_context_free (f.ctx);
+  ns_test_device_close (f.ctx, f.ops, NULL);
   return status;
 }

@@ -3,6 +3,7 @@
  * and the key file keeps what survives a restart, ignoring what is broken. */
 #include "ns-settings.h"
 #include <glib/gstdio.h>
+#include <string.h>
 
 static void
 test_defaults_valid (void)
@@ -12,6 +13,43 @@ test_defaults_valid (void)
   g_autoptr (GError) error = NULL;
   g_assert_true (ns_settings_validate (&s, &error));
   g_assert_no_error (error);
+  /* No second style, an even mix and the blend mode until one is chosen. */
+  g_assert_cmpstr (s.style2_file, ==, "");
+  g_assert_cmpint (s.style2_drawable, ==, -1);
+  g_assert_cmpfloat (s.style2_weight, ==, 0.5);
+  g_assert_cmpint (s.style2_mode, ==, NS_STYLE2_BLEND);
+  g_assert_false (ns_settings_has_style2 (&s));
+  g_assert_cmpint (s.preserve_colour, ==, NS_PRESERVE_NONE);
+}
+
+/* Every colour mode and every second-style combination that makes sense is accepted. */
+static void
+test_valid_values (void)
+{
+  NsSettings s;
+  for (int colour = NS_PRESERVE_NONE; colour <= NS_PRESERVE_MATCH; colour++)
+    for (int mode = NS_STYLE2_BLEND; mode <= NS_STYLE2_OUTSIDE_LAYER_MASK; mode++)
+      for (int second = 0; second < 3; second++)
+        {
+          ns_settings_init_defaults (&s);
+          s.preserve_colour = colour;
+          s.style2_mode = mode;
+          s.style2_weight = (second == 0) ? 0.0 : 1.0;
+          if (second == 1)
+            g_strlcpy (s.style2_file, "the-scream", sizeof s.style2_file);
+          else if (second == 2)
+            s.style2_drawable = 5;
+          g_autoptr (GError) error = NULL;
+          g_assert_true (ns_settings_validate (&s, &error));
+          g_assert_no_error (error);
+          g_assert_true (ns_settings_has_style2 (&s) == (second != 0));
+        }
+  /* A layer as the first style and a file as the second. */
+  ns_settings_init_defaults (&s);
+  s.style_file[0] = '\0';
+  s.style_drawable = 4;
+  g_strlcpy (s.style2_file, "/some/painting.png", sizeof s.style2_file);
+  g_assert_true (ns_settings_validate (&s, NULL));
 }
 
 static void
@@ -42,8 +80,11 @@ test_validation_names_parameter (void)
   s.iterations = 0;
   expect_invalid (&s, "iterations");
   ns_settings_init_defaults (&s);
-  s.preserve_colour = 1;
-  expect_invalid (&s, "colour preservation");
+  s.preserve_colour = 3;
+  expect_invalid (&s, "preserve-colour");
+  ns_settings_init_defaults (&s);
+  s.preserve_colour = -1;
+  expect_invalid (&s, "colour preservation (preserve-colour) is -1");
   ns_settings_init_defaults (&s);
   s.style_size = 15;
   expect_invalid (&s, "style size");
@@ -57,6 +98,32 @@ test_validation_names_parameter (void)
   s.style_file[0] = '\0';
   s.style_drawable = -5;
   expect_invalid (&s, "style drawable is -5");
+  /* The second style, named as the procedure's parameters are. */
+  ns_settings_init_defaults (&s);
+  s.style2_drawable = -2;
+  expect_invalid (&s, "style2-drawable");
+  ns_settings_init_defaults (&s);
+  g_strlcpy (s.style2_file, "the-scream", sizeof s.style2_file);
+  s.style2_drawable = 9;
+  expect_invalid (&s, "style2-file");
+  ns_settings_init_defaults (&s);
+  memset (s.style2_file, 'a', sizeof s.style2_file);   /* no terminating NUL */
+  expect_invalid (&s, "style2-file");
+  ns_settings_init_defaults (&s);
+  s.style2_weight = 1.5;
+  expect_invalid (&s, "style2-weight");
+  ns_settings_init_defaults (&s);
+  s.style2_weight = -0.01;
+  expect_invalid (&s, "style2-weight");
+  ns_settings_init_defaults (&s);
+  s.style2_weight = 0.0 / 0.0;
+  expect_invalid (&s, "style2-weight");
+  ns_settings_init_defaults (&s);
+  s.style2_mode = 3;
+  expect_invalid (&s, "style2-mode");
+  ns_settings_init_defaults (&s);
+  s.style2_mode = -1;
+  expect_invalid (&s, "style2-mode");
 }
 
 static void
@@ -91,6 +158,10 @@ test_key_file_round_trip (void)
   s.iterations = 250;
   s.style_size = 300;
   s.seed = 7;
+  s.preserve_colour = NS_PRESERVE_MATCH;
+  g_strlcpy (s.style2_file, "the-scream", sizeof s.style2_file);
+  s.style2_weight = 0.3;
+  s.style2_mode = NS_STYLE2_OUTSIDE_LAYER_MASK;
   g_assert_true (ns_settings_save (&s, path, &error));
   g_assert_no_error (error);
   ns_settings_init_defaults (&loaded);
@@ -107,6 +178,42 @@ test_key_file_round_trip (void)
   g_assert_cmpstr (loaded.style_file, ==, "starry-night");
   g_assert_cmpint (loaded.style_drawable, ==, -1);
 
+  /* A layer as the second style: after a restart there is no second style. */
+  NsSettings with_layer2 = s;
+  with_layer2.style2_file[0] = '\0';
+  with_layer2.style2_drawable = 13;
+  g_assert_true (ns_settings_save (&with_layer2, path, &error));
+  ns_settings_init_defaults (&loaded);
+  g_strlcpy (loaded.style2_file, "great-wave", sizeof loaded.style2_file);
+  g_assert_true (ns_settings_load (&loaded, path, &error));
+  g_assert_cmpstr (loaded.style2_file, ==, "");
+  g_assert_cmpint (loaded.style2_drawable, ==, -1);
+  g_assert_false (ns_settings_has_style2 (&loaded));
+  g_assert_cmpfloat (loaded.style2_weight, ==, 0.3);
+  g_assert_cmpint (loaded.style2_mode, ==, NS_STYLE2_OUTSIDE_LAYER_MASK);
+  g_assert_cmpint (loaded.preserve_colour, ==, NS_PRESERVE_MATCH);
+
+  /* A key file of an older version (no second style) keeps the defaults for it. */
+  g_assert_true (g_file_set_contents (path, "[neural-style]\nalpha=0.25\npreserve_colour=1\n", -1, &error));
+  ns_settings_init_defaults (&loaded);
+  g_assert_true (ns_settings_load (&loaded, path, &error));
+  g_assert_cmpfloat (loaded.alpha, ==, 0.25);
+  g_assert_cmpint (loaded.preserve_colour, ==, NS_PRESERVE_LUMINANCE);
+  g_assert_cmpfloat (loaded.style2_weight, ==, 0.5);
+  g_assert_false (ns_settings_has_style2 (&loaded));
+
+  /* A broken second-style value keeps all the settings as they were. */
+  g_assert_true (g_file_set_contents (path, "[neural-style]\nalpha=0.25\nstyle2_weight=2\nstyle2_mode=1\n", -1, &error));
+  ns_settings_init_defaults (&loaded);
+  g_assert_true (ns_settings_load (&loaded, path, &error));
+  g_assert_cmpfloat (loaded.alpha, ==, 1.0);
+  g_assert_cmpfloat (loaded.style2_weight, ==, 0.5);
+  g_assert_cmpint (loaded.style2_mode, ==, NS_STYLE2_BLEND);
+  g_assert_true (g_file_set_contents (path, "[neural-style]\npreserve_colour=5\n", -1, &error));
+  ns_settings_init_defaults (&loaded);
+  g_assert_true (ns_settings_load (&loaded, path, &error));
+  g_assert_cmpint (loaded.preserve_colour, ==, NS_PRESERVE_NONE);
+
   /* A broken value keeps all the settings as they were. */
   g_assert_true (g_file_set_contents (path, "[neural-style]\nalpha=7\niterations=3\n", -1, &error));
   ns_settings_init_defaults (&loaded);
@@ -122,6 +229,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/settings/defaults-valid", test_defaults_valid);
+  g_test_add_func ("/settings/valid-values", test_valid_values);
   g_test_add_func ("/settings/validation-names-parameter", test_validation_names_parameter);
   g_test_add_func ("/settings/resolve-style", test_resolve_style);
   g_test_add_func ("/settings/key-file", test_key_file_round_trip);

@@ -23,5 +23,8 @@ echo "== kernels against the C reference"; build/tests/test-ops 2>&1 | tee "$OUT
 echo "== goldens"; build/tests/test-goldens 2>&1 | tee "$OUT/test-goldens.log" | grep -E '^(ok|not ok)|relative|Bail'
 echo "== CLI"; build/tools/neural-style -v --style .gpu/shared/starry-night.jpg -o "$OUT/tubingen-starry-night.png" .gpu/shared/tubingen.jpg
 gpu=$(build/tools/neural-style --list-devices | awk -F: '/GPU/ {print $1; exit}')
-echo "== engine benchmark"; build/tools/neural-style-bench --device "$gpu" --sizes 256,512,1024,2048 | tee "$OUT/bench.md"
+# Cold starts mean it: NVIDIA's driver keeps its own cache of compiled kernels.
+echo "== engine benchmark"; CUDA_CACHE_DISABLE=1 build/tools/neural-style-bench --device "$gpu" --sizes 256,512,1024,2048 \
+  | tee "$OUT/bench.md"
 echo "== PyTorch baseline"; timeout 240 python3 .gpu/torch_baseline.py 2>&1 | tee "$OUT/torch.log"
+echo "== ratios"; python3 tools/bench-ratios.py "$OUT/bench.md" "$OUT/torch.log" | tee "$OUT/ratios.md"

@@ -1,19 +1,29 @@
-/* neural-style-bench: per OpenCL device and image size, the cold start
- * (weights load + kernel build with an empty program cache), the warm start
- * (kernels from the cache), the first AdaIN run (CLBlast compiles its kernels
- * in it), the warm median, and the peak device memory.  Prints Markdown.
+/* neural-style-bench: per OpenCL device, image size and method (AdaIN, and
+ * one Gatys iteration: the objective and its gradient at the pixels, the
+ * forward pass to relu5_1 and the backward pass, as torch_baseline.py's
+ * "Gatys step"), prints a Markdown table of
  *
- * It also times the live preview's step (ns_adain_prepared_render: the blend
- * and the decoder alone, as when the alpha slider moves).  With --compare-conv
- * each device runs twice, once per convolution algorithm, for ratios from one run.
+ * - the cold first image: opening the device, loading the weights, building
+ *   the kernels with an empty program cache (ours and CLBlast's; the
+ *   driver's own cache, PoCL's or NVIDIA's, is not ours to empty) and the
+ *   first run;
+ * - the first image with a warm program cache (the same, kernels cached);
+ * - the warm median of R runs and the peak device memory;
+ * - for AdaIN, the live preview's step (ns_adain_prepared_render: the blend
+ *   and the decoder alone, as when the alpha slider moves).
  *
- *   neural-style-bench [--device N] [--sizes 256,512,1024] [--reps R] [--compare-conv] */
+ * With --compare-conv each device runs twice, once per convolution
+ * algorithm, for ratios from one run.
+ *
+ *   neural-style-bench [--device N] [--sizes 256,512,1024] [--methods adain,gatys] [--reps R] [--compare-conv] */
 #include "neural-style.h"
+#include "ns-cl-blas.h"
 #include "ns-cl-context.h"
-#include "ns-i18n.h"
+#include "ns-gatys.h"
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 static double
 seconds_since (gint64 start)
@@ -37,25 +47,24 @@ random_image (GRand *rand, int side)
   return image;
 }
 
-/* Engine creation with an empty program cache, then with the cache filled. */
-static NsEngine *
-open_engine (int device, double *cold_s, double *warm_s, GError **error)
+/* A fresh, empty program cache for this process (its folder's name); removed
+ * with its files. */
+typedef char EmptyCache;
+
+static EmptyCache *
+empty_cache_new (GError **error)
 {
-  g_autofree char *cache = g_dir_make_tmp ("ns-bench-cache-XXXXXX", error);
-  if (cache == NULL)
-    return NULL;
-  g_setenv ("NEURAL_STYLE_CACHE_DIR", cache, TRUE);
-  gint64 start = g_get_monotonic_time ();
-  NsEngine *engine = ns_engine_new (device, error);
-  *cold_s = seconds_since (start);
-  if (engine == NULL)
-    return NULL;
-  ns_engine_free (engine);
-  start = g_get_monotonic_time ();
-  engine = ns_engine_new (device, error);
-  *warm_s = seconds_since (start);
+  char *cache = g_dir_make_tmp ("ns-bench-cache-XXXXXX", error);
+  if (cache != NULL)
+    g_setenv ("NEURAL_STYLE_CACHE_DIR", cache, TRUE);
+  ns_cl_blas_clear_cache ();
+  return cache;
+}
+
+static void
+empty_cache_free (EmptyCache *cache)
+{
   g_unsetenv ("NEURAL_STYLE_CACHE_DIR");
-  /* The cache held one file per program; leave no litter. */
   g_autoptr (GDir) dir = g_dir_open (cache, 0, NULL);
   for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
     {
@@ -63,65 +72,221 @@ open_engine (int device, double *cold_s, double *warm_s, GError **error)
       g_remove (path);
     }
   g_rmdir (cache);
-  if (engine != NULL && !ns_engine_kernels_were_cached (engine))
-    g_printerr ("warning: the second start did not use the program cache\n");
-  return engine;
+  g_free (cache);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EmptyCache, empty_cache_free)
+
+typedef struct {
+  double cold_s;        /* first image, empty program cache */
+  double cached_s;      /* first image, warm program cache */
+  double median_ms;     /* warm median */
+  double preview_ms;    /* AdaIN: preview render median; < 0: none */
+  double peak_mib;
+  gboolean cache_used;  /* the second start did load cached kernels */
+} BenchRow;
+
+/* The one run each method times, on an open model of that method. */
+typedef struct {
+  gpointer (*open) (int device, GError **error);
+  void (*close) (gpointer model);
+  gboolean (*run) (gpointer model, const NsImage *content, const NsImage *style, GError **error);
+  double (*peak_mib) (gpointer model);
+  gboolean (*cached) (gpointer model);
+} BenchMethod;
+
+/* --- AdaIN: one ns_engine_stylise ------------------------------------ */
+
+static gpointer
+adain_open (int device, GError **error)
+{
+  return ns_engine_new (device, error);
 }
 
 static gboolean
-bench_device (int device, const int *sizes, guint n_sizes, int reps, GError **error)
+adain_run (gpointer model, const NsImage *content, const NsImage *style, GError **error)
 {
-  double cold = 0, warm = 0;
-  g_autoptr (NsEngine) engine = open_engine (device, &cold, &warm, error);
-  if (engine == NULL)
+  g_autoptr (NsImage) out = ns_engine_stylise (model, content, style, 1.0, 0, NULL, error);
+  return out != NULL;
+}
+
+static double
+adain_peak_mib (gpointer model)
+{
+  return ns_engine_get_peak_memory (model) / 1048576.0;
+}
+
+static gboolean
+adain_cached (gpointer model)
+{
+  return ns_engine_kernels_were_cached (model);
+}
+
+static const BenchMethod adain_method = {
+  adain_open, (void (*) (gpointer)) ns_engine_free, adain_run, adain_peak_mib, adain_cached,
+};
+
+/* --- Gatys: the style's targets once, then objective + gradient per run - */
+
+typedef struct {
+  NsGatys *gatys;
+  NsGatysStyle *style;
+  const NsImage *style_image;
+} GatysModel;
+
+static gpointer
+gatys_open (int device, GError **error)
+{
+  NsGatys *gatys = ns_gatys_new (device, error);
+  if (gatys == NULL)
+    return NULL;
+  GatysModel *model = g_new0 (GatysModel, 1);
+  model->gatys = gatys;
+  return model;
+}
+
+static void
+gatys_close (gpointer data)
+{
+  GatysModel *model = data;
+  g_clear_pointer (&model->style, ns_gatys_style_free);
+  ns_gatys_free (model->gatys);
+  g_free (model);
+}
+
+static gboolean
+gatys_run (gpointer data, const NsImage *content, const NsImage *style, GError **error)
+{
+  GatysModel *model = data;
+  if (model->style_image != style)
+    {
+      g_clear_pointer (&model->style, ns_gatys_style_free);
+      if ((model->style = ns_gatys_style_new (model->gatys, style, NULL, error)) == NULL)
+        return FALSE;
+      model->style_image = style;
+    }
+  NsGatysOptions defaults;
+  ns_gatys_options_init (&defaults);
+  NsGatysLosses losses;
+  g_autoptr (NsImage) gradient = NULL;
+  /* x = the content, as an L-BFGS run's first iteration sees it. */
+  return ns_gatys_objective (model->gatys, content, content, model->style, defaults.content_weight,
+                             defaults.style_weight, defaults.tv_weight, &losses, &gradient, error);
+}
+
+static double
+gatys_peak_mib (gpointer data)
+{
+  return ns_gatys_get_peak_memory (((GatysModel *) data)->gatys) / 1048576.0;
+}
+
+static gboolean
+gatys_cached (gpointer data)
+{
+  return ns_gatys_kernels_were_cached (((GatysModel *) data)->gatys);
+}
+
+static const BenchMethod gatys_method = { gatys_open, gatys_close, gatys_run, gatys_peak_mib, gatys_cached };
+
+/* Opens the model and runs it once; the seconds that took. */
+static gpointer
+open_and_run_once (const BenchMethod *method, int device, const NsImage *content, const NsImage *style,
+                   double *seconds, GError **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  gpointer model = method->open (device, error);
+  if (model == NULL)
+    return NULL;
+  if (!method->run (model, content, style, error))
+    {
+      method->close (model);
+      return NULL;
+    }
+  *seconds = seconds_since (start);
+  return model;
+}
+
+static double
+median_ms (double *times, int n)
+{
+  qsort (times, n, sizeof (double), compare_doubles);
+  return times[n / 2] * 1e3;
+}
+
+static gboolean
+bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow *row, GError **error)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (NsImage) content = random_image (rand, side);
+  g_autoptr (NsImage) style = random_image (rand, side);
+
+  g_autoptr (EmptyCache) cache = empty_cache_new (error);
+  if (cache == NULL)
     return FALSE;
-  const NsClDeviceInfo *info = ns_engine_get_device (engine);
+  gpointer model = open_and_run_once (method, device, content, style, &row->cold_s, error);
+  if (model == NULL)
+    return FALSE;
+  method->close (model);
+  if ((model = open_and_run_once (method, device, content, style, &row->cached_s, error)) == NULL)
+    return FALSE;
+  row->cache_used = method->cached (model);
+
+  g_autofree double *times = g_new (double, reps);
+  gboolean ok = TRUE;
+  for (int r = 0; r < reps && ok; r++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      ok = method->run (model, content, style, error);
+      times[r] = seconds_since (start);
+    }
+  if (ok)
+    row->median_ms = median_ms (times, reps);
+
+  row->preview_ms = -1;
+  if (ok && method == &adain_method)
+    {
+      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (model, content, style, 0, NULL, error);
+      ok = prepared != NULL;
+      for (int r = 0; r < reps && ok; r++)
+        {
+          gint64 start = g_get_monotonic_time ();
+          g_autoptr (NsImage) out = ns_adain_prepared_render (prepared, (double) (r + 1) / reps, NULL, error);
+          times[r] = seconds_since (start);
+          ok = out != NULL;
+        }
+      if (ok)
+        row->preview_ms = median_ms (times, reps);
+    }
+  row->peak_mib = method->peak_mib (model);
+  method->close (model);
+  return ok;
+}
+
+static gboolean
+bench_device (int device, const int *sizes, guint n_sizes, gboolean adain, gboolean gatys, int reps,
+              GError **error)
+{
+  g_autoptr (GPtrArray) devices = ns_cl_list_devices (error);
+  if (devices == NULL)
+    return FALSE;
+  const NsClDeviceInfo *info = devices->pdata[device];
   const char *conv = g_getenv ("NEURAL_STYLE_CONV");
   g_print ("\n### %s (%s, %s, %s), convolution: %s\n\n", info->name, ns_cl_device_type_name (info->type),
            info->platform_name, info->driver_version, conv != NULL ? conv : "the device's default");
-  g_print ("cold start (weights + kernel build, empty cache): %.3f s; warm start (cached kernels): %.3f s; "
-           "weights on the device: %.1f MiB\n\n",
-           cold, warm, ns_engine_get_memory_in_use (engine) / 1048576.0);
-  g_print ("| size | first AdaIN (s) | warm median (ms) | runs | preview render median (ms) | peak device memory (MiB) |\n");
-  g_print ("|---|---|---|---|---|---|\n");
-  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
-  for (guint s = 0; s < n_sizes; s++)
-    {
-      g_autoptr (NsImage) content = random_image (rand, sizes[s]);
-      g_autoptr (NsImage) style = random_image (rand, sizes[s]);
-      ns_engine_reset_peak_memory (engine);
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr (NsImage) first = ns_engine_stylise (engine, content, style, 1.0, 0, NULL, error);
-      double first_s = seconds_since (start);
-      if (first == NULL)
-        return FALSE;
-      g_autofree double *times = g_new (double, reps);
-      for (int r = 0; r < reps; r++)
-        {
-          start = g_get_monotonic_time ();
-          g_autoptr (NsImage) out = ns_engine_stylise (engine, content, style, 1.0, 0, NULL, error);
-          times[r] = seconds_since (start);
-          if (out == NULL)
-            return FALSE;
-        }
-      qsort (times, reps, sizeof (double), compare_doubles);
-      double warm_ms = times[reps / 2] * 1e3;
-
-      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (engine, content, style, 0, NULL, error);
-      if (prepared == NULL)
-        return FALSE;
-      for (int r = 0; r < reps; r++)
-        {
-          start = g_get_monotonic_time ();
-          g_autoptr (NsImage) out = ns_adain_prepared_render (prepared, (double) (r + 1) / reps, NULL, error);
-          times[r] = seconds_since (start);
-          if (out == NULL)
-            return FALSE;
-        }
-      qsort (times, reps, sizeof (double), compare_doubles);
-      g_print ("| %d² | %.3f | %.1f | %d | %.1f | %.1f |\n", sizes[s], first_s, warm_ms, reps, times[reps / 2] * 1e3,
-               ns_engine_get_peak_memory (engine) / 1048576.0);
-    }
+  g_print ("| method | size | cold first image (s) | first image, warm cache (s) | warm median (ms) | runs "
+           "| preview render median (ms) | peak device memory (MiB) |\n");
+  g_print ("|---|---|---|---|---|---|---|---|\n");
+  const BenchMethod *methods[] = { adain ? &adain_method : NULL, gatys ? &gatys_method : NULL };
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    for (guint s = 0; methods[m] != NULL && s < n_sizes; s++)
+      {
+        BenchRow row = { 0 };
+        if (!bench_size (methods[m], device, sizes[s], reps, &row, error))
+          return FALSE;
+        g_autofree char *preview = row.preview_ms >= 0 ? g_strdup_printf ("%.1f", row.preview_ms) : g_strdup ("–");
+        g_print ("| %s | %d² | %.3f | %.3f%s | %.1f | %d | %s | %.1f |\n",
+                 methods[m] == &adain_method ? "AdaIN" : "Gatys iteration", sizes[s], row.cold_s, row.cached_s,
+                 row.cache_used ? "" : " (cache not used!)", row.median_ms, reps, preview, row.peak_mib);
+      }
   return TRUE;
 }
 
@@ -131,15 +296,16 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   int device = -2, reps = 0;
   gboolean compare_conv = FALSE;
-  g_autofree char *sizes_text = NULL;
+  g_autofree char *sizes_text = NULL, *methods_text = NULL;
   GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_INT, &device, "Only this OpenCL device (default: every device)", "N" },
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text, "Image sides, comma-separated (default 256,512,1024)", "LIST" },
+    { "methods", 'm', 0, G_OPTION_ARG_STRING, &methods_text, "adain, gatys or adain,gatys (the default)", "LIST" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Warm runs per size (default 10 on a GPU, 3 elsewhere)", "R" },
     { "compare-conv", 0, 0, G_OPTION_ARG_NONE, &compare_conv, "Run each device with both convolution algorithms", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) options = g_option_context_new ("— time AdaIN per device and size");
+  g_autoptr (GOptionContext) options = g_option_context_new ("— time AdaIN and Gatys per device and size");
   g_option_context_add_main_entries (options, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -151,11 +317,19 @@ main (int argc, char **argv)
   guint n_sizes = g_strv_length (parts);
   g_autofree int *sizes = g_new (int, n_sizes);
   for (guint i = 0; i < n_sizes; i++)
-    if ((sizes[i] = atoi (parts[i])) < NS_MIN_IMAGE_SIDE)
+    if ((sizes[i] = atoi (parts[i])) < NS_GATYS_MIN_IMAGE_SIDE)
       {
-        g_printerr ("neural-style-bench: bad size “%s”\n", parts[i]);
+        g_printerr ("neural-style-bench: bad size “%s” (at least %d)\n", parts[i], NS_GATYS_MIN_IMAGE_SIDE);
         return 2;
       }
+  g_auto (GStrv) method_names = g_strsplit (methods_text != NULL ? methods_text : "adain,gatys", ",", -1);
+  gboolean adain = g_strv_contains ((const char *const *) method_names, "adain");
+  gboolean gatys = g_strv_contains ((const char *const *) method_names, "gatys");
+  if (g_strv_length (method_names) != (guint) adain + (guint) gatys || reps < 0)
+    {
+      g_printerr ("neural-style-bench: --methods takes adain, gatys or both; --reps a positive count\n");
+      return 2;
+    }
 
   g_autoptr (GPtrArray) devices = ns_cl_list_devices (&error);
   if (devices == NULL)
@@ -163,9 +337,14 @@ main (int argc, char **argv)
       g_printerr ("neural-style-bench: %s\n", error->message);
       return 1;
     }
+  if (device >= (int) devices->len)
+    {
+      g_printerr ("neural-style-bench: there is no device %d (see neural-style --list-devices)\n", device);
+      return 2;
+    }
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *date = g_date_time_format (now, "%F %T UTC");
-  g_print ("## AdaIN benchmark, %s\n", date);
+  g_print ("## neural-style-bench, %s\n", date);
   for (guint i = 0; i < devices->len; i++)
     {
       if (device >= 0 && (guint) device != i)
@@ -177,7 +356,7 @@ main (int argc, char **argv)
         {
           if (compare_conv)
             g_setenv ("NEURAL_STYLE_CONV", algorithms[a], TRUE);
-          if (!bench_device ((int) i, sizes, n_sizes, r, &error))
+          if (!bench_device ((int) i, sizes, n_sizes, adain, gatys, r, &error))
             {
               g_printerr ("neural-style-bench: %s: %s\n", info->name, error->message);
               return 1;

@@ -1,8 +1,11 @@
 /* neural-style: the command-line front end of the engine.
  *
  *   neural-style --style S [--alpha A] [--style-size N] [--device N] -o OUT CONTENT
+ *   neural-style --style S[:W] [--style S2:W2 ...] [--preserve-color none|luminance|match]
+ *                [--mask M --outside-style S3] [--tile N] [--memory-budget MIB] ... -o OUT CONTENT
  *   neural-style --method gatys --style S [--iterations N] [--content-weight A] [--style-weight B]
- *                [--tv-weight T] [--init content|noise|FILE] [--seed S] [--optimizer lbfgs|adam] -o OUT CONTENT
+ *                [--tv-weight T] [--init content|noise|FILE] [--seed S] [--optimizer lbfgs|adam]
+ *                [--scales N] (and the style controls above but --tile) -o OUT CONTENT
  *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
  *   neural-style --list-devices
  *
@@ -11,6 +14,7 @@
 #include "neural-style.h"
 #include "ns-gatys.h"
 #include "ns-cl-context.h"
+#include "cli-eval.h"
 #include "cli-metrics.h"
 #include "cli-options.h"
 #include "ns-i18n.h"
@@ -153,13 +157,16 @@ typedef struct {
   int scales;
 } GatysArgs;
 
+/* The style controls (style size, colour, styles, mask) come as AdaIN options. */
 static int
-run_gatys (const GatysArgs *args, const NsImage *content, const NsImage *style_image, int style_size, int device,
+run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *controls, int device,
            const char *output_path, gboolean verbose)
 {
   g_autoptr (GError) error = NULL;
-  NsGatysOptions options;
-  ns_gatys_options_init (&options);
+  NsGatysTransferOptions transfer;
+  ns_gatys_transfer_options_init (&transfer);
+  ns_gatys_transfer_options_set_controls (&transfer, controls);
+  NsGatysOptions options = transfer.optim;
   options.iterations = args->iterations;
   options.content_weight = args->content_weight;
   options.style_weight = args->style_weight;
@@ -181,26 +188,21 @@ run_gatys (const GatysArgs *args, const NsImage *content, const NsImage *style_i
       options.init = NS_GATYS_INIT_IMAGE;
       options.init_image = init_image;
     }
-  g_autoptr (NsImage) resized_style = NULL;
-  if (style_size > 0)
-    resized_style = ns_image_resize_short_side (style_image, style_size);
+  transfer.optim = options;
 
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
   if (gatys == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, resized_style != NULL ? resized_style : style_image,
-                                                       NULL, &error);
-  if (style == NULL)
-    return fail (EXIT_RUN_FAILED, error);
   gint64 ready = g_get_monotonic_time ();
-  g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, print_progress,
-                                             (gpointer) &args->iterations, NULL, &error);
+  /* Coarse to fine adds the coarse scales' iterations to the count. */
+  int total = ns_gatys_total_iterations (&options, content->width, content->height);
+  g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &total, NULL, &error);
   if (result == NULL || !ns_image_save (result, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, %d iterations %.2f s, peak device memory %.1f MiB\n"),
-                ns_gatys_get_device (gatys)->name, (ready - start) / 1e6, args->iterations,
+                ns_gatys_get_device (gatys)->name, (ready - start) / 1e6, total,
                 (g_get_monotonic_time () - ready) / 1e6, ns_gatys_get_peak_memory (gatys) / 1048576.0);
   return EXIT_SUCCESS;
 }
@@ -218,6 +220,8 @@ main (int argc, char **argv)
     return gatys_objective_command (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "metrics") == 0)
     return ns_cli_metrics (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "eval") == 0)
+    return ns_cli_eval (argc - 1, argv + 1);
 
   g_autofree char *output_path = NULL, *colour_name = NULL, *mask_path = NULL;
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
@@ -239,10 +243,10 @@ main (int argc, char **argv)
       N_("Keep the photo's colours: none (default), luminance (transfer on luminance only) or match "
          "(recolour the style to the photo's colours first)"), N_("MODE") },
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &mask_path,
-      N_("AdaIN: a grey image of the content's size; --style applies where it is white, --outside-style where black"),
+      N_("A grey image of the content's size: --style applies where it is white, --outside-style where it is black"),
       N_("MASK") },
     { "outside-style", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &outside_specs,
-      N_("AdaIN with --mask: the style outside the mask (repeatable as FILE:WEIGHT)"), N_("FILE[:W]") },
+      N_("With --mask: the style outside the mask (repeatable as FILE:WEIGHT)"), N_("FILE[:W]") },
     { "tile", 0, 0, G_OPTION_ARG_INT, &tile,
       N_("AdaIN: process in tiles of N pixels (0: only when the image does not fit the memory budget)"), N_("N") },
     { "memory-budget", 0, 0, G_OPTION_ARG_INT, &budget_mib,
@@ -330,8 +334,8 @@ main (int argc, char **argv)
     return usage_error (_("--tile and --memory-budget must not be negative."));
   if ((mask_path == NULL) != (outside_specs == NULL))
     return usage_error (_("--mask and --outside-style go together."));
-  if (use_gatys && (g_strv_length (style_specs) > 1 || mask_path != NULL || adain.colour != NS_COLOUR_NONE))
-    return usage_error (_("Style blends, masks and colour preservation work with --method adain only, for now."));
+  if (use_gatys && (tile != 0 || budget_mib != 0))
+    return usage_error (_("--tile and --memory-budget work with --method adain only."));
 
   g_autoptr (NsImage) content = ns_image_load (rest[0], &error);
   if (content == NULL)
@@ -344,10 +348,16 @@ main (int argc, char **argv)
   g_autoptr (NsImage) mask = mask_path != NULL ? ns_image_load (mask_path, &error) : NULL;
   if (mask_path != NULL && mask == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  const NsImage *style = g_array_index (styles, NsWeightedStyle, 0).image;
 
+  /* The style controls, the same for both methods. */
+  adain.style_size = style_size;
+  adain.styles = (const NsWeightedStyle *) styles->data;
+  adain.n_styles = styles->len;
+  adain.mask = mask;
+  adain.outside_styles = outside != NULL ? (const NsWeightedStyle *) outside->data : NULL;
+  adain.n_outside_styles = outside != NULL ? outside->len : 0;
   if (use_gatys)
-    return run_gatys (&gatys, content, style, style_size, device, output_path, verbose);
+    return run_gatys (&gatys, content, &adain, device, output_path, verbose);
 
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
@@ -355,12 +365,6 @@ main (int argc, char **argv)
     return fail (EXIT_RUN_FAILED, error);
   gint64 ready = g_get_monotonic_time ();
   adain.alpha = alpha;
-  adain.style_size = style_size;
-  adain.styles = (const NsWeightedStyle *) styles->data;
-  adain.n_styles = styles->len;
-  adain.mask = mask;
-  adain.outside_styles = outside != NULL ? (const NsWeightedStyle *) outside->data : NULL;
-  adain.n_outside_styles = outside != NULL ? outside->len : 0;
   adain.tile_size = tile;
   adain.memory_budget = (gsize) budget_mib << 20;
   g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, NULL, &error);

@@ -1,6 +1,10 @@
 /* The dialog's widgets and their wiring.  The preview is debounced: changes
  * restart a short timer, and only when it fires does a request go to the
- * worker (ns-preview.c), so dragging the slider never waits for the engine. */
+ * worker (ns-preview.c), so dragging the slider never waits for the engine.
+ * Each request carries a key naming every option but alpha (the styles and
+ * their scale, colour preservation, the second style's mix and mode): alpha
+ * alone re-renders, anything else prepares anew.  The Gatys method is
+ * previewed with AdaIN, as the text under the preview says. */
 #include "ns-dialog.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
@@ -12,22 +16,38 @@
 
 #define DEBOUNCE_MS 150
 #define THUMB_SIDE 48
+/* The style scale's bounds (a loaded setting outside them widens them). */
+#define STYLE_SIZE_MIN 64
+#define STYLE_SIZE_MAX 2048
 
-enum { COL_THUMB, COL_TEXT, COL_KIND, COL_KEY, COL_ID, N_COLS };
-enum { KIND_PRESET, KIND_FILE, KIND_LAYER };
+/* COL_UID tells the rows apart: a preset's name, a file's path, "layer:ID", "none". */
+enum { COL_THUMB, COL_TEXT, COL_KIND, COL_KEY, COL_ID, COL_UID, N_COLS };
+enum { KIND_PRESET, KIND_FILE, KIND_LAYER, KIND_NONE };
+
+/* A style chooser: the combo of presets, layers and files, its file button,
+ * and the style as last loaded for the preview. */
+typedef struct {
+  GtkWidget *combo, *file_button;
+  GtkListStore *store;
+  char *cache_key;             /* the row and style size the cached image is */
+  NsImage *image;              /* that style, scaled for the preview */
+} StylePicker;
 
 typedef struct {
-  GtkWidget *dialog, *style_combo, *file_button, *method_combo, *alpha_scale, *iterations_spin, *colour_combo;
+  GtkWidget *dialog, *method_combo, *alpha_scale, *iterations_spin, *seed_spin, *colour_combo;
+  GtkWidget *size_spin, *size_given_check, *style2_weight_scale, *style2_mode_combo;
   GtkWidget *preview_image, *preview_label;
-  GtkListStore *styles;
-  NsSettings settings;         /* what the dialog does not show (style size, seed) */
+  StylePicker style, style2;
+  NsSettings settings;         /* what the dialog does not show */
   NsDialogHost host;
+  NsImage *selection_mask, *layer_mask;
+  NsImage *layer_preview, *layer_selection_mask;   /* the whole layer, for the second style outside the selection */
+  double layer_preview_scale;
   NsPreview *preview;
   guint debounce_id;
   guint preview_count;
   char *preview_error;
-  char *style_key;             /* the style the cached image is */
-  NsImage *style_image;        /* that style, scaled for the preview */
+  char *preview_note;          /* what the preview of the requested options leaves out, or NULL */
   double preview_scale;        /* preview / drawable */
 } Dialog;
 
@@ -38,30 +58,58 @@ get (GtkWidget *dialog)
 }
 
 static void
+picker_clear (StylePicker *p)
+{
+  g_clear_object (&p->store);
+  g_clear_pointer (&p->cache_key, g_free);
+  g_clear_pointer (&p->image, ns_image_free);
+}
+
+static void
 dialog_free (gpointer p)
 {
   Dialog *d = p;
   if (d->debounce_id != 0)
     g_source_remove (d->debounce_id);
   g_clear_pointer (&d->preview, ns_preview_free);
-  g_clear_object (&d->styles);
+  picker_clear (&d->style);
+  picker_clear (&d->style2);
+  g_clear_pointer (&d->selection_mask, ns_image_free);
+  g_clear_pointer (&d->layer_mask, ns_image_free);
+  g_clear_pointer (&d->layer_preview, ns_image_free);
+  g_clear_pointer (&d->layer_selection_mask, ns_image_free);
   g_free (d->preview_error);
-  g_free (d->style_key);
-  g_clear_pointer (&d->style_image, ns_image_free);
+  g_free (d->preview_note);
   g_free (d);
 }
 
 /* --- reading the widgets --------------------------------------------------------- */
 
-/* The selected style's row: kind, key (preset name, file path or layer) and ID. */
+/* The selected style's row: kind, key (preset name, file path or layer), ID and row ID. */
 static gboolean
-selected_style (Dialog *d, int *kind, char **key, gint32 *id)
+selected_style (const StylePicker *p, int *kind, char **key, gint32 *id, char **uid)
 {
   GtkTreeIter iter;
-  if (!gtk_combo_box_get_active_iter (GTK_COMBO_BOX (d->style_combo), &iter))
+  if (!gtk_combo_box_get_active_iter (GTK_COMBO_BOX (p->combo), &iter))
     return FALSE;
-  gtk_tree_model_get (GTK_TREE_MODEL (d->styles), &iter, COL_KIND, kind, COL_KEY, key, COL_ID, id, -1);
+  gtk_tree_model_get (GTK_TREE_MODEL (p->store), &iter, COL_KIND, kind, COL_KEY, key, COL_ID, id, COL_UID, uid, -1);
   return TRUE;
+}
+
+static gboolean
+has_style2 (Dialog *d)
+{
+  int kind = KIND_NONE;
+  g_autofree char *key = NULL, *uid = NULL;
+  gint32 id;
+  return selected_style (&d->style2, &kind, &key, &id, &uid) && kind != KIND_NONE;
+}
+
+static int
+style_size (Dialog *d)
+{
+  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->size_given_check))
+           ? 0 : gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->size_spin));
 }
 
 void
@@ -70,9 +118,9 @@ ns_dialog_get_settings (GtkWidget *dialog, NsSettings *settings)
   Dialog *d = get (dialog);
   NsSettings s = d->settings;
   int kind;
-  g_autofree char *key = NULL;
+  g_autofree char *key = NULL, *uid = NULL;
   gint32 id;
-  if (selected_style (d, &kind, &key, &id))
+  if (selected_style (&d->style, &kind, &key, &id, &uid))
     {
       s.style_file[0] = '\0';
       s.style_drawable = -1;
@@ -81,10 +129,25 @@ ns_dialog_get_settings (GtkWidget *dialog, NsSettings *settings)
       else
         g_strlcpy (s.style_file, key, sizeof s.style_file);
     }
+  g_clear_pointer (&key, g_free);
+  g_clear_pointer (&uid, g_free);
+  if (selected_style (&d->style2, &kind, &key, &id, &uid))
+    {
+      s.style2_file[0] = '\0';
+      s.style2_drawable = -1;
+      if (kind == KIND_LAYER)
+        s.style2_drawable = id;
+      else if (kind != KIND_NONE)
+        g_strlcpy (s.style2_file, key, sizeof s.style2_file);
+    }
   s.method = gtk_combo_box_get_active (GTK_COMBO_BOX (d->method_combo));
   s.alpha = gtk_range_get_value (GTK_RANGE (d->alpha_scale));
   s.iterations = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->iterations_spin));
+  s.seed = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (d->seed_spin));
   s.preserve_colour = gtk_combo_box_get_active (GTK_COMBO_BOX (d->colour_combo));
+  s.style_size = style_size (d);
+  s.style2_weight = gtk_range_get_value (GTK_RANGE (d->style2_weight_scale));
+  s.style2_mode = gtk_combo_box_get_active (GTK_COMBO_BOX (d->style2_mode_combo));
   *settings = s;
 }
 
@@ -93,7 +156,8 @@ ns_dialog_get_settings (GtkWidget *dialog, NsSettings *settings)
 static void
 show_status (Dialog *d, const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (d->preview_label), text);
+  if (d->preview_label != NULL)
+    gtk_label_set_text (GTK_LABEL (d->preview_label), text);
 }
 
 static GdkPixbuf *
@@ -107,6 +171,18 @@ pixbuf_from_image (const NsImage *image)
       for (int c = 0; c < 3; c++)
         pixels[y * stride + x * 3 + c] = (guchar) (CLAMP (ns_image_pixel (image, x, y)[c], 0.0f, 1.0f) * 255.0f + 0.5f);
   return pixbuf;
+}
+
+/* What the finished preview leaves out: the Gatys method, a mask that is not there. */
+static void
+show_done_status (Dialog *d)
+{
+  gboolean gatys = gtk_combo_box_get_active (GTK_COMBO_BOX (d->method_combo)) == NS_METHOD_GATYS;
+  g_autofree char *text = g_strjoin ("\n", gatys ? _("The preview shows the AdaIN approximation; the Gatys "
+                                                     "method computes the final result when you press OK.") : "",
+                                     d->preview_note != NULL ? d->preview_note : "", NULL);
+  g_strstrip (text);
+  show_status (d, text);
 }
 
 static void
@@ -124,19 +200,25 @@ preview_ready (NsImage *result, const GError *error, gpointer data)
   g_autoptr (GdkPixbuf) pixbuf = pixbuf_from_image (image);
   gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview_image), pixbuf);
   d->preview_count++;
-  show_status (d, gtk_combo_box_get_active (GTK_COMBO_BOX (d->method_combo)) == NS_METHOD_GATYS
-                    ? _("The preview shows AdaIN; the Gatys method is not available yet.") : "");
+  show_done_status (d);
 }
 
-/* The style for the preview, loaded once per style and scaled like the content. */
+/* The picker's style for the preview, loaded once per style, style size and
+ * preview scale, and scaled like the content (`scale`: the content / the drawable). */
 static const NsImage *
-preview_style (Dialog *d, const char *key, int kind, gint32 id, GError **error)
+preview_style (Dialog *d, StylePicker *p, int size, double scale, GError **error)
 {
-  if (d->style_image != NULL && g_strcmp0 (d->style_key, key) == 0)
-    return d->style_image;
-  g_clear_pointer (&d->style_image, ns_image_free);
-  g_clear_pointer (&d->style_key, g_free);
-  int size = d->settings.style_size;
+  int kind;
+  g_autofree char *key = NULL, *uid = NULL;
+  gint32 id;
+  if (!selected_style (p, &kind, &key, &id, &uid) || kind == KIND_NONE)
+    return NULL;
+  /* Layers of different images may share a name: the row ID tells them apart. */
+  g_autofree char *cache_key = g_strdup_printf ("%s\n%d\n%.6f", uid, size, scale);
+  if (p->image != NULL && g_strcmp0 (p->cache_key, cache_key) == 0)
+    return p->image;
+  g_clear_pointer (&p->image, ns_image_free);
+  g_clear_pointer (&p->cache_key, g_free);
   g_autoptr (NsImage) style = NULL;
   if (kind == KIND_LAYER)
     style = d->host.layer_pixels != NULL ? d->host.layer_pixels (id, size > 0 ? size : NS_MAX_IMAGE_SIDE, d->host.data)
@@ -156,11 +238,13 @@ preview_style (Dialog *d, const char *key, int kind, gint32 id, GError **error)
    * size (or the style's own) times the preview's scale. */
   int short_side = MIN (style->width, style->height);
   int side = size > 0 ? size : short_side;
-  int preview_side = MAX (NS_MIN_IMAGE_SIDE, (int) (side * d->preview_scale + 0.5));
-  d->style_image = short_side > preview_side ? ns_image_resize_short_side (style, preview_side)
-                                             : g_steal_pointer (&style);
-  d->style_key = g_strdup (key);
-  return d->style_image;
+  int preview_side = MAX (NS_MIN_IMAGE_SIDE, (int) (side * scale + 0.5));
+  if (short_side != preview_side && (short_side > preview_side || size > 0))
+    p->image = ns_image_resize_short_side (style, preview_side);
+  else
+    p->image = g_steal_pointer (&style);
+  p->cache_key = g_steal_pointer (&cache_key);
+  return p->image;
 }
 
 static gboolean
@@ -168,28 +252,63 @@ request_preview (gpointer data)
 {
   Dialog *d = data;
   d->debounce_id = 0;
-  int kind;
-  g_autofree char *key = NULL;
-  gint32 id;
-  if (d->preview == NULL || !selected_style (d, &kind, &key, &id))
+  if (d->preview == NULL)
     return G_SOURCE_REMOVE;
+  NsSettings s;
+  ns_dialog_get_settings (d->dialog, &s);
+  /* The second style outside the selection restyles the whole layer: so does its preview, if the host gave it. */
+  gboolean whole = has_style2 (d) && s.style2_mode == NS_STYLE2_OUTSIDE_SELECTION && d->layer_preview != NULL
+                   && d->layer_selection_mask != NULL;
+  double scale = whole ? d->layer_preview_scale : d->preview_scale;
   g_autoptr (GError) error = NULL;
-  /* Layers of different images may share a name: their IDs tell them apart. */
-  g_autofree char *cache_key = kind == KIND_LAYER ? g_strdup_printf ("layer %d", id) : g_strdup (key);
-  const NsImage *style = preview_style (d, cache_key, kind, id, &error);
-  if (style == NULL)
+  const NsImage *style = preview_style (d, &d->style, s.style_size, scale, &error);
+  const NsImage *style2 = style != NULL && has_style2 (d) ? preview_style (d, &d->style2, s.style_size, scale, &error)
+                                                          : NULL;
+  if (error != NULL || style == NULL)
     {
-      show_status (d, error->message);
+      show_status (d, error != NULL ? error->message : _("Choose a style."));
       return G_SOURCE_REMOVE;
     }
+  const NsImage *mask = NULL;
+  g_clear_pointer (&d->preview_note, g_free);
+  if (style2 != NULL && s.style2_mode != NS_STYLE2_BLEND)
+    {
+      mask = whole ? d->layer_selection_mask
+           : s.style2_mode == NS_STYLE2_OUTSIDE_SELECTION ? d->selection_mask : d->layer_mask;
+      if (mask == NULL)
+        {
+          d->preview_note = g_strdup (s.style2_mode == NS_STYLE2_OUTSIDE_SELECTION
+            ? _("The preview shows the first style only: there is no selection to put the second style outside of.")
+            : _("The preview shows the first style only: the layer has no layer mask to put the second style outside of."));
+          style2 = NULL;
+        }
+    }
+  /* Everything but alpha: a change of any of it prepares the pair anew. */
+  g_autofree char *key = g_strdup_printf ("%s\n%s\n%d\n%d\n%.6f\n%d\n%d", d->style.cache_key,
+                                          style2 != NULL ? d->style2.cache_key : "", s.preserve_colour, s.style_size,
+                                          style2 != NULL && mask == NULL ? s.style2_weight : 0.0,
+                                          style2 != NULL ? s.style2_mode : 0, whole);
+  NsPreviewJob job = {
+    .key = key,
+    .colour = s.preserve_colour == NS_PRESERVE_LUMINANCE ? NS_COLOUR_LUMINANCE
+            : s.preserve_colour == NS_PRESERVE_MATCH ? NS_COLOUR_MATCH : NS_COLOUR_NONE,
+    .style = style,
+    .style2 = style2,
+    .style2_weight = s.style2_weight,
+    .mask = mask,
+    .style_size = 0,   /* the styles are already scaled for the preview */
+    .content = whole ? d->layer_preview : NULL,
+  };
   show_status (d, _("Computing the preview…"));
-  ns_preview_request (d->preview, style, cache_key, 0, gtk_range_get_value (GTK_RANGE (d->alpha_scale)));
+  ns_preview_request_job (d->preview, &job, s.alpha);
   return G_SOURCE_REMOVE;
 }
 
 static void
 schedule_preview (Dialog *d)
 {
+  if (d->preview == NULL)
+    return;
   if (d->debounce_id != 0)
     g_source_remove (d->debounce_id);
   d->debounce_id = g_timeout_add (DEBOUNCE_MS, request_preview, d);
@@ -204,77 +323,136 @@ thumbnail (const char *path)
 }
 
 static void
+add_file_row (GtkListStore *store, GtkTreeIter *iter, const char *path)
+{
+  g_autoptr (GdkPixbuf) thumb = thumbnail (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s", base, _("a file"));
+  gtk_list_store_insert_with_values (store, iter, -1, COL_THUMB, thumb, COL_TEXT, text, COL_KIND, KIND_FILE,
+                                     COL_KEY, path, COL_ID, -1, COL_UID, path, -1);
+}
+
+static GtkWidget *
+style_combo_new (GtkListStore *store, const char *name)
+{
+  GtkWidget *combo = gtk_combo_box_new_with_model (GTK_TREE_MODEL (store));
+  gtk_widget_set_name (combo, name);
+  gtk_combo_box_set_id_column (GTK_COMBO_BOX (combo), COL_UID);
+  GtkCellRenderer *pix = gtk_cell_renderer_pixbuf_new ();
+  gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (combo), pix, FALSE);
+  gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (combo), pix, "pixbuf", COL_THUMB);
+  GtkCellRenderer *text = gtk_cell_renderer_text_new ();
+  gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (combo), text, TRUE);
+  gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (combo), text, "markup", COL_TEXT);
+  return combo;
+}
+
+/* Both style choosers: the second starts with "None"; the same presets and
+ * layers follow in each; the settings' own file, if any, comes last. */
+static void
 fill_styles (Dialog *d, const NsSettings *s)
 {
-  d->styles = gtk_list_store_new (N_COLS, GDK_TYPE_PIXBUF, G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING, G_TYPE_INT);
+  StylePicker *pickers[2] = { &d->style, &d->style2 };
+  const char *files[2] = { s->style_file, s->style2_file };
+  gint32 drawables[2] = { s->style_drawable, s->style2_drawable };
+  int active[2] = { -1, -1 }, row[2] = { 0, 0 };
+  for (int k = 0; k < 2; k++)
+    pickers[k]->store = gtk_list_store_new (N_COLS, GDK_TYPE_PIXBUF, G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING,
+                                            G_TYPE_INT, G_TYPE_STRING);
+  {
+    g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s", _("None"), _("one style only"));
+    gtk_list_store_insert_with_values (d->style2.store, NULL, -1, COL_TEXT, text, COL_KIND, KIND_NONE, COL_KEY, "",
+                                       COL_ID, -1, COL_UID, "none", -1);
+    if (!ns_settings_has_style2 (s))
+      active[1] = 0;
+    row[1]++;
+  }
   g_autoptr (GPtrArray) presets = ns_style_presets_load ();
-  int active = -1, row = 0;
-  for (guint i = 0; i < presets->len; i++, row++)
+  for (guint i = 0; i < presets->len; i++)
     {
       const NsStylePreset *p = presets->pdata[i];
       g_autoptr (GdkPixbuf) thumb = thumbnail (p->path);
       g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s", p->title, p->artist);
-      gtk_list_store_insert_with_values (d->styles, NULL, -1, COL_THUMB, thumb, COL_TEXT, text, COL_KIND,
-                                         KIND_PRESET, COL_KEY, p->name, COL_ID, -1, -1);
-      if (s->style_drawable < 0 && g_strcmp0 (s->style_file, p->name) == 0)
-        active = row;
+      for (int k = 0; k < 2; k++)
+        {
+          gtk_list_store_insert_with_values (pickers[k]->store, NULL, -1, COL_THUMB, thumb, COL_TEXT, text, COL_KIND,
+                                             KIND_PRESET, COL_KEY, p->name, COL_ID, -1, COL_UID, p->name, -1);
+          if (drawables[k] < 0 && g_strcmp0 (files[k], p->name) == 0)
+            active[k] = row[k];
+          row[k]++;
+        }
     }
-  for (int i = 0; i < d->host.n_layers; i++, row++)
+  for (int i = 0; i < d->host.n_layers; i++)
     {
       g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s", d->host.layers[i].name, _("a layer"));
-      gtk_list_store_insert_with_values (d->styles, NULL, -1, COL_TEXT, text, COL_KIND, KIND_LAYER, COL_KEY,
-                                         d->host.layers[i].name, COL_ID, d->host.layers[i].id, -1);
-      if (s->style_drawable == d->host.layers[i].id)
-        active = row;
+      g_autofree char *uid = g_strdup_printf ("layer:%d", d->host.layers[i].id);
+      for (int k = 0; k < 2; k++)
+        {
+          gtk_list_store_insert_with_values (pickers[k]->store, NULL, -1, COL_TEXT, text, COL_KIND, KIND_LAYER,
+                                             COL_KEY, d->host.layers[i].name, COL_ID, d->host.layers[i].id,
+                                             COL_UID, uid, -1);
+          if (drawables[k] == d->host.layers[i].id)
+            active[k] = row[k];
+          row[k]++;
+        }
     }
-  if (active < 0 && s->style_file[0] != '\0' && s->style_drawable < 0)
+  for (int k = 0; k < 2; k++)
     {
-      /* A file of the user's own. */
-      g_autoptr (GdkPixbuf) thumb = thumbnail (s->style_file);
-      g_autofree char *base = g_path_get_basename (s->style_file);
-      g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s", base, _("a file"));
-      gtk_list_store_insert_with_values (d->styles, NULL, -1, COL_THUMB, thumb, COL_TEXT, text, COL_KIND, KIND_FILE,
-                                         COL_KEY, s->style_file, COL_ID, -1, -1);
-      active = row;
+      if (active[k] < 0 && files[k][0] != '\0' && drawables[k] < 0)
+        {
+          add_file_row (pickers[k]->store, NULL, files[k]);   /* a file of the user's own */
+          active[k] = row[k];
+        }
+      pickers[k]->combo = style_combo_new (pickers[k]->store, k == 0 ? "style" : "style2");
+      gtk_combo_box_set_active (GTK_COMBO_BOX (pickers[k]->combo), MAX (active[k], 0));
     }
-  d->style_combo = gtk_combo_box_new_with_model (GTK_TREE_MODEL (d->styles));
-  GtkCellRenderer *pix = gtk_cell_renderer_pixbuf_new ();
-  gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (d->style_combo), pix, FALSE);
-  gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (d->style_combo), pix, "pixbuf", COL_THUMB);
-  GtkCellRenderer *text = gtk_cell_renderer_text_new ();
-  gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (d->style_combo), text, TRUE);
-  gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (d->style_combo), text, "markup", COL_TEXT);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->style_combo), MAX (active, 0));
+}
+
+static GtkWidget *
+file_button_new (const char *title, const char *name)
+{
+  GtkWidget *button = gtk_file_chooser_button_new (title, GTK_FILE_CHOOSER_ACTION_OPEN);
+  gtk_widget_set_name (button, name);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_pixbuf_formats (filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (button), filter);
+  return button;
 }
 
 static void
 on_file_set (GtkFileChooserButton *button, gpointer data)
 {
-  Dialog *d = data;
+  StylePicker *p = data;
   g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (button));
   if (path == NULL)
     return;
+  if (gtk_combo_box_set_active_id (GTK_COMBO_BOX (p->combo), path))
+    return;   /* already there */
   GtkTreeIter iter;
-  g_autoptr (GdkPixbuf) thumb = thumbnail (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s", base, _("a file"));
-  gtk_list_store_insert_with_values (d->styles, &iter, -1, COL_THUMB, thumb, COL_TEXT, text, COL_KIND, KIND_FILE,
-                                     COL_KEY, path, COL_ID, -1, -1);
-  gtk_combo_box_set_active_iter (GTK_COMBO_BOX (d->style_combo), &iter);
+  add_file_row (p->store, &iter, path);
+  gtk_combo_box_set_active_iter (GTK_COMBO_BOX (p->combo), &iter);
+}
+
+/* Which controls apply: iterations and seed to Gatys, the mix and the mode to a second style. */
+static void
+update_sensitivity (Dialog *d)
+{
+  gboolean gatys = gtk_combo_box_get_active (GTK_COMBO_BOX (d->method_combo)) == NS_METHOD_GATYS;
+  gtk_widget_set_sensitive (d->iterations_spin, gatys);
+  gtk_widget_set_sensitive (d->seed_spin, gatys);
+  gboolean second = has_style2 (d);
+  gtk_widget_set_sensitive (d->style2_mode_combo, second);
+  gtk_widget_set_sensitive (d->style2_weight_scale,
+                            second && gtk_combo_box_get_active (GTK_COMBO_BOX (d->style2_mode_combo)) == NS_STYLE2_BLEND);
+  gtk_widget_set_sensitive (d->size_spin, !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->size_given_check)));
 }
 
 static void
 on_changed (GtkWidget *widget, gpointer data)
 {
+  update_sensitivity (data);
   schedule_preview (data);
-}
-
-static void
-on_method_changed (GtkComboBox *combo, gpointer data)
-{
-  Dialog *d = data;
-  gtk_widget_set_sensitive (d->iterations_spin, gtk_combo_box_get_active (combo) == NS_METHOD_GATYS);
-  schedule_preview (d);
 }
 
 static void
@@ -301,12 +479,43 @@ label_for (const char *text, GtkWidget *widget)
   return label;
 }
 
+static void
+attach_row (GtkWidget *grid, int *row, const char *label, GtkWidget *mnemonic_widget, GtkWidget *widget)
+{
+  gtk_grid_attach (GTK_GRID (grid), label_for (label, mnemonic_widget), 0, *row, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), widget, 1, (*row)++, 1, 1);
+}
+
+static void
+register_widget (Dialog *d, const char *name, GtkWidget *widget)
+{
+  gtk_widget_set_name (widget, name);
+  g_autofree char *key = g_strconcat ("ns-widget-", name, NULL);
+  g_object_set_data (G_OBJECT (d->dialog), key, widget);
+}
+
+static GtkWidget *
+combo_text_new (const char *const *items, int n, int active)
+{
+  GtkWidget *combo = gtk_combo_box_text_new ();
+  for (int i = 0; i < n; i++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), items[i]);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), active >= 0 && active < n ? active : 0);
+  return combo;
+}
+
 GtkWidget *
 ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
 {
   Dialog *d = g_new0 (Dialog, 1);
   d->settings = *settings;
   d->host = *host;
+  d->host.selection_mask = d->host.layer_mask = d->host.layer_preview = d->host.layer_selection_mask = NULL;
+  d->selection_mask = host->selection_mask != NULL ? ns_image_copy (host->selection_mask) : NULL;
+  d->layer_mask = host->layer_mask != NULL ? ns_image_copy (host->layer_mask) : NULL;
+  d->layer_preview = host->layer_preview != NULL ? ns_image_copy (host->layer_preview) : NULL;
+  d->layer_selection_mask = host->layer_selection_mask != NULL ? ns_image_copy (host->layer_selection_mask) : NULL;
+  d->layer_preview_scale = host->layer_preview_scale > 0.0 ? host->layer_preview_scale : 1.0;
   if (host->prefer_dark)
     g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
 
@@ -323,16 +532,11 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (d->dialog))), grid, TRUE, TRUE, 0);
 
   fill_styles (d, settings);
-  d->file_button = gtk_file_chooser_button_new (_("Choose a style image"), GTK_FILE_CHOOSER_ACTION_OPEN);
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Images"));
-  gtk_file_filter_add_pixbuf_formats (filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (d->file_button), filter);
+  d->style.file_button = file_button_new (_("Choose a style image"), "style-file");
+  d->style2.file_button = file_button_new (_("Choose a second style image"), "style2-file");
 
-  d->method_combo = gtk_combo_box_text_new ();
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->method_combo), _("AdaIN (fast)"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->method_combo), _("Gatys (slow, finest)"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->method_combo), settings->method);
+  const char *methods[] = { _("AdaIN (fast)"), _("Gatys (slow, finest)") };
+  d->method_combo = combo_text_new (methods, G_N_ELEMENTS (methods), settings->method);
 
   d->alpha_scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0.0, 1.0, 0.01);
   gtk_scale_set_digits (GTK_SCALE (d->alpha_scale), 2);
@@ -341,25 +545,76 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
 
   d->iterations_spin = gtk_spin_button_new_with_range (1, NS_ITERATIONS_MAX, 10);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->iterations_spin), settings->iterations);
-  gtk_widget_set_sensitive (d->iterations_spin, settings->method == NS_METHOD_GATYS);
+  gtk_widget_set_tooltip_text (d->iterations_spin, _("How many optimisation steps the Gatys method takes."));
+  d->seed_spin = gtk_spin_button_new_with_range (MIN (0, settings->seed), G_MAXINT32, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->seed_spin), settings->seed);
+  gtk_widget_set_tooltip_text (d->seed_spin, _("The random seed of the Gatys method: the same seed gives the same result."));
 
-  d->colour_combo = gtk_combo_box_text_new ();
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colour_combo), _("None"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colour_combo), 0);
+  const char *colours[] = { _("None"), _("Luminance only (keep the photo's colours)"), _("Match the photo's colours") };
+  d->colour_combo = combo_text_new (colours, G_N_ELEMENTS (colours), settings->preserve_colour);
+  gtk_widget_set_tooltip_text (d->colour_combo,
+                               _("Luminance only transfers the style on brightness and keeps the photo's colours; "
+                                 "matching recolours the style to the photo's colours first."));
+
+  /* The style scale: the style's shorter side in pixels, or the style as given. */
+  int size = settings->style_size;
+  d->size_spin = gtk_spin_button_new_with_range (size > 0 ? MIN (STYLE_SIZE_MIN, size) : STYLE_SIZE_MIN,
+                                                 MAX (STYLE_SIZE_MAX, size), 16);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->size_spin), size > 0 ? size : 512);
+  d->size_given_check = gtk_check_button_new_with_mnemonic (_("As _given"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->size_given_check), size == 0);
+  const char *size_tip = _("Sets the size of the brush strokes: the style image is resized so that its shorter side "
+                           "has this many pixels before the transfer; larger values give larger strokes. "
+                           "“As given” takes the style image at its own size.");
+  gtk_widget_set_tooltip_text (d->size_spin, size_tip);
+  gtk_widget_set_tooltip_text (d->size_given_check, size_tip);
+  GtkWidget *size_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_pack_start (GTK_BOX (size_box), d->size_spin, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (size_box), gtk_label_new (_("pixels")), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (size_box), d->size_given_check, FALSE, FALSE, 0);
+
+  /* The second style. */
+  gtk_widget_set_tooltip_text (d->style2.combo, _("A second style, blended with the first or applied outside "
+                                                  "the selection or the layer mask."));
+  d->style2_weight_scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0.0, 1.0, 0.01);
+  gtk_scale_set_digits (GTK_SCALE (d->style2_weight_scale), 2);
+  gtk_range_set_value (GTK_RANGE (d->style2_weight_scale), settings->style2_weight);
+  gtk_widget_set_tooltip_text (d->style2_weight_scale,
+                               _("The second style's share of the blend: 0 is the first style only, 1 the second only."));
+  const char *modes[] = { _("Blend the two styles everywhere"), _("Outside the selection"), _("Outside the layer mask") };
+  d->style2_mode_combo = combo_text_new (modes, G_N_ELEMENTS (modes), settings->style2_mode);
+  gtk_widget_set_tooltip_text (d->style2_mode_combo,
+                               _("Where the second style goes: mixed with the first everywhere, or alone where the "
+                                 "selection or the layer's mask leaves the layer out (the first style inside)."));
+
+  register_widget (d, "style", d->style.combo);
+  register_widget (d, "style-file", d->style.file_button);
+  register_widget (d, "method", d->method_combo);
+  register_widget (d, "alpha", d->alpha_scale);
+  register_widget (d, "iterations", d->iterations_spin);
+  register_widget (d, "seed", d->seed_spin);
+  register_widget (d, "colour", d->colour_combo);
+  register_widget (d, "style-size", d->size_spin);
+  register_widget (d, "style-size-as-given", d->size_given_check);
+  register_widget (d, "style2", d->style2.combo);
+  register_widget (d, "style2-file", d->style2.file_button);
+  register_widget (d, "style2-weight", d->style2_weight_scale);
+  register_widget (d, "style2-mode", d->style2_mode_combo);
 
   int row = 0;
-  gtk_grid_attach (GTK_GRID (grid), label_for (_("_Style:"), d->style_combo), 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), d->style_combo, 1, row++, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), label_for (_("Style _file:"), d->file_button), 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), d->file_button, 1, row++, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), label_for (_("_Method:"), d->method_combo), 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), d->method_combo, 1, row++, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), label_for (_("Style _strength:"), d->alpha_scale), 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), d->alpha_scale, 1, row++, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), label_for (_("_Iterations:"), d->iterations_spin), 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), d->iterations_spin, 1, row++, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), label_for (_("_Colour preservation:"), d->colour_combo), 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), d->colour_combo, 1, row++, 1, 1);
+  attach_row (grid, &row, _("_Style:"), d->style.combo, d->style.combo);
+  attach_row (grid, &row, _("Style _file:"), d->style.file_button, d->style.file_button);
+  attach_row (grid, &row, _("_Method:"), d->method_combo, d->method_combo);
+  attach_row (grid, &row, _("Style _strength:"), d->alpha_scale, d->alpha_scale);
+  attach_row (grid, &row, _("_Iterations:"), d->iterations_spin, d->iterations_spin);
+  attach_row (grid, &row, _("S_eed:"), d->seed_spin, d->seed_spin);
+  attach_row (grid, &row, _("_Colour preservation:"), d->colour_combo, d->colour_combo);
+  attach_row (grid, &row, _("Style sc_ale:"), d->size_spin, size_box);
+  gtk_grid_attach (GTK_GRID (grid), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL), 0, row++, 2, 1);
+  attach_row (grid, &row, _("Seco_nd style:"), d->style2.combo, d->style2.combo);
+  attach_row (grid, &row, _("Second style fi_le:"), d->style2.file_button, d->style2.file_button);
+  attach_row (grid, &row, _("Mi_x:"), d->style2_weight_scale, d->style2_weight_scale);
+  attach_row (grid, &row, _("_Where:"), d->style2_mode_combo, d->style2_mode_combo);
 
   if (host->preview != NULL)
     {
@@ -382,11 +637,19 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
       d->preview_scale = host->preview_scale > 0.0 ? host->preview_scale : 1.0;
       schedule_preview (d);
     }
+  update_sensitivity (d);
 
-  g_signal_connect (d->style_combo, "changed", G_CALLBACK (on_changed), d);
-  g_signal_connect (d->file_button, "file-set", G_CALLBACK (on_file_set), d);
-  g_signal_connect (d->method_combo, "changed", G_CALLBACK (on_method_changed), d);
+  g_signal_connect (d->style.combo, "changed", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->style2.combo, "changed", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->style.file_button, "file-set", G_CALLBACK (on_file_set), &d->style);
+  g_signal_connect (d->style2.file_button, "file-set", G_CALLBACK (on_file_set), &d->style2);
+  g_signal_connect (d->method_combo, "changed", G_CALLBACK (on_changed), d);
   g_signal_connect (d->alpha_scale, "value-changed", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->colour_combo, "changed", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->size_spin, "value-changed", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->size_given_check, "toggled", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->style2_weight_scale, "value-changed", G_CALLBACK (on_changed), d);
+  g_signal_connect (d->style2_mode_combo, "changed", G_CALLBACK (on_changed), d);
   gtk_widget_show_all (grid);
   return d->dialog;
 }
@@ -400,6 +663,20 @@ ns_dialog_run (NsSettings *settings, const NsDialogHost *host)
     ns_dialog_get_settings (dialog, settings);
   gtk_widget_destroy (dialog);
   return ok;
+}
+
+GtkWidget *
+ns_dialog_get_widget (GtkWidget *dialog, const char *name)
+{
+  g_autofree char *key = g_strconcat ("ns-widget-", name, NULL);
+  return g_object_get_data (G_OBJECT (dialog), key);
+}
+
+const char *
+ns_dialog_get_preview_status (GtkWidget *dialog)
+{
+  Dialog *d = get (dialog);
+  return d->preview_label != NULL ? gtk_label_get_text (GTK_LABEL (d->preview_label)) : "";
 }
 
 GtkRange *

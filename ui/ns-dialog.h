@@ -27,6 +27,19 @@ typedef struct {
   /* The X11 window to stay above (GIMP's image window), or 0. */
   gulong transient_for_xid;
   gboolean prefer_dark;
+  /* For the second style's masked modes, at the preview's size (grey, 1:
+   * inside), or NULL: the selection over the previewed area and the
+   * drawable's layer mask.  Without one, the preview of that mode shows the
+   * first style only and says so.  Copied. */
+  const NsImage *selection_mask;
+  const NsImage *layer_mask;
+  /* The second style outside the selection restyles the whole layer: its
+   * preview shows the whole layer (downscaled, RGB or RGBA; its scale as
+   * preview_scale) with the selection over it (grey, the same size).  NULL:
+   * the preview of that mode uses `preview` and selection_mask.  Copied. */
+  const NsImage *layer_preview;
+  double layer_preview_scale;
+  const NsImage *layer_selection_mask;
 } NsDialogHost;
 
 /* A new dialog showing `settings`. */
@@ -39,6 +52,16 @@ gboolean ns_dialog_run (NsSettings *settings, const NsDialogHost *host);
 
 /* For tests: the alpha slider, and how many previews have been shown. */
 GtkRange *ns_dialog_get_alpha_scale (GtkWidget *dialog);
+/* For tests: a control by name (NULL for an unknown name), each also the
+ * widget's GtkWidget:name: "style" and "style2" (GtkComboBox whose active ID
+ * is a preset's name, a file's path, "layer:ID" for a layer, and "none" for
+ * no second style), "style-file" and "style2-file" (GtkFileChooserButton),
+ * "method", "colour", "style2-mode" (GtkComboBox, in the order of the enums),
+ * "alpha", "style2-weight" (GtkRange), "iterations", "seed", "style-size"
+ * (GtkSpinButton), "style-size-as-given" (GtkToggleButton). */
+GtkWidget *ns_dialog_get_widget (GtkWidget *dialog, const char *name);
+/* The text under the preview ("" when there is nothing to say). */
+const char *ns_dialog_get_preview_status (GtkWidget *dialog);
 guint ns_dialog_get_preview_count (GtkWidget *dialog);
 GdkPixbuf *ns_dialog_get_preview_pixbuf (GtkWidget *dialog);
 /* The last preview error, or NULL. */

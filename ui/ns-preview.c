@@ -6,8 +6,11 @@
 #include <gio/gio.h>
 
 typedef struct {
-  NsImage *style;
-  char *style_key;
+  char *key;
+  NsColourPreservation colour;
+  NsImage *style, *style2, *mask;
+  NsImage *content;       /* RGB, or NULL: the preview's own */
+  double style2_weight;
   int style_size;
   double alpha;
 } Request;
@@ -15,9 +18,39 @@ typedef struct {
 static void
 request_free (Request *r)
 {
-  ns_image_free (r->style);
-  g_free (r->style_key);
+  g_clear_pointer (&r->style, ns_image_free);
+  g_clear_pointer (&r->style2, ns_image_free);
+  g_clear_pointer (&r->mask, ns_image_free);
+  g_clear_pointer (&r->content, ns_image_free);
+  g_free (r->key);
   g_free (r);
+}
+
+/* The request's options for ns_adain_prepared_new_with_options(); `styles`
+ * and `outside` hold the weighted styles the options point to. */
+static void
+request_options (const Request *r, NsAdainOptions *options, NsWeightedStyle styles[2], NsWeightedStyle *outside)
+{
+  ns_adain_options_init (options);
+  options->style_size = r->style_size;
+  options->colour = r->colour;
+  styles[0] = (NsWeightedStyle) { r->style, 1.0 };
+  options->styles = styles;
+  options->n_styles = 1;
+  if (r->style2 == NULL)
+    return;
+  if (r->mask != NULL)
+    {
+      *outside = (NsWeightedStyle) { r->style2, 1.0 };
+      options->mask = r->mask;
+      options->outside_styles = outside;
+      options->n_outside_styles = 1;
+      return;
+    }
+  double w = CLAMP (r->style2_weight, 0.0, 1.0);
+  styles[0].weight = 1.0 - w;
+  styles[1] = (NsWeightedStyle) { r->style2, w };
+  options->n_styles = 2;
 }
 
 /* Shared between the threads and the pending idle callbacks. */
@@ -28,7 +61,7 @@ typedef struct {
   gboolean quit;
   gboolean alive;         /* FALSE once ns_preview_free() began: results are dropped */
   GCancellable *job;      /* the job in progress */
-  char *job_style_key;    /* its style, to cancel it when the style changes */
+  char *job_key;          /* its options, to cancel it when they change */
   NsImage *content;
   NsPreviewFunc func;
   gpointer data;
@@ -42,7 +75,7 @@ state_clear (gpointer p)
   g_cond_clear (&s->wake);
   g_clear_pointer (&s->pending, request_free);
   g_clear_object (&s->job);
-  g_free (s->job_style_key);
+  g_free (s->job_key);
   ns_image_free (s->content);
 }
 
@@ -99,7 +132,6 @@ work (gpointer p)
   g_autoptr (NsEngine) engine = NULL;
   g_autoptr (NsAdainPrepared) prepared = NULL;
   g_autofree char *prepared_key = NULL;
-  int prepared_size = -1;
   for (;;)
     {
       g_mutex_lock (&s->lock);
@@ -113,8 +145,8 @@ work (gpointer p)
       Request *r = g_steal_pointer (&s->pending);
       g_clear_object (&s->job);
       s->job = g_cancellable_new ();
-      g_free (s->job_style_key);
-      s->job_style_key = g_strdup (r->style_key);
+      g_free (s->job_key);
+      s->job_key = g_strdup (r->key);
       GCancellable *cancellable = g_object_ref (s->job);
       g_mutex_unlock (&s->lock);
 
@@ -122,14 +154,17 @@ work (gpointer p)
       NsImage *result = NULL;
       if (engine == NULL)
         engine = ns_engine_new (-1, &error);
-      if (engine != NULL && (prepared == NULL || g_strcmp0 (prepared_key, r->style_key) != 0
-                             || prepared_size != r->style_size))
+      if (engine != NULL && (prepared == NULL || g_strcmp0 (prepared_key, r->key) != 0))
         {
           g_clear_pointer (&prepared, ns_adain_prepared_free);
-          prepared = ns_adain_prepared_new (engine, s->content, r->style, r->style_size, cancellable, &error);
-          g_free (prepared_key);
-          prepared_key = prepared != NULL ? g_strdup (r->style_key) : NULL;
-          prepared_size = r->style_size;
+          g_clear_pointer (&prepared_key, g_free);
+          NsAdainOptions options;
+          NsWeightedStyle styles[2], outside;
+          request_options (r, &options, styles, &outside);
+          prepared = ns_adain_prepared_new_with_options (engine, r->content != NULL ? r->content : s->content,
+                                                         &options, cancellable, &error);
+          if (prepared != NULL)
+            prepared_key = g_strdup (r->key);
         }
       if (prepared != NULL)
         result = ns_adain_prepared_render (prepared, r->alpha, cancellable, &error);
@@ -169,22 +204,39 @@ ns_preview_new (const NsImage *content, NsPreviewFunc func, gpointer data)
 }
 
 void
-ns_preview_request (NsPreview *preview, const NsImage *style, const char *style_key, int style_size, double alpha)
+ns_preview_request_job (NsPreview *preview, const NsPreviewJob *job, double alpha)
 {
   State *s = preview->state;
   Request *r = g_new0 (Request, 1);
-  r->style = ns_image_copy (style);
-  r->style_key = g_strdup (style_key);
-  r->style_size = style_size;
+  r->key = g_strdup (job->key);
+  r->colour = job->colour;
+  r->style = ns_image_copy (job->style);
+  r->style2 = job->style2 != NULL ? ns_image_copy (job->style2) : NULL;
+  r->style2_weight = job->style2_weight;
+  r->content = job->content != NULL ? ns_image_to_rgb (job->content) : NULL;
+  const NsImage *content = r->content != NULL ? r->content : s->content;
+  /* The mask must have the content's size; one that does not is scaled to it. */
+  if (job->mask != NULL && job->style2 != NULL)
+    r->mask = job->mask->width == content->width && job->mask->height == content->height
+                ? ns_image_copy (job->mask) : ns_image_resize (job->mask, content->width, content->height);
+  r->style_size = job->style_size;
   r->alpha = alpha;
   g_mutex_lock (&s->lock);
   g_clear_pointer (&s->pending, request_free);
   s->pending = r;
-  /* A new style makes the job in progress (an encoding) worthless. */
-  if (s->job != NULL && g_strcmp0 (s->job_style_key, style_key) != 0)
+  /* New options make the job in progress (an encoding) worthless. */
+  if (s->job != NULL && g_strcmp0 (s->job_key, job->key) != 0)
     g_cancellable_cancel (s->job);
   g_cond_signal (&s->wake);
   g_mutex_unlock (&s->lock);
+}
+
+void
+ns_preview_request (NsPreview *preview, const NsImage *style, const char *style_key, int style_size, double alpha)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%d", style_key, style_size);
+  NsPreviewJob job = { .key = key, .colour = NS_COLOUR_NONE, .style = style, .style_size = style_size };
+  ns_preview_request_job (preview, &job, alpha);
 }
 
 void

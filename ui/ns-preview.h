@@ -1,9 +1,11 @@
 /* The dialog's live preview: AdaIN on a downscaled content image in a worker
- * thread.  The content and style are encoded once (ns_adain_prepared_new) and
- * each alpha costs one decode, so the preview follows a slider; requests made
+ * thread.  The content and styles are encoded once with the run's options
+ * (colour preservation, a blend of two styles or a mask between them,
+ * ns_adain_prepared_new_with_options) and each alpha costs one decode, so the preview follows a slider; requests made
  * while the worker is busy collapse into the newest one. */
 #pragma once
 
+#include "neural-style.h"
 #include "ns-image.h"
 #include <glib.h>
 
@@ -22,8 +24,25 @@ NsPreview *ns_preview_new (const NsImage *content, NsPreviewFunc func, gpointer 
 void ns_preview_free (NsPreview *preview);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsPreview, ns_preview_free)
 
-/* Asks for the content restyled after `style` (copied; `style_key` names it:
- * the same key reuses the encoded pair) with this alpha and style size. */
+/* What a preview is made of, but alpha: the AdaIN options of the run
+ * (ns_adain_prepared_new_with_options).  `key` names all of it: a request
+ * with the key of the prepared pair only re-renders (one decode), any other
+ * key prepares anew and cancels the job in progress. */
+typedef struct {
+  const char *key;
+  NsColourPreservation colour;
+  const NsImage *style;        /* the first style (inside the mask) */
+  const NsImage *style2;       /* a second style, or NULL */
+  double style2_weight;        /* without a mask: the second style's share of the blend, 0 .. 1 */
+  const NsImage *mask;         /* the content's size, grey: the first style where 1, the second where 0; or NULL */
+  int style_size;              /* as NsAdainOptions.style_size (0: the styles as given) */
+  const NsImage *content;      /* another content than ns_preview_new()'s (RGB or RGBA), or NULL */
+} NsPreviewJob;
+
+/* Asks for the content restyled as `job` says (its images are copied) with this alpha. */
+void ns_preview_request_job (NsPreview *preview, const NsPreviewJob *job, double alpha);
+
+/* The same with one style and no other option. */
 void ns_preview_request (NsPreview *preview, const NsImage *style, const char *style_key, int style_size,
                          double alpha);
 

@@ -1,12 +1,22 @@
-/* The progress window: a pulsing bar (the engine reports no fractions) and Cancel. */
+/* The progress window: a bar (pulsing when the engine reports no fractions),
+ * Cancel, and for an optimisation the image so far and Stop. */
 #include "ns-progress-window.h"
 #include "ns-i18n.h"
 #include <gdk/gdkx.h>
+
+#define PREVIEW_SIDE 256
 
 static void
 on_cancel (GtkWidget *widget, gpointer data)
 {
   g_cancellable_cancel (data);
+}
+
+static void
+on_stop (GtkWidget *widget, gpointer data)
+{
+  g_cancellable_cancel (data);
+  gtk_widget_set_sensitive (widget, FALSE);
 }
 
 static gboolean
@@ -16,8 +26,16 @@ on_delete (GtkWidget *widget, GdkEvent *event, gpointer data)
   return TRUE;   /* the plug-in closes it when the engine has stopped */
 }
 
-GtkWidget *
-ns_progress_window_new (const char *text, GCancellable *cancellable, gulong transient_for_xid)
+static void
+handle_events (void)
+{
+  while (gtk_events_pending ())
+    gtk_main_iteration ();
+}
+
+static GtkWidget *
+progress_window_new (const char *text, GCancellable *cancellable, gboolean with_preview, GCancellable *stop,
+                     gulong transient_for_xid)
 {
   GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
   gtk_window_set_title (GTK_WINDOW (window), text);
@@ -26,12 +44,33 @@ ns_progress_window_new (const char *text, GCancellable *cancellable, gulong tran
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *label = gtk_label_new (text);
   GtkWidget *bar = gtk_progress_bar_new ();
+  GtkWidget *buttons = gtk_button_box_new (GTK_ORIENTATION_HORIZONTAL);
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_widget_set_halign (cancel, GTK_ALIGN_END);
+  gtk_button_box_set_layout (GTK_BUTTON_BOX (buttons), GTK_BUTTONBOX_END);
+  gtk_box_set_spacing (GTK_BOX (buttons), 6);
   gtk_widget_set_size_request (bar, 300, -1);
   gtk_box_pack_start (GTK_BOX (box), label, FALSE, FALSE, 0);
+  if (with_preview)
+    {
+      GtkWidget *frame = gtk_frame_new (NULL);
+      GtkWidget *image = gtk_image_new ();
+      gtk_widget_set_size_request (image, PREVIEW_SIDE, PREVIEW_SIDE);
+      gtk_container_add (GTK_CONTAINER (frame), image);
+      gtk_widget_set_halign (frame, GTK_ALIGN_CENTER);
+      gtk_box_pack_start (GTK_BOX (box), frame, FALSE, FALSE, 0);
+      g_object_set_data (G_OBJECT (window), "ns-preview", image);
+    }
   gtk_box_pack_start (GTK_BOX (box), bar, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (box), cancel, FALSE, FALSE, 0);
+  if (stop != NULL)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Stop"));
+      gtk_widget_set_tooltip_text (button, _("Stop now and keep the best image so far as the new layer"));
+      gtk_container_add (GTK_CONTAINER (buttons), button);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_stop), stop, 0);
+      gtk_widget_set_tooltip_text (cancel, _("Stop and leave the image as it was"));
+    }
+  gtk_container_add (GTK_CONTAINER (buttons), cancel);
+  gtk_box_pack_start (GTK_BOX (box), buttons, FALSE, FALSE, 0);
   gtk_container_add (GTK_CONTAINER (window), box);
   g_object_set_data (G_OBJECT (window), "ns-bar", bar);
   g_signal_connect_object (cancel, "clicked", G_CALLBACK (on_cancel), cancellable, 0);
@@ -50,10 +89,61 @@ ns_progress_window_new (const char *text, GCancellable *cancellable, gulong tran
   return window;
 }
 
+GtkWidget *
+ns_progress_window_new (const char *text, GCancellable *cancellable, gulong transient_for_xid)
+{
+  return progress_window_new (text, cancellable, FALSE, NULL, transient_for_xid);
+}
+
+GtkWidget *
+ns_progress_window_new_with_stop (const char *text, GCancellable *cancellable, GCancellable *stop,
+                                  gulong transient_for_xid)
+{
+  return progress_window_new (text, cancellable, TRUE, stop, transient_for_xid);
+}
+
 void
 ns_progress_window_pulse (GtkWidget *window)
 {
   gtk_progress_bar_pulse (g_object_get_data (G_OBJECT (window), "ns-bar"));
-  while (gtk_events_pending ())
-    gtk_main_iteration ();
+  handle_events ();
+}
+
+void
+ns_progress_window_set_fraction (GtkWidget *window, double fraction, const char *bar_text)
+{
+  GtkProgressBar *bar = g_object_get_data (G_OBJECT (window), "ns-bar");
+  gtk_progress_bar_set_fraction (bar, CLAMP (fraction, 0.0, 1.0));
+  gtk_progress_bar_set_show_text (bar, bar_text != NULL);
+  gtk_progress_bar_set_text (bar, bar_text);
+  handle_events ();
+}
+
+static void
+free_pixels (guchar *pixels, gpointer data)
+{
+  g_free (pixels);
+}
+
+void
+ns_progress_window_set_preview (GtkWidget *window, const NsImage *image)
+{
+  GtkWidget *widget = g_object_get_data (G_OBJECT (window), "ns-preview");
+  if (widget == NULL || image == NULL || image->width < 1 || image->height < 1)
+    return;
+  int width = image->width, height = image->height, n = image->channels;
+  guchar *pixels = g_malloc ((gsize) width * height * 3);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    for (int c = 0; c < 3; c++)
+      {
+        float v = image->data[i * n + (n >= 3 ? c : 0)];
+        pixels[i * 3 + c] = (guchar) (CLAMP (v, 0.0f, 1.0f) * 255.0f + 0.5f);
+      }
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8, width, height,
+                                                          width * 3, free_pixels, NULL);
+  double scale = MIN ((double) PREVIEW_SIDE / width, (double) PREVIEW_SIDE / height);
+  int w = MAX (1, (int) (width * scale + 0.5)), h = MAX (1, (int) (height * scale + 0.5));
+  g_autoptr (GdkPixbuf) scaled = gdk_pixbuf_scale_simple (pixbuf, w, h, GDK_INTERP_BILINEAR);
+  gtk_image_set_from_pixbuf (GTK_IMAGE (widget), scaled);
+  handle_events ();
 }

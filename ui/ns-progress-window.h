@@ -1,8 +1,11 @@
 /* A small window with a progress bar and a Cancel button for long runs:
  * GIMP 2.10 kills a plug-in whose own progress bar is cancelled, so the
- * plug-in offers this one, which cancels the engine cleanly instead. */
+ * plug-in offers this one, which cancels the engine cleanly instead.  For an
+ * optimisation (Gatys) it also shows the image so far and a Stop button that
+ * ends the run early but keeps that image. */
 #pragma once
 
+#include "ns-image.h"
 #include <gio/gio.h>
 #include <gtk/gtk.h>
 
@@ -10,7 +13,18 @@ G_BEGIN_DECLS
 
 /* Shown at once; Cancel (or closing it) cancels `cancellable`. */
 GtkWidget *ns_progress_window_new (const char *text, GCancellable *cancellable, gulong transient_for_xid);
+/* The same with a preview image (see ns_progress_window_set_preview()) and,
+ * when `stop` is not NULL, a Stop button that cancels `stop`. */
+GtkWidget *ns_progress_window_new_with_stop (const char *text, GCancellable *cancellable, GCancellable *stop,
+                                             gulong transient_for_xid);
 /* Moves the bar and handles pending events; call it often. */
 void ns_progress_window_pulse (GtkWidget *window);
+/* Sets the bar to `fraction` (0 .. 1) with `bar_text` on it (NULL: none) and
+ * handles pending events. */
+void ns_progress_window_set_fraction (GtkWidget *window, double fraction, const char *bar_text);
+/* Shows `image` (grey, RGB or RGBA floats in [0, 1], any size; alpha is
+ * ignored) scaled to fit the preview area; a window made without a preview
+ * ignores it. */
+void ns_progress_window_set_preview (GtkWidget *window, const NsImage *image);
 
 G_END_DECLS

@@ -20,6 +20,16 @@ ns_settings_init_defaults (NsSettings *settings)
   settings->preserve_colour = NS_PRESERVE_NONE;
   settings->style_size = 512;
   settings->seed = 0;
+  settings->style2_file[0] = '\0';
+  settings->style2_drawable = -1;
+  settings->style2_weight = 0.5;
+  settings->style2_mode = NS_STYLE2_BLEND;
+}
+
+gboolean
+ns_settings_has_style2 (const NsSettings *settings)
+{
+  return settings->style2_file[0] != '\0' || settings->style2_drawable >= 0;
 }
 
 static gboolean
@@ -35,6 +45,8 @@ ns_settings_validate (const NsSettings *s, GError **error)
   g_autofree char *message = NULL;
   if (s->method != NS_METHOD_ADAIN && s->method != NS_METHOD_GATYS)
     message = g_strdup_printf (_("The method is %d; it must be 0 (AdaIN) or 1 (Gatys)."), s->method);
+  else if (memchr (s->style_file, '\0', sizeof s->style_file) == NULL)
+    return bad_value (error, _("The style file's name is too long."));
   else if (s->style_drawable < -1)
     message = g_strdup_printf (_("The style drawable is %d; it must be a drawable's ID or -1 for none."),
                                s->style_drawable);
@@ -47,12 +59,28 @@ ns_settings_validate (const NsSettings *s, GError **error)
   else if (s->iterations < 1 || s->iterations > NS_ITERATIONS_MAX)
     message = g_strdup_printf (_("The iterations are %d; they must lie between 1 and %d."), s->iterations,
                                NS_ITERATIONS_MAX);
-  else if (s->preserve_colour != NS_PRESERVE_NONE)
-    message = g_strdup_printf (_("The colour preservation is %d; only 0 (none) is available yet."),
-                               s->preserve_colour);
+  else if (s->preserve_colour != NS_PRESERVE_NONE && s->preserve_colour != NS_PRESERVE_LUMINANCE
+           && s->preserve_colour != NS_PRESERVE_MATCH)
+    message = g_strdup_printf (_("The colour preservation (preserve-colour) is %d; it must be 0 (none), "
+                                 "1 (luminance) or 2 (match)."), s->preserve_colour);
   else if (s->style_size != 0 && (s->style_size < NS_MIN_IMAGE_SIDE || s->style_size > NS_MAX_IMAGE_SIDE))
     message = g_strdup_printf (_("The style size is %d; it must be 0 (the style as given) or between %d and %d pixels."),
                                s->style_size, NS_MIN_IMAGE_SIDE, NS_MAX_IMAGE_SIDE);
+  else if (memchr (s->style2_file, '\0', sizeof s->style2_file) == NULL)
+    return bad_value (error, _("The second style file's name (style2-file) is too long."));
+  else if (s->style2_drawable < -1)
+    message = g_strdup_printf (_("The second style drawable (style2-drawable) is %d; it must be a drawable's ID "
+                                 "or -1 for none."), s->style2_drawable);
+  else if (s->style2_file[0] != '\0' && s->style2_drawable >= 0)
+    return bad_value (error, _("Give either a second style file (style2-file) or a second style drawable "
+                               "(style2-drawable), not both."));
+  else if (!(s->style2_weight >= 0.0 && s->style2_weight <= 1.0))
+    message = g_strdup_printf (_("The second style's weight (style2-weight) is %g; it must lie between 0 and 1."),
+                               s->style2_weight);
+  else if (s->style2_mode != NS_STYLE2_BLEND && s->style2_mode != NS_STYLE2_OUTSIDE_SELECTION
+           && s->style2_mode != NS_STYLE2_OUTSIDE_LAYER_MASK)
+    message = g_strdup_printf (_("The second style's mode (style2-mode) is %d; it must be 0 (blend), "
+                                 "1 (outside the selection) or 2 (outside the layer mask)."), s->style2_mode);
   if (message != NULL)
     return bad_value (error, message);
   return TRUE;
@@ -101,12 +129,21 @@ ns_settings_load (NsSettings *s, const char *path, GError **error)
   GET (preserve_colour, g_key_file_get_integer);
   GET (style_size, g_key_file_get_integer);
   GET (seed, g_key_file_get_integer);
+  GET (style2_weight, g_key_file_get_double);
+  GET (style2_mode, g_key_file_get_integer);
 #undef GET
   g_autofree char *style = g_key_file_get_string (file, GROUP, "style_file", NULL);
   if (style != NULL && *style != '\0' && strlen (style) < sizeof n.style_file)
     {
       g_strlcpy (n.style_file, style, sizeof n.style_file);
       n.style_drawable = -1;   /* drawable IDs do not survive a restart */
+    }
+  /* The second style: a file, or none ("": none, or a layer, whose ID does not survive a restart). */
+  g_autofree char *style2 = g_key_file_get_string (file, GROUP, "style2_file", NULL);
+  if (style2 != NULL && strlen (style2) < sizeof n.style2_file)
+    {
+      g_strlcpy (n.style2_file, style2, sizeof n.style2_file);
+      n.style2_drawable = -1;
     }
   NsSettings checked = n;
   g_strlcpy (checked.style_file, "x", sizeof checked.style_file);   /* the style is judged when it is used */
@@ -129,5 +166,9 @@ ns_settings_save (const NsSettings *s, const char *path, GError **error)
   g_key_file_set_integer (file, GROUP, "preserve_colour", s->preserve_colour);
   g_key_file_set_integer (file, GROUP, "style_size", s->style_size);
   g_key_file_set_integer (file, GROUP, "seed", s->seed);
+  g_key_file_set_string (file, GROUP, "style2_file", s->style2_file);
+  char weight[G_ASCII_DTOSTR_BUF_SIZE];
+  g_key_file_set_value (file, GROUP, "style2_weight", g_ascii_formatd (weight, sizeof weight, "%.6g", s->style2_weight));
+  g_key_file_set_integer (file, GROUP, "style2_mode", s->style2_mode);
   return g_key_file_save_to_file (file, path, error);
 }

@@ -13,8 +13,17 @@ typedef enum {
 } NsMethod;
 
 typedef enum {
-  NS_PRESERVE_NONE = 0,   /* the other modes come with their issue */
+  NS_PRESERVE_NONE = 0,
+  NS_PRESERVE_LUMINANCE = 1,   /* transfer on luminance, keep the content's chroma */
+  NS_PRESERVE_MATCH = 2,       /* recolour the style to the content's colours first */
 } NsPreserveColour;
+
+/* How a second style combines with the first. */
+typedef enum {
+  NS_STYLE2_BLEND = 0,               /* everywhere, mixed by style2_weight */
+  NS_STYLE2_OUTSIDE_SELECTION = 1,   /* the first style inside the selection, the second outside */
+  NS_STYLE2_OUTSIDE_LAYER_MASK = 2,  /* the first where the drawable's layer mask is white */
+} NsStyle2Mode;
 
 #define NS_SETTINGS_PATH_MAX 4096
 #define NS_ITERATIONS_MAX 10000
@@ -28,9 +37,16 @@ typedef struct {
   gint32 preserve_colour;              /* NsPreserveColour */
   gint32 style_size;                   /* 0: the style as given */
   gint32 seed;
+  /* A second style (none when both its file is "" and its drawable is -1). */
+  char style2_file[NS_SETTINGS_PATH_MAX];
+  gint32 style2_drawable;
+  double style2_weight;                /* blend: the second style's share, 0 .. 1 */
+  gint32 style2_mode;                  /* NsStyle2Mode */
 } NsSettings;
 
 void ns_settings_init_defaults (NsSettings *settings);
+/* Whether a second style is given (a file or a drawable). */
+gboolean ns_settings_has_style2 (const NsSettings *settings);
 
 /* Checks every value that needs no host (GIMP) to judge; the error
  * (G_OPTION_ERROR_BAD_VALUE) is a sentence naming the parameter. */

@@ -122,3 +122,18 @@ __kernel void adam_update (__global float *x, __global const float *g, __global 
   v[i] = vi;
   x[i] -= lr * (mi / c1) / (sqrt (vi / c2) + eps);
 }
+
+/* Spatial control (masked Gram matrices): y[c, p] = (accumulate ? y[c, p] : 0)
+ * + x[c, p] * w[p], with w = m, or 1 - m when invert, the same for every
+ * channel.  Global size: (HW, C). */
+__kernel void mask_channels (__global const float *x, __global const float *m, int HW, int invert,
+                             __global float *y, int accumulate)
+{
+  const int p = get_global_id (0), c = get_global_id (1);
+  if (p >= HW)
+    return;
+  const size_t at = (size_t) c * HW + p;
+  const float w = invert ? 1.0f - m[p] : m[p];
+  /* Not y * 0: a fresh buffer may hold NaNs. */
+  y[at] = accumulate ? y[at] + x[at] * w : x[at] * w;
+}

@@ -1,0 +1,22 @@
+/* Between ns-gatys.c and ns-gatys-transfer.c: a run against any targets. */
+#pragma once
+
+#include "ns-gatys.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const NsGatysStyle *inside;    /* the style, or the style where the mask is 1 */
+  const NsGatysStyle *outside;   /* with a mask: the style where it is 0 */
+  const NsImage *mask;           /* NULL, or the content's size, first channel in [0, 1] */
+} NsGatysTargets;
+
+/* The size limits of an image in the role ("content", "style"), as a GError. */
+gboolean ns_gatys_check_image (const NsImage *image, const char *role, GError **error);
+
+/* ns_gatys_run() with spatial control: the mask follows each scale. */
+NsImage *ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets,
+                               const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
+                               GCancellable *cancellable, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* The evaluation's E-C scatter plot (ec.png), after Yeh et al.'s EC figure:
+ * E across, C up, one colour per method and setting, a shape per method,
+ * each group's mean as a larger marker. */
+#pragma once
+
+#include "eval-results.h"
+
+G_BEGIN_DECLS
+
+/* The size of ec.png, in pixels. */
+#define NS_EVAL_PLOT_WIDTH 960
+#define NS_EVAL_PLOT_HEIGHT 640
+
+gboolean eval_draw_ec_plot (const char *path, GPtrArray *rows, GArray *groups, GError **error);
+
+G_END_DECLS
