@@ -10,12 +10,6 @@
 
 #define PREVIEW_SIDE 256
 
-gboolean
-ns_plugin_ui_init (void)
-{
-  return gtk_init_check (NULL, NULL);
-}
-
 /* GIMP 2.10's themes: Dark and Gray are dark, Light and System are not. */
 static gboolean
 theme_is_dark (void)
@@ -23,6 +17,17 @@ theme_is_dark (void)
   g_autofree char *theme = gimp_gimprc_query ("theme");
   g_autofree char *name = theme != NULL ? g_ascii_strdown (theme, -1) : NULL;
   return name != NULL && (g_str_has_prefix (name, "dark") || g_str_has_prefix (name, "gray"));
+}
+
+gboolean
+ns_plugin_ui_init (void)
+{
+  if (!gtk_init_check (NULL, NULL))
+    return FALSE;
+  /* Every window of ours (the dialog, the progress window) follows GIMP's theme. */
+  if (theme_is_dark ())
+    g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  return TRUE;
 }
 
 gulong
