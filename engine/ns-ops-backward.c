@@ -19,6 +19,9 @@ struct _NsGradOps {
   cl_kernel content_grad;
   cl_kernel tv_grad;
   cl_kernel mask_channels;
+  cl_kernel gram_nt;
+  cl_kernel gram_backward_nn;
+  gboolean own_gram;   /* the Gram products with gram.cl's kernels, else CLBlast */
   NsClReduction *reduction;
 };
 
@@ -38,12 +41,19 @@ ns_grad_ops_new (NsOps *ops, GError **error)
     { &grad->content_grad, "content_grad" },
     { &grad->tv_grad, "tv_grad" },
     { &grad->mask_channels, "mask_channels" },
+    { &grad->gram_nt, "gram_nt" },
+    { &grad->gram_backward_nn, "gram_backward_nn" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_ops_create_kernel (ops, kernels[i].name, error)) == NULL)
       return NULL;
   if ((grad->reduction = ns_cl_reduction_new (ctx, error)) == NULL)
     return NULL;
+  /* As for the convolution: our kernels on processors, CLBlast on GPUs;
+   * NEURAL_STYLE_GRAM=own|clblast chooses, for comparisons. */
+  const char *gram = g_getenv ("NEURAL_STYLE_GRAM");
+  grad->own_gram = g_strcmp0 (gram, "own") == 0
+    || (g_strcmp0 (gram, "clblast") != 0 && (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0);
   return g_steal_pointer (&grad);
 }
 
@@ -53,7 +63,8 @@ ns_grad_ops_free (NsGradOps *grad)
   if (grad == NULL)
     return;
   cl_kernel kernels[] = { grad->pad_zero2, grad->fold_reflect1, grad->relu_backward, grad->maxpool_backward, grad->sub_square_sum,
-                          grad->content_grad, grad->tv_grad, grad->mask_channels };
+                          grad->content_grad, grad->tv_grad, grad->mask_channels, grad->gram_nt,
+                          grad->gram_backward_nn };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
@@ -140,13 +151,39 @@ ns_op_maxpool2x2_backward (NsGradOps *grad, const NsTensor *x, const NsTensor *d
   return g_steal_pointer (&dx);
 }
 
+/* G (C x C) = alpha F F^T, F (C x M). */
+static gboolean
+gram_product (NsGradOps *grad, cl_mem f, gsize C, gsize M, float alpha, cl_mem g, GError **error)
+{
+  if (!grad->own_gram || C % 4 != 0)
+    return ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, alpha, f, 0, M, f, 0, M, 0.0f, g, 0, C, error);
+  const char *what = _("computing Gram matrices");
+  int c = (int) C, m = (int) M;
+  return ns_cl_set_args (grad->gram_nt, what, error, NS_CL_ARG (f), NS_CL_ARG (c), NS_CL_ARG (m), NS_CL_ARG (alpha),
+                         NS_CL_ARG (g), NS_CL_ARGS_END)
+      && ns_cl_launch (grad->ctx, grad->gram_nt, 2, (gsize[]) { C / 4, C / 4 }, what, error);
+}
+
+/* Y (C x M) = alpha D F + beta Y, D (C x C), F (C x M). */
+static gboolean
+gram_backward_product (NsGradOps *grad, cl_mem d, cl_mem f, gsize C, gsize M, float alpha, float beta, cl_mem y,
+                       GError **error)
+{
+  if (!grad->own_gram || C % 4 != 0)
+    return ns_cl_sgemm (grad->ctx, FALSE, FALSE, C, M, C, alpha, d, 0, C, f, 0, M, beta, y, 0, M, error);
+  const char *what = _("computing Gram matrices");
+  int c = (int) C, m = (int) M;
+  return ns_cl_set_args (grad->gram_backward_nn, what, error, NS_CL_ARG (d), NS_CL_ARG (f), NS_CL_ARG (c),
+                         NS_CL_ARG (m), NS_CL_ARG (alpha), NS_CL_ARG (beta), NS_CL_ARG (y), NS_CL_ARGS_END)
+      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { (M + 7) / 8, C / 4 }, what, error);
+}
+
 gboolean
 ns_op_gram (NsGradOps *grad, const NsTensor *f, NsClBuffer *gram, GError **error)
 {
   const gsize C = f->channels, M = (gsize) f->height * f->width;
   g_return_val_if_fail (gram->size >= C * C * sizeof (float), FALSE);
-  return ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, 1.0f / (float) M, f->buffer->mem, 0, M,
-                      f->buffer->mem, 0, M, 0.0f, gram->mem, 0, C, error);
+  return gram_product (grad, f->buffer->mem, C, M, 1.0f / (float) M, gram->mem, error);
 }
 
 gboolean
@@ -166,8 +203,8 @@ ns_op_gram_backward (NsGradOps *grad, const NsClBuffer *d, const NsTensor *f, fl
 {
   const gsize C = f->channels, M = (gsize) f->height * f->width;
   g_return_val_if_fail (ns_tensor_n_elements (df) == C * M, FALSE);
-  return ns_cl_sgemm (grad->ctx, FALSE, FALSE, C, M, C, coef, d->mem, 0, C, f->buffer->mem, 0, M,
-                      accumulate ? 1.0f : 0.0f, df->buffer->mem, 0, M, error);
+  return gram_backward_product (grad, d->mem, f->buffer->mem, C, M, coef, accumulate ? 1.0f : 0.0f,
+                                df->buffer->mem, error);
 }
 
 gboolean
@@ -220,13 +257,12 @@ ns_op_masked_gram_term (NsGradOps *grad, const NsTensor *f, const NsClBuffer *ma
   g_autoptr (NsTensor) scratch = ns_tensor_new (grad->ctx, f->channels, f->height, f->width, error);
   if (scratch == NULL
       || !ns_op_mask_channels (grad, f, mask, invert, scratch, FALSE, error)
-      || !ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, (float) (1.0 / area), scratch->buffer->mem, 0, M,
-                       scratch->buffer->mem, 0, M, 0.0f, gram->mem, 0, C, error)
+      || !gram_product (grad, scratch->buffer->mem, C, M, (float) (1.0 / area), gram->mem, error)
       || !ns_op_sub_square_sum (grad, gram, target, C * C, sum_squares, error))
     return FALSE;
   g_autoptr (NsTensor) product = ns_tensor_new (grad->ctx, f->channels, f->height, f->width, error);
   return product != NULL
-      && ns_cl_sgemm (grad->ctx, FALSE, FALSE, C, M, C, coef, gram->mem, 0, C, scratch->buffer->mem, 0, M, 0.0f,
-                      product->buffer->mem, 0, M, error)
+      && gram_backward_product (grad, gram->mem, scratch->buffer->mem, C, M, coef, 0.0f, product->buffer->mem,
+                                error)
       && ns_op_mask_channels (grad, product, mask, invert, df, accumulate, error);
 }

@@ -333,6 +333,11 @@ test_gram (gconstpointer data)
   check_gram (f, 5, 7, 3);
   check_gram (f, 1, 2, 2);
   check_gram (f, 17, 9, 13);
+  /* Channels a multiple of 4 take gram.cl's kernels on a processor: positions
+   * fewer than a vector, an odd count, and more than one 1024-position chunk. */
+  check_gram (f, 12, 3, 5);
+  check_gram (f, 8, 33, 35);
+  check_gram (f, 64, 40, 41);
 }
 
 static void
