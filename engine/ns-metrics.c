@@ -181,9 +181,8 @@ add_moments (NsMetrics *metrics, const NsTensor *f, int layer, LayerMoments *m, 
   return TRUE;
 }
 
-/* Walks VGG-19 to relu5_1, keeping the moments at each relu{k}_1. */
 static gboolean
-moments_of (NsMetrics *metrics, const NsImage *image, LayerMoments *m, GError **error)
+check_image (const NsImage *image, GError **error)
 {
   if (!ns_engine_check_image (image, _("input"), error))
     return FALSE;
@@ -194,6 +193,15 @@ moments_of (NsMetrics *metrics, const NsImage *image, LayerMoments *m, GError **
                    image->height, NS_METRICS_MIN_IMAGE_SIDE, NS_METRICS_MIN_IMAGE_SIDE);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Walks VGG-19 to relu5_1, keeping the moments at each relu{k}_1. */
+static gboolean
+moments_of (NsMetrics *metrics, const NsImage *image, LayerMoments *m, GError **error)
+{
+  if (!check_image (image, error))
+    return FALSE;
   g_autoptr (NsImage) rgb = ns_image_to_rgb (image);
   g_autoptr (NsTensor) x = ns_tensor_new_from_image (metrics->ctx, rgb, error);
   if (x == NULL)
@@ -292,20 +300,58 @@ mean_std_loss_of (const LayerMoments *mr, const LayerMoments *ms)
   return loss;
 }
 
+struct _NsMetricsStyle {
+  LayerMoments moments;
+};
+
+NsMetricsStyle *
+ns_metrics_style_new (NsMetrics *metrics, const NsImage *style, GError **error)
+{
+  g_autoptr (NsMetricsStyle) prepared = g_new0 (NsMetricsStyle, 1);
+  if (!moments_of (metrics, style, &prepared->moments, error))
+    return NULL;
+  return g_steal_pointer (&prepared);
+}
+
+void
+ns_metrics_style_free (NsMetricsStyle *style)
+{
+  if (style == NULL)
+    return;
+  layer_moments_clear (&style->moments);
+  g_free (style);
+}
+
+gboolean
+ns_metrics_style_measures_prepared (NsMetrics *metrics, const NsImage *result, const NsMetricsStyle *style,
+                                    int trials, guint32 seed, double *effectiveness, double *mean_std_loss,
+                                    GError **error)
+{
+  g_return_val_if_fail (style != NULL, FALSE);
+  g_return_val_if_fail (effectiveness == NULL || trials > 0, FALSE);
+  g_auto (LayerMoments) mr = { 0 };
+  if (!moments_of (metrics, result, &mr, error))
+    return FALSE;
+  if (effectiveness != NULL)
+    *effectiveness = effectiveness_of (&mr, &style->moments, trials, seed);
+  if (mean_std_loss != NULL)
+    *mean_std_loss = mean_std_loss_of (&mr, &style->moments);
+  return TRUE;
+}
+
 gboolean
 ns_metrics_style_measures (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
                            guint32 seed, double *effectiveness, double *mean_std_loss, GError **error)
 {
   g_return_val_if_fail (effectiveness == NULL || trials > 0, FALSE);
-  g_auto (LayerMoments) mr = { 0 };
-  g_auto (LayerMoments) ms = { 0 };
-  if (!moments_of (metrics, result, &mr, error) || !moments_of (metrics, style, &ms, error))
+  /* The result first, as before: a bad result is reported whatever the
+   * style, and before the style is encoded. */
+  if (!check_image (result, error))
     return FALSE;
-  if (effectiveness != NULL)
-    *effectiveness = effectiveness_of (&mr, &ms, trials, seed);
-  if (mean_std_loss != NULL)
-    *mean_std_loss = mean_std_loss_of (&mr, &ms);
-  return TRUE;
+  g_autoptr (NsMetricsStyle) prepared = ns_metrics_style_new (metrics, style, error);
+  return prepared != NULL
+         && ns_metrics_style_measures_prepared (metrics, result, prepared, trials, seed, effectiveness,
+                                                mean_std_loss, error);
 }
 
 gboolean

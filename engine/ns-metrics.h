@@ -60,4 +60,18 @@ gboolean ns_metrics_mean_std_style_loss (NsMetrics *metrics, const NsImage *resu
 gboolean ns_metrics_style_measures (NsMetrics *metrics, const NsImage *result, const NsImage *style, int trials,
                                     guint32 seed, double *effectiveness, double *mean_std_loss, GError **error);
 
+/* A style's side of both measures (its moments at relu1_1 .. relu5_1),
+ * computed once so that many results can be measured against one style
+ * without encoding it again.  Host memory only: it may outlive `metrics`. */
+typedef struct _NsMetricsStyle NsMetricsStyle;
+
+NsMetricsStyle *ns_metrics_style_new (NsMetrics *metrics, const NsImage *style, GError **error);
+void ns_metrics_style_free (NsMetricsStyle *style);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMetricsStyle, ns_metrics_style_free)
+
+/* ns_metrics_style_measures() against a prepared style, the same values. */
+gboolean ns_metrics_style_measures_prepared (NsMetrics *metrics, const NsImage *result, const NsMetricsStyle *style,
+                                             int trials, guint32 seed, double *effectiveness, double *mean_std_loss,
+                                             GError **error);
+
 G_END_DECLS

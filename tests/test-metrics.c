@@ -204,6 +204,48 @@ test_mean_std_style_loss (void)
   g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_SMALL);
 }
 
+/* A prepared style gives exactly the unprepared values, for more than one
+ * result and again after use. */
+static void
+test_prepared_style (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsMetrics) metrics = ns_metrics_new (-1, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) style_full = ns_test_load_shared_image ("goldens", "pair01_style.png");
+  g_autoptr (NsImage) photo_full = ns_test_load_shared_image ("goldens", "pair01_content.png");
+  g_autoptr (NsImage) style = ns_image_resize (style_full, 64, 56);
+  g_autoptr (NsImage) photo = ns_image_resize (photo_full, 48, 64);
+  g_autoptr (NsImage) same_style = mirrored (style);
+  g_autoptr (NsMetricsStyle) prepared = ns_metrics_style_new (metrics, style, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (prepared);
+  const NsImage *results[] = { photo, same_style, photo };   /* the third: reuse after another result */
+  for (gsize i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      double e = 0, loss = -1, e_prepared = 1, loss_prepared = -2;
+      g_assert_true (ns_metrics_style_measures (metrics, results[i], style, 32, 3, &e, &loss, &error));
+      g_assert_no_error (error);
+      g_assert_true (ns_metrics_style_measures_prepared (metrics, results[i], prepared, 32, 3, &e_prepared,
+                                                         &loss_prepared, &error));
+      g_assert_no_error (error);
+      g_test_message ("result %" G_GSIZE_FORMAT ": E %.6f / %.6f, loss %.6f / %.6f", i, e, e_prepared, loss,
+                      loss_prepared);
+      g_assert_cmpfloat (e_prepared, ==, e);
+      g_assert_cmpfloat (loss_prepared, ==, loss);
+    }
+  /* A bad result is refused without spoiling the prepared style. */
+  g_autoptr (NsImage) small = ns_image_resize (photo, 40, 24);
+  double loss = 0;
+  g_assert_false (ns_metrics_style_measures_prepared (metrics, small, prepared, 1, 0, NULL, &loss, &error));
+  g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_IMAGE_TOO_SMALL);
+  g_clear_error (&error);
+  double self = -1;
+  g_assert_true (ns_metrics_style_measures_prepared (metrics, style, prepared, 1, 0, NULL, &self, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (self, ==, 0.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -211,5 +253,6 @@ main (int argc, char **argv)
   g_test_add_func ("/metrics/ssim-references", test_ssim_references);
   g_test_add_func ("/metrics/effectiveness", test_effectiveness);
   g_test_add_func ("/metrics/mean-std-style-loss", test_mean_std_style_loss);
+  g_test_add_func ("/metrics/prepared-style", test_prepared_style);
   return g_test_run ();
 }

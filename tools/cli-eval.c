@@ -19,9 +19,10 @@
  * pixels (default 256), each style so that its shorter side is --size.  The
  * result is measured as saved, clamped to [0, 1].  Each engine object is
  * opened once for the whole run (one NsEngine, one NsGatys, one NsMetrics) and
- * each style's Gram targets are computed once.  Before the first timed run an
- * untimed warm-up runs each method once, so that no result's time holds the
- * one-off compilation of GEMM kernels for new sizes.
+ * each style's Gram targets and its side of E and adain_style_loss are
+ * computed once.  Before the first timed run an untimed warm-up runs each
+ * method once, so that no result's time holds the one-off compilation of
+ * GEMM kernels for new sizes.
  *
  * Writes, into --out: results.csv (one row per result, flushed as each ends,
  * so a long run can be watched; --resume keeps the rows already there and
@@ -176,8 +177,9 @@ typedef struct {
   NsEngine *engine;
   NsGatys *gatys;
   NsMetrics *metrics;
-  NsGatysStyle **targets;   /* per style, made when first needed */
-  NsImage **styles;         /* per style, as used; loaded when first needed */
+  NsGatysStyle **targets;     /* per style, made when first needed */
+  NsMetricsStyle **measured;  /* per style, for E and adain_style_loss; made when first needed */
+  NsImage **styles;           /* per style, as used; loaded when first needed */
   GPtrArray *style_inputs;
   int size;
 } Eval;
@@ -203,6 +205,15 @@ style_targets (Eval *ev, guint s, GError **error)
   if (style != NULL && ev->targets[s] == NULL)
     ev->targets[s] = ns_gatys_style_new (ev->gatys, style, NULL, error);
   return style != NULL ? ev->targets[s] : NULL;
+}
+
+static const NsMetricsStyle *
+style_statistics (Eval *ev, guint s, GError **error)
+{
+  const NsImage *style = style_as_used (ev, s, error);
+  if (style != NULL && ev->measured[s] == NULL)
+    ev->measured[s] = ns_metrics_style_new (ev->metrics, style, error);
+  return style != NULL ? ev->measured[s] : NULL;
 }
 
 /* The content resized so its longer side is `size` pixels. */
@@ -240,12 +251,12 @@ static gboolean
 measure (Eval *ev, const NsImage *raw, const NsImage *content, guint s, EvalRow *row, GError **error)
 {
   g_autoptr (NsImage) result = clamped (raw);
-  const NsImage *style = style_as_used (ev, s, error);
-  const NsGatysStyle *targets = style != NULL ? style_targets (ev, s, error) : NULL;
+  const NsGatysStyle *targets = style_targets (ev, s, error);
+  const NsMetricsStyle *statistics = targets != NULL ? style_statistics (ev, s, error) : NULL;
   NsGatysLosses losses = { 0 };
-  if (targets == NULL || !ns_metrics_ssim (result, content, &row->values[1], error)
-      || !ns_metrics_style_measures (ev->metrics, result, style, NS_METRICS_DEFAULT_TRIALS, 0, &row->values[0],
-                                     &row->values[4], error)
+  if (statistics == NULL || !ns_metrics_ssim (result, content, &row->values[1], error)
+      || !ns_metrics_style_measures_prepared (ev->metrics, result, statistics, NS_METRICS_DEFAULT_TRIALS, 0,
+                                              &row->values[0], &row->values[4], error)
       || !ns_gatys_objective (ev->gatys, result, content, targets, 1.0, 1.0, 0.0, &losses, NULL, error))
     return FALSE;
   row->values[2] = losses.content;
@@ -455,6 +466,7 @@ ns_cli_eval (int argc, char **argv)
   ev.style_inputs = style_inputs;
   ev.size = size;
   ev.targets = g_new0 (NsGatysStyle *, style_inputs->len);
+  ev.measured = g_new0 (NsMetricsStyle *, style_inputs->len);
   ev.styles = g_new0 (NsImage *, style_inputs->len);
   int status = EXIT_SUCCESS;
   FILE *csv = NULL;
@@ -577,9 +589,11 @@ done:
   for (guint s = 0; s < style_inputs->len; s++)
     {
       ns_gatys_style_free (ev.targets[s]);
+      ns_metrics_style_free (ev.measured[s]);
       ns_image_free (ev.styles[s]);
     }
   g_free (ev.targets);
+  g_free (ev.measured);
   g_free (ev.styles);
   ns_metrics_free (ev.metrics);
   ns_gatys_free (ev.gatys);
