@@ -4,8 +4,6 @@
 #include "ns-i18n.h"
 #include <string.h>
 
-#define STYLE_LAYER_WEIGHT (1.0 / NS_GATYS_N_STYLE_LAYERS)
-
 static const char *const style_layers[NS_GATYS_N_STYLE_LAYERS] = {
   "conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1",
 };
@@ -59,8 +57,8 @@ ns_gatys_objective_free (NsGatysObjective *obj)
 }
 
 /* Which style layer step i is (-1: none). */
-static int
-style_index (NsGatysObjective *obj, guint i)
+int
+ns_gatys_objective_style_index (NsGatysObjective *obj, guint i)
 {
   const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
   if (spec->name != NULL)
@@ -70,30 +68,24 @@ style_index (NsGatysObjective *obj, guint i)
   return -1;
 }
 
-static gboolean
-is_content_layer (NsGatysObjective *obj, guint i)
+gboolean
+ns_gatys_objective_is_content_step (NsGatysObjective *obj, guint i)
 {
   const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
   return spec->name != NULL && strcmp (spec->name, content_layer) == 0;
 }
 
-typedef struct {
-  NsTensor **acts;   /* each step's output */
-  guint n;
-} Activations;
-
-static void
-activations_clear (Activations *a)
+void
+ns_gatys_activations_clear (NsGatysActivations *a)
 {
   for (guint i = 0; i < a->n; i++)
     ns_tensor_free (a->acts[i]);
   g_clear_pointer (&a->acts, g_free);
   a->n = 0;
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Activations, activations_clear)
 
-static gboolean
-forward (NsGatysObjective *obj, const NsTensor *x, Activations *a, GError **error)
+gboolean
+ns_gatys_objective_forward (NsGatysObjective *obj, const NsTensor *x, NsGatysActivations *a, GError **error)
 {
   a->n = ns_network_n_steps (obj->vgg);
   a->acts = g_new0 (NsTensor *, a->n);
@@ -124,11 +116,11 @@ forward (NsGatysObjective *obj, const NsTensor *x, Activations *a, GError **erro
 NsTensor *
 ns_gatys_objective_content_target (NsGatysObjective *obj, const NsTensor *image, GError **error)
 {
-  g_auto (Activations) a = { 0 };
-  if (!forward (obj, image, &a, error))
+  g_auto (NsGatysActivations) a = { 0 };
+  if (!ns_gatys_objective_forward (obj, image, &a, error))
     return NULL;
   for (guint i = 0; i < a.n; i++)
-    if (is_content_layer (obj, i))
+    if (ns_gatys_objective_is_content_step (obj, i))
       return g_steal_pointer (&a.acts[i]);
   g_return_val_if_reached (NULL);
 }
@@ -138,12 +130,12 @@ ns_gatys_objective_style_targets (NsGatysObjective *obj, const NsTensor *image,
                                   NsClBuffer *grams[NS_GATYS_N_STYLE_LAYERS], GError **error)
 {
   NsClContext *ctx = ns_ops_get_context (obj->ops);
-  g_auto (Activations) a = { 0 };
-  if (!forward (obj, image, &a, error))
+  g_auto (NsGatysActivations) a = { 0 };
+  if (!ns_gatys_objective_forward (obj, image, &a, error))
     return FALSE;
   for (guint i = 0; i < a.n; i++)
     {
-      int k = style_index (obj, i);
+      int k = ns_gatys_objective_style_index (obj, i);
       if (k < 0)
         continue;
       gsize C = a.acts[i]->channels;
@@ -154,9 +146,8 @@ ns_gatys_objective_style_targets (NsGatysObjective *obj, const NsTensor *image,
   return TRUE;
 }
 
-/* Makes *g a zeroed tensor shaped like t when it is NULL. */
-static gboolean
-ensure_grad (NsGatysObjective *obj, NsTensor **g, const NsTensor *t, GError **error)
+gboolean
+ns_gatys_objective_ensure_grad (NsGatysObjective *obj, NsTensor **g, const NsTensor *t, GError **error)
 {
   if (*g != NULL)
     return TRUE;
@@ -164,10 +155,6 @@ ensure_grad (NsGatysObjective *obj, NsTensor **g, const NsTensor *t, GError **er
   *g = ns_tensor_new (ctx, t->channels, t->height, t->width, error);
   return *g != NULL && ns_tensor_clear (ctx, *g, error);
 }
-
-/* Below this many positions a region has no Gram matrix worth the name (and
- * its term, weighted by its share, would be nothing anyway). */
-#define MIN_REGION_AREA 1e-6
 
 struct _NsGatysMask {
   int width, height;                            /* the image's */
@@ -186,12 +173,18 @@ ns_gatys_mask_free (NsGatysMask *mask)
   g_free (mask);
 }
 
-NsGatysMask *
-ns_gatys_mask_new (NsGatysObjective *obj, const NsImage *image, GError **error)
+void
+ns_gatys_mask_levels_clear (NsGatysMaskLevels *levels)
 {
-  NsClContext *ctx = ns_ops_get_context (obj->ops);
-  g_autoptr (NsGatysMask) mask = g_new0 (NsGatysMask, 1);
-  int w = mask->width = image->width, h = mask->height = image->height;
+  for (int k = 0; k < NS_GATYS_N_STYLE_LAYERS; k++)
+    g_clear_pointer (&levels->levels[k], g_free);
+}
+
+void
+ns_gatys_mask_levels_init (NsGatysObjective *obj, const NsImage *image, NsGatysMaskLevels *out)
+{
+  *out = (NsGatysMaskLevels) { 0 };
+  int w = image->width, h = image->height;
   g_autofree float *m = g_new (float, (gsize) w * h);
   for (gsize i = 0; i < (gsize) w * h; i++)
     m[i] = CLAMP (image->data[i * image->channels], 0.0f, 1.0f);
@@ -211,20 +204,46 @@ ns_gatys_mask_new (NsGatysObjective *obj, const NsImage *image, GError **error)
           w = pw, h = ph;
           continue;
         }
-      int k = style_index (obj, i);
+      int k = ns_gatys_objective_style_index (obj, i);
       if (k < 0)
         continue;
-      gsize bytes = (gsize) w * h * sizeof (float);
+      out->levels[k] = g_memdup2 (m, (gsize) w * h * sizeof (float));
+      out->widths[k] = w;
+      out->heights[k] = h;
+    }
+}
+
+NsGatysMask *
+ns_gatys_mask_new (NsGatysObjective *obj, const NsImage *image, GError **error)
+{
+  NsClContext *ctx = ns_ops_get_context (obj->ops);
+  g_autoptr (NsGatysMask) mask = g_new0 (NsGatysMask, 1);
+  mask->width = image->width;
+  mask->height = image->height;
+  g_auto (NsGatysMaskLevels) host = { 0 };
+  ns_gatys_mask_levels_init (obj, image, &host);
+  for (int k = 0; k < NS_GATYS_N_STYLE_LAYERS; k++)
+    {
+      gsize n = (gsize) host.widths[k] * host.heights[k], bytes = n * sizeof (float);
+      const float *m = host.levels[k];
       if ((mask->levels[k] = ns_cl_buffer_new (ctx, bytes, error)) == NULL
           || !ns_cl_buffer_write (mask->levels[k], 0, m, bytes, error))
         return NULL;
-      for (gsize p = 0; p < (gsize) w * h; p++)
-        {
-          mask->area[k] += m[p];
-          mask->area_outside[k] += 1.0f - m[p];   /* as the kernel rounds it */
-        }
+      ns_gatys_mask_levels_areas (&host, k, &mask->area[k], &mask->area_outside[k]);
     }
   return g_steal_pointer (&mask);
+}
+
+void
+ns_gatys_mask_levels_areas (const NsGatysMaskLevels *levels, int k, double *area, double *area_outside)
+{
+  const float *m = levels->levels[k];
+  *area = *area_outside = 0;
+  for (gsize p = 0; p < (gsize) levels->widths[k] * levels->heights[k]; p++)
+    {
+      *area += m[p];
+      *area_outside += 1.0f - m[p];   /* as the kernel rounds it */
+    }
 }
 
 gboolean
@@ -238,6 +257,127 @@ ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsT
                                               style_weight, tv_weight, grad, losses, error);
 }
 
+NsTensor *
+ns_gatys_objective_backward (NsGatysObjective *obj, const NsTensor *x, const NsGatysActivations *a,
+                             NsGatysLayerTerm term, gpointer user_data, GError **error)
+{
+  g_autoptr (NsTensor) g = NULL;   /* dL/d(output of step i), walking down */
+  for (guint i = a->n; i-- > 0;)
+    {
+      const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
+      const NsTensor *f = a->acts[i];
+      const NsTensor *below = i > 0 ? a->acts[i - 1] : x;
+      if (spec->kind == NS_STEP_MAXPOOL)
+        {
+          if (g != NULL)
+            {
+              NsTensor *next = ns_op_maxpool2x2_backward (obj->grad, below, g, error);
+              if (next == NULL)
+                return NULL;
+              ns_tensor_free (g);
+              g = next;
+            }
+          continue;
+        }
+      if (!term (obj, i, f, &g, user_data, error))
+        return NULL;
+      if (g == NULL)
+        continue;
+      if (spec->kind == NS_STEP_CONV_RELU && !ns_op_relu_backward (obj->grad, g, f, error))
+        return NULL;
+      NsTensor *next = ns_op_conv3x3_backward (obj->grad, g, obj->transposed[i], error);
+      if (next == NULL)
+        return NULL;
+      ns_tensor_free (g);
+      g = next;
+    }
+  if (!ns_gatys_objective_ensure_grad (obj, &g, x, error))
+    return NULL;
+  return g_steal_pointer (&g);
+}
+
+NsGradOps *
+ns_gatys_objective_get_grad_ops (NsGatysObjective *obj)
+{
+  return obj->grad;
+}
+
+NsOps *
+ns_gatys_objective_get_ops (NsGatysObjective *obj)
+{
+  return obj->ops;
+}
+
+NsNetwork *
+ns_gatys_objective_get_network (NsGatysObjective *obj)
+{
+  return obj->vgg;
+}
+
+/* The untiled objective's terms, for ns_gatys_objective_backward(). */
+typedef struct {
+  const NsTensor *content_target;
+  const NsGatysTarget *inside, *outside;
+  const NsGatysMask *mask;
+  double content_weight, style_weight;
+  NsGatysLosses losses;
+} Terms;
+
+static gboolean
+add_terms (NsGatysObjective *obj, guint i, const NsTensor *f, NsTensor **g, gpointer user_data, GError **error)
+{
+  Terms *t = user_data;
+  NsClContext *ctx = ns_ops_get_context (obj->ops);
+  int k = ns_gatys_objective_style_index (obj, i);
+  const gsize C = f->channels, M = (gsize) f->height * f->width;
+  /* dLs/dF = w (G - A) F / (N^2 M); with a mask the same coefficient, each
+   * region's term weighted by its share area / M of the positions. */
+  float coef = (float) (t->style_weight * NS_GATYS_STYLE_LAYER_WEIGHT / ((double) C * C * M));
+  if (k >= 0 && t->mask == NULL)
+    {
+      double ss;
+      gboolean accumulate = *g != NULL;
+      if (!ns_op_gram (obj->grad, f, obj->gram, error)
+          || !ns_op_sub_square_sum (obj->grad, obj->gram, t->inside->grams[k], C * C, &ss, error))
+        return FALSE;
+      if (t->inside->offsets != NULL)
+        ss += t->inside->offsets[k];
+      t->losses.style += NS_GATYS_STYLE_LAYER_WEIGHT * ss / (4.0 * C * C);
+      if (*g == NULL && (*g = ns_tensor_new (ctx, f->channels, f->height, f->width, error)) == NULL)
+        return FALSE;
+      if (!ns_op_gram_backward (obj->grad, obj->gram, f, coef, *g, accumulate, error))
+        return FALSE;
+    }
+  else if (k >= 0)
+    {
+      const NsGatysTarget *targets[2] = { t->inside, t->outside };
+      const double areas[2] = { t->mask->area[k], t->mask->area_outside[k] };
+      if (!ns_gatys_objective_ensure_grad (obj, g, f, error))
+        return FALSE;
+      for (int r = 0; r < 2; r++)
+        {
+          double ss;
+          if (targets[r] == NULL || areas[r] <= NS_GATYS_MIN_REGION_AREA)
+            continue;
+          if (!ns_op_masked_gram_term (obj->grad, f, t->mask->levels[k], r == 1, areas[r], targets[r]->grams[k],
+                                       obj->gram, coef, *g, TRUE, &ss, error))
+            return FALSE;
+          if (targets[r]->offsets != NULL)
+            ss += targets[r]->offsets[k];
+          t->losses.style += NS_GATYS_STYLE_LAYER_WEIGHT * (areas[r] / M) * ss / (4.0 * C * C);
+        }
+    }
+  if (t->content_target != NULL && ns_gatys_objective_is_content_step (obj, i))
+    {
+      double ss;
+      if (!ns_gatys_objective_ensure_grad (obj, g, f, error)
+          || !ns_op_content_grad (obj->grad, f, t->content_target, (float) t->content_weight, *g, &ss, error))
+        return FALSE;
+      t->losses.content = 0.5 * ss;
+    }
+  return TRUE;
+}
+
 gboolean
 ns_gatys_objective_evaluate_targets (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,
                                      const NsGatysTarget *inside, const NsGatysTarget *outside,
@@ -246,91 +386,14 @@ ns_gatys_objective_evaluate_targets (NsGatysObjective *obj, const NsTensor *x, c
 {
   g_return_val_if_fail (mask == NULL || (mask->width == x->width && mask->height == x->height), FALSE);
   NsClContext *ctx = ns_ops_get_context (obj->ops);
-  g_auto (Activations) a = { 0 };
-  if (!forward (obj, x, &a, error))
+  g_auto (NsGatysActivations) a = { 0 };
+  if (!ns_gatys_objective_forward (obj, x, &a, error))
     return FALSE;
-
-  NsGatysLosses l = { 0 };
-  g_autoptr (NsTensor) g = NULL;   /* dL/d(output of step i), walking down */
-  for (guint i = a.n; i-- > 0;)
-    {
-      const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
-      const NsTensor *f = a.acts[i];
-      const NsTensor *below = i > 0 ? a.acts[i - 1] : x;
-      if (spec->kind == NS_STEP_MAXPOOL)
-        {
-          if (g != NULL)
-            {
-              NsTensor *next = ns_op_maxpool2x2_backward (obj->grad, below, g, error);
-              if (next == NULL)
-                return FALSE;
-              ns_tensor_free (g);
-              g = next;
-            }
-          continue;
-        }
-      int k = style_index (obj, i);
-      if (k >= 0 && mask == NULL)
-        {
-          const gsize C = f->channels, M = (gsize) f->height * f->width;
-          double ss;
-          gboolean accumulate = g != NULL;
-          if (!ns_op_gram (obj->grad, f, obj->gram, error)
-              || !ns_op_sub_square_sum (obj->grad, obj->gram, inside->grams[k], C * C, &ss, error))
-            return FALSE;
-          if (inside->offsets != NULL)
-            ss += inside->offsets[k];
-          l.style += STYLE_LAYER_WEIGHT * ss / (4.0 * C * C);
-          if (g == NULL && (g = ns_tensor_new (ctx, f->channels, f->height, f->width, error)) == NULL)
-            return FALSE;
-          /* dLs/dF = w (G - A) F / (N^2 M) */
-          float coef = (float) (style_weight * STYLE_LAYER_WEIGHT / ((double) C * C * M));
-          if (!ns_op_gram_backward (obj->grad, obj->gram, f, coef, g, accumulate, error))
-            return FALSE;
-        }
-      else if (k >= 0)
-        {
-          /* Two regions, each term weighted by its share area / M of the
-           * positions: the same coefficient as without a mask. */
-          const gsize C = f->channels, M = (gsize) f->height * f->width;
-          const NsGatysTarget *targets[2] = { inside, outside };
-          const double areas[2] = { mask->area[k], mask->area_outside[k] };
-          float coef = (float) (style_weight * STYLE_LAYER_WEIGHT / ((double) C * C * M));
-          if (!ensure_grad (obj, &g, f, error))
-            return FALSE;
-          for (int r = 0; r < 2; r++)
-            {
-              double ss;
-              if (targets[r] == NULL || areas[r] <= MIN_REGION_AREA)
-                continue;
-              if (!ns_op_masked_gram_term (obj->grad, f, mask->levels[k], r == 1, areas[r], targets[r]->grams[k],
-                                           obj->gram, coef, g, TRUE, &ss, error))
-                return FALSE;
-              if (targets[r]->offsets != NULL)
-                ss += targets[r]->offsets[k];
-              l.style += STYLE_LAYER_WEIGHT * (areas[r] / M) * ss / (4.0 * C * C);
-            }
-        }
-      if (content_target != NULL && is_content_layer (obj, i))
-        {
-          double ss;
-          if (!ensure_grad (obj, &g, f, error)
-              || !ns_op_content_grad (obj->grad, f, content_target, (float) content_weight, g, &ss, error))
-            return FALSE;
-          l.content = 0.5 * ss;
-        }
-      if (g == NULL)
-        continue;
-      if (spec->kind == NS_STEP_CONV_RELU && !ns_op_relu_backward (obj->grad, g, f, error))
-        return FALSE;
-      NsTensor *next = ns_op_conv3x3_backward (obj->grad, g, obj->transposed[i], error);
-      if (next == NULL)
-        return FALSE;
-      ns_tensor_free (g);
-      g = next;
-    }
-  if (!ensure_grad (obj, &g, x, error))
+  Terms t = { content_target, inside, outside, mask, content_weight, style_weight, { 0 } };
+  g_autoptr (NsTensor) g = ns_gatys_objective_backward (obj, x, &a, add_terms, &t, error);
+  if (g == NULL)
     return FALSE;
+  NsGatysLosses l = t.losses;
   if (tv_weight != 0.0 && !ns_op_tv_grad (obj->grad, x, (float) tv_weight, g, &l.tv, error))
     return FALSE;
   l.total = content_weight * l.content + style_weight * l.style + tv_weight * l.tv;

@@ -10,6 +10,11 @@
 G_BEGIN_DECLS
 
 #define NS_GATYS_N_STYLE_LAYERS 5
+/* Each style layer's share of the style loss. */
+#define NS_GATYS_STYLE_LAYER_WEIGHT (1.0 / NS_GATYS_N_STYLE_LAYERS)
+/* Below this many positions a region has no Gram matrix worth the name (and
+ * its term, weighted by its share, would be nothing anyway). */
+#define NS_GATYS_MIN_REGION_AREA 1e-6
 
 typedef struct _NsGatysObjective NsGatysObjective;
 
@@ -38,6 +43,18 @@ typedef struct {
 typedef struct _NsGatysMask NsGatysMask;
 
 NsGatysMask *ns_gatys_mask_new (NsGatysObjective *obj, const NsImage *mask, GError **error);
+
+/* The same pyramid in host memory: levels[k] holds widths[k] x heights[k] floats. */
+typedef struct {
+  float *levels[NS_GATYS_N_STYLE_LAYERS];
+  int widths[NS_GATYS_N_STYLE_LAYERS], heights[NS_GATYS_N_STYLE_LAYERS];
+} NsGatysMaskLevels;
+
+void ns_gatys_mask_levels_init (NsGatysObjective *obj, const NsImage *mask, NsGatysMaskLevels *levels);
+void ns_gatys_mask_levels_clear (NsGatysMaskLevels *levels);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NsGatysMaskLevels, ns_gatys_mask_levels_clear)
+/* sum m and sum (1 - m) over level k. */
+void ns_gatys_mask_levels_areas (const NsGatysMaskLevels *levels, int k, double *area, double *area_outside);
 void ns_gatys_mask_free (NsGatysMask *mask);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatysMask, ns_gatys_mask_free)
 
@@ -59,5 +76,36 @@ gboolean ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, 
                                       NsClBuffer *const grams[NS_GATYS_N_STYLE_LAYERS],
                                       double content_weight, double style_weight, double tv_weight,
                                       NsClBuffer *grad, NsGatysLosses *losses, GError **error);
+
+/* The pieces of an evaluation, for the tiled one (ns-gatys-tiled.c). */
+
+/* Every step's output of a forward pass, kept for the backward one. */
+typedef struct {
+  NsTensor **acts;
+  guint n;
+} NsGatysActivations;
+
+void ns_gatys_activations_clear (NsGatysActivations *a);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NsGatysActivations, ns_gatys_activations_clear)
+
+gboolean ns_gatys_objective_forward (NsGatysObjective *obj, const NsTensor *x, NsGatysActivations *a,
+                                     GError **error);
+/* Which style layer network step i is (0 .. NS_GATYS_N_STYLE_LAYERS - 1), or -1. */
+int ns_gatys_objective_style_index (NsGatysObjective *obj, guint i);
+gboolean ns_gatys_objective_is_content_step (NsGatysObjective *obj, guint i);
+/* Makes *g a zeroed tensor shaped like t when it is NULL. */
+gboolean ns_gatys_objective_ensure_grad (NsGatysObjective *obj, NsTensor **g, const NsTensor *t, GError **error);
+NsGradOps *ns_gatys_objective_get_grad_ops (NsGatysObjective *obj);
+NsOps *ns_gatys_objective_get_ops (NsGatysObjective *obj);
+NsNetwork *ns_gatys_objective_get_network (NsGatysObjective *obj);
+
+/* Adds the loss terms of step i (output f) to *g, dL/df, creating it when
+ * NULL (leave it NULL when there are none yet). */
+typedef gboolean (*NsGatysLayerTerm) (NsGatysObjective *obj, guint i, const NsTensor *f, NsTensor **g,
+                                      gpointer user_data, GError **error);
+/* The backward pass from the top step down: at each step the terms, then
+ * the step's own backward; returns dL/dx (zero when no step had a term). */
+NsTensor *ns_gatys_objective_backward (NsGatysObjective *obj, const NsTensor *x, const NsGatysActivations *a,
+                                       NsGatysLayerTerm term, gpointer user_data, GError **error);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* Between ns-gatys.c and ns-gatys-transfer.c: a run against any targets. */
 #pragma once
 
-#include "ns-gatys.h"
+#include "ns-gatys-objective.h"
+#include "ns-vec.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,10 @@ gboolean ns_gatys_check_image (const NsImage *image, const char *role, GError **
 NsImage *ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets,
                                const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
                                GCancellable *cancellable, GError **error);
+
+/* For the tests of the tiled objective. */
+NsGatysObjective *ns_gatys_get_objective (NsGatys *gatys);
+NsVecOps *ns_gatys_get_vec_ops (NsGatys *gatys);
+void ns_gatys_style_get_target (const NsGatysStyle *style, NsGatysTarget *target);
 
 G_END_DECLS

@@ -24,6 +24,8 @@ ns_gatys_transfer_options_set_controls (NsGatysTransferOptions *options, const N
   options->mask = adain->mask;
   options->outside_styles = adain->outside_styles;
   options->n_outside_styles = adain->n_outside_styles;
+  options->optim.tile_size = adain->tile_size;
+  options->optim.memory_budget = adain->memory_budget;
 }
 
 /* One style's targets: RGB, resized, made grey or recoloured as asked. */

@@ -1,6 +1,7 @@
 #include "ns-gatys-private.h"
 
-#include "ns-gatys-objective.h"
+#include "ns-cl-error.h"
+#include "ns-gatys-tiled.h"
 #include "ns-i18n.h"
 #include "ns-optim.h"
 #include "ns-weights-path.h"
@@ -44,6 +45,8 @@ ns_gatys_options_init (NsGatysOptions *options)
     .learning_rate = 0.01,
     .preview_every = 0,
     .scales = 0,
+    .tile_size = 0,
+    .memory_budget = 0,
   };
 }
 
@@ -238,11 +241,23 @@ ns_gatys_style_free (NsGatysStyle *style)
   g_free (style);
 }
 
-static void
-target_of (const NsGatysStyle *style, NsGatysTarget *target)
+void
+ns_gatys_style_get_target (const NsGatysStyle *style, NsGatysTarget *target)
 {
   target->grams = style->grams;
   target->offsets = style->offsets;
+}
+
+NsGatysObjective *
+ns_gatys_get_objective (NsGatys *gatys)
+{
+  return gatys->objective;
+}
+
+NsVecOps *
+ns_gatys_get_vec_ops (NsGatys *gatys)
+{
+  return gatys->vec;
 }
 
 static gboolean
@@ -296,9 +311,9 @@ ns_gatys_objective_masked (NsGatys *gatys, const NsImage *x, const NsImage *cont
     return FALSE;
   g_clear_pointer (&ct, ns_tensor_free);
   NsGatysTarget inside_target, outside_target;
-  target_of (style, &inside_target);
+  ns_gatys_style_get_target (style, &inside_target);
   if (outside != NULL)
-    target_of (outside, &outside_target);
+    ns_gatys_style_get_target (outside, &outside_target);
   g_autoptr (NsGatysMask) device_mask = NULL;
   if (mask != NULL && (device_mask = ns_gatys_mask_new (gatys->objective, mask, error)) == NULL)
     return FALSE;
@@ -320,6 +335,7 @@ typedef struct {
   const NsTensor *target;
   NsGatysTarget inside, outside;
   const NsGatysMask *mask;   /* NULL: no spatial control (outside unused) */
+  NsGatysTiled *tiled;       /* tiled: the rest unused, the vectors on the host */
   const NsGatysOptions *options;
   int channels, height, width;
   NsGatysLosses last;      /* at the latest evaluation */
@@ -327,9 +343,45 @@ typedef struct {
 } Run;
 
 static gboolean
+out_of_memory (const GError *error)
+{
+  return g_error_matches (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
+}
+
+/* Tiled: the objective is the same whatever the tiles, so running out of
+ * device memory halves them and evaluates again. */
+static gboolean
+evaluate_tiled (Run *run, const NsClBuffer *x, NsClBuffer *grad, GError **error)
+{
+  const NsGatysOptions *o = run->options;
+  for (;;)
+    {
+      GError *local = NULL;
+      if (ns_gatys_tiled_evaluate (run->tiled, x->host, grad->host, o->content_weight, o->style_weight, o->tv_weight,
+                                   &run->last, &local))
+        return TRUE;
+      int tile = ns_gatys_tiled_get_tile (run->tiled);
+      if (!out_of_memory (local) || tile <= NS_GATYS_MIN_TILE)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      g_error_free (local);
+      ns_gatys_tiled_set_tile (run->tiled, tile / 2);
+    }
+}
+
+static gboolean
 run_evaluate (const NsClBuffer *x, NsClBuffer *grad, double *value, gpointer user_data, GError **error)
 {
   Run *run = user_data;
+  if (run->tiled != NULL)
+    {
+      if (!evaluate_tiled (run, x, grad, error))
+        return FALSE;
+      *value = run->last.total;
+      return TRUE;
+    }
   /* A view of the optimiser's vector as an image tensor (not owned). */
   const NsTensor view = { (NsClBuffer *) x, run->channels, run->height, run->width };
   if (!ns_gatys_objective_evaluate_targets (run->gatys->objective, &view, run->target, &run->inside,
@@ -378,45 +430,69 @@ buffer_to_image (NsGatys *gatys, const NsClBuffer *buffer, int height, int width
   return ns_tensor_to_image (&view, error);
 }
 
+/* The optimiser's vectors on the host take 4 bytes a value, 2 per pair of
+ * its history: fewer pairs for very large images. */
+#define HOST_HISTORY_BYTES ((gsize) 2 << 30)
+
 /* One scale of the run: `iterations` steps from `init` (the content's size),
- * numbered from *iteration + 1 on. */
+ * numbered from *iteration + 1 on; tile > 0: in tiles of that side. */
 static NsImage *
 run_scale (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets, const NsGatysOptions *options,
-           const NsImage *init, int iterations, int *iteration, NsGatysProgress progress, gpointer user_data,
-           GCancellable *cancellable, GError **error)
+           const NsImage *init, int iterations, int tile, int *iteration, NsGatysProgress progress,
+           gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  /* The mask at this scale's size, then at each style layer's. */
-  g_autoptr (NsGatysMask) mask = NULL;
-  if (targets->mask != NULL)
-    {
-      g_autoptr (NsImage) scaled = NULL;
-      if (targets->mask->width != content->width || targets->mask->height != content->height)
-        scaled = ns_image_resize (targets->mask, content->width, content->height);
-      if ((mask = ns_gatys_mask_new (gatys->objective, scaled != NULL ? scaled : targets->mask, error)) == NULL)
-        return NULL;
-    }
-  g_autoptr (NsTensor) ct = tensor_from_rgb (gatys, content, error);
-  if (ct == NULL)
-    return NULL;
-  g_autoptr (NsTensor) target = ns_gatys_objective_content_target (gatys->objective, ct, error);
-  if (target == NULL)
-    return NULL;
-  g_clear_pointer (&ct, ns_tensor_free);
-  g_autoptr (NsTensor) x0 = ns_tensor_new_from_image (gatys->ctx, init, error);
-  if (x0 == NULL)
-    return NULL;
-
-  Run run = { .gatys = gatys, .target = target, .mask = mask, .options = options, .channels = 3,
-              .height = content->height, .width = content->width };
-  target_of (targets->inside, &run.inside);
+  Run run = { .gatys = gatys, .options = options, .channels = 3, .height = content->height,
+              .width = content->width };
+  ns_gatys_style_get_target (targets->inside, &run.inside);
   if (targets->outside != NULL)
-    target_of (targets->outside, &run.outside);
+    ns_gatys_style_get_target (targets->outside, &run.outside);
+  /* The mask at this scale's size, then (untiled) at each style layer's. */
+  g_autoptr (NsImage) scaled_mask = NULL;
+  const NsImage *mask_image = targets->mask;
+  if (mask_image != NULL && (mask_image->width != content->width || mask_image->height != content->height))
+    mask_image = scaled_mask = ns_image_resize (targets->mask, content->width, content->height);
+  g_autoptr (NsGatysMask) mask = NULL;
+  g_autoptr (NsTensor) target = NULL;
+  g_autoptr (NsGatysTiled) tiled = NULL;
+  if (tile > 0)
+    {
+      if ((tiled = ns_gatys_tiled_new (gatys->objective, gatys->vec, content, &run.inside,
+                                       targets->outside != NULL ? &run.outside : NULL, mask_image, tile,
+                                       error)) == NULL)
+        return NULL;
+      run.tiled = tiled;
+    }
+  else
+    {
+      if (mask_image != NULL && (mask = ns_gatys_mask_new (gatys->objective, mask_image, error)) == NULL)
+        return NULL;
+      g_autoptr (NsTensor) ct = tensor_from_rgb (gatys, content, error);
+      if (ct == NULL || (target = ns_gatys_objective_content_target (gatys->objective, ct, error)) == NULL)
+        return NULL;
+      run.mask = mask;
+      run.target = target;
+    }
+
+  const int w = content->width, h = content->height;
+  g_autoptr (NsTensor) x0 = tile > 0 ? ns_tensor_new_host (gatys->ctx, 3, h, w, error)
+                                     : ns_tensor_new (gatys->ctx, 3, h, w, error);
+  g_autofree float *chw = ns_image_to_chw (init);
+  if (x0 == NULL || !ns_tensor_write (x0, chw, error))
+    return NULL;
+  g_clear_pointer (&chw, g_free);
+
   NsOptimParams params;
   ns_optim_params_init (&params, options->optimizer == NS_GATYS_OPTIMIZER_ADAM ? NS_OPTIM_ADAM : NS_OPTIM_LBFGS);
   params.learning_rate = options->learning_rate;
   gsize n = ns_tensor_n_elements (x0);
+  if (tile > 0)
+    {
+      params.host_vectors = TRUE;
+      params.history = CLAMP ((int) (HOST_HISTORY_BYTES / (2 * n * sizeof (float))), 3, params.history);
+    }
   g_autoptr (NsOptim) optim = ns_optim_new (gatys->vec, &params, n, error);
-  g_autoptr (NsTensor) best = ns_tensor_new (gatys->ctx, 3, content->height, content->width, error);
+  g_autoptr (NsTensor) best = tile > 0 ? ns_tensor_new_host (gatys->ctx, 3, h, w, error)
+                                       : ns_tensor_new (gatys->ctx, 3, h, w, error);
   if (optim == NULL || best == NULL || !ns_optim_start (optim, x0->buffer, run_evaluate, &run, error)
       || !ns_vec_copy (gatys->vec, x0->buffer, best->buffer, n, error))
     return NULL;
@@ -454,6 +530,43 @@ run_scale (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets
         break;
     }
   return ns_tensor_to_image (best, error);
+}
+
+/* The budget the options give, or half the device's memory: a Gatys run
+ * gains from large tiles (each costs two passes over its halo). */
+static gsize
+memory_budget (NsGatys *gatys, const NsGatysOptions *options)
+{
+  if (options->memory_budget > 0)
+    return options->memory_budget;
+  return gatys->ctx->info->global_mem / 2;
+}
+
+/* The tile side for a scale of this size: 0 (untiled) when the options ask
+ * for no tiles and an untiled run fits the budget; -1 with an error when not
+ * even the smallest tile does. */
+static int
+scale_tile (NsGatys *gatys, const NsGatysOptions *options, int width, int height, GError **error)
+{
+  if (options->tile_size > 0)
+    return options->tile_size < MAX (width, height) ? MAX (options->tile_size, NS_GATYS_MIN_TILE) : 0;
+  gsize budget = memory_budget (gatys, options), held = gatys->ctx->mem_current, pixels = (gsize) width * height;
+  /* Untiled: the evaluation, the optimiser's vectors (5 + 2 x 10 images),
+   * the start and the best image, and relu4_2's target (512 channels at 1/8). */
+  gsize untiled = ns_gatys_evaluation_memory_estimate (gatys->objective, width, height)
+                + (5 + 2 * 10 + 2) * 3 * pixels * sizeof (float) + 512 * (pixels / 64) * sizeof (float);
+  if (held + untiled <= budget)
+    return 0;
+  /* Tiled: the evaluation of one tile and the Gram matrices (two regions). */
+  gsize grams = 2 * 2 * 512 * 512 * sizeof (float) * NS_GATYS_N_STYLE_LAYERS;
+  int tile = held + grams < budget ? ns_gatys_tile_for_memory (gatys->objective, budget - held - grams) : 0;
+  if (tile == 0)
+    {
+      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
+                   _("A device memory budget of %zu MiB is too small even for the smallest tiles."), budget >> 20);
+      return -1;
+    }
+  return tile;
 }
 
 /* The sizes of a coarse-to-fine run, coarsest first: each half the next. */
@@ -533,10 +646,29 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
       NsGatysOptions scaled = *options;
       scaled.content_weight = options->content_weight * ((double) rgb->width * rgb->height / ((double) width * height));
       int iterations = scale_iterations (options, scales, k);
-      NsImage *next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations, &iteration,
-                                 progress, user_data, cancellable, error);
-      if (next == NULL)
+      int tile = scale_tile (gatys, &scaled, width, height, error);
+      if (tile < 0)
         return NULL;
+      int first = iteration;
+      GError *local = NULL;
+      NsImage *next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations, tile, &iteration,
+                                 progress, user_data, cancellable, &local);
+      /* The device ran out of memory although our count said it would fit:
+       * the scale again, in tiles of half the image (they halve again on
+       * need). */
+      if (next == NULL && tile == 0 && out_of_memory (local))
+        {
+          g_clear_error (&local);
+          iteration = first;
+          next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations,
+                            MAX (NS_GATYS_MIN_TILE, MAX (width, height) / 2), &iteration, progress, user_data,
+                            cancellable, &local);
+        }
+      if (next == NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
       ns_image_free (image);
       image = next;
       if (g_cancellable_is_cancelled (cancellable) && k > 0)

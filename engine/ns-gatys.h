@@ -94,6 +94,15 @@ typedef struct {
   int preview_every;           /* > 0: a preview image every that many iterations */
   int scales;                  /* coarse to fine: 1 = the content's size only; 0 = automatic,
                                 * halving until the longer side is at most 512 */
+  /* A scale too large for memory_budget runs in tiles (exactly: see
+   * ns-gatys-tiled.h), the image and the optimiser's vectors in host memory.
+   * tile_size: the side of a tile's own area in pixels (a multiple of 16,
+   * at least 32), for every scale larger than it; 0 chooses one when needed.
+   * memory_budget: the most device memory a run may hold, in bytes; 0: half
+   * the device's memory.  Running out of device memory anyway retries with
+   * smaller tiles. */
+  int tile_size;
+  gsize memory_budget;
 } NsGatysOptions;
 
 /* The defaults (see ns-gatys.c): 300 iterations of L-BFGS from the content,

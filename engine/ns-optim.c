@@ -39,9 +39,11 @@ ns_optim_new (NsVecOps *vec, const NsOptimParams *params, gsize n, GError **erro
   o->params = *params;
   o->n = n;
   gsize bytes = n * sizeof (float);
+  NsClBuffer *(*buffer_new) (NsClContext *, gsize, GError **) = params->host_vectors ? ns_cl_buffer_new_host
+                                                                                     : ns_cl_buffer_new;
   NsClBuffer **common[] = { &o->x, &o->g, &o->x_new, &o->g_new, &o->d };
   for (gsize i = 0; i < G_N_ELEMENTS (common); i++)
-    if ((*common[i] = ns_cl_buffer_new (ctx, bytes, error)) == NULL)
+    if ((*common[i] = buffer_new (ctx, bytes, error)) == NULL)
       return NULL;
   if (params->kind == NS_OPTIM_LBFGS)
     {
@@ -49,12 +51,10 @@ ns_optim_new (NsVecOps *vec, const NsOptimParams *params, gsize n, GError **erro
       o->y = g_new0 (NsClBuffer *, params->history);
       o->rho = g_new0 (double, params->history);
       for (int i = 0; i < params->history; i++)
-        if ((o->s[i] = ns_cl_buffer_new (ctx, bytes, error)) == NULL
-            || (o->y[i] = ns_cl_buffer_new (ctx, bytes, error)) == NULL)
+        if ((o->s[i] = buffer_new (ctx, bytes, error)) == NULL || (o->y[i] = buffer_new (ctx, bytes, error)) == NULL)
           return NULL;
     }
-  else if ((o->m = ns_cl_buffer_new (ctx, bytes, error)) == NULL
-           || (o->v = ns_cl_buffer_new (ctx, bytes, error)) == NULL
+  else if ((o->m = buffer_new (ctx, bytes, error)) == NULL || (o->v = buffer_new (ctx, bytes, error)) == NULL
            || !ns_vec_zero (vec, o->m, n, error) || !ns_vec_zero (vec, o->v, n, error))
     return NULL;
   return g_steal_pointer (&o);

@@ -24,6 +24,7 @@ typedef struct {
   int history;            /* L-BFGS: correction pairs kept (10) */
   double learning_rate;   /* Adam: step size */
   double beta1, beta2, eps;
+  gboolean host_vectors;  /* keep every vector in host memory (FALSE: on the device) */
 } NsOptimParams;
 
 /* L-BFGS with a history of 10; Adam's usual betas, eps 1e-8, learning rate 0.01. */

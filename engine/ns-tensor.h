@@ -14,6 +14,9 @@ typedef struct {
 } NsTensor;
 
 NsTensor *ns_tensor_new (NsClContext *ctx, int channels, int height, int width, GError **error);
+/* The same in host memory (ns_cl_buffer_new_host): for the optimiser's
+ * vectors of a tiled run, never for a kernel's arguments. */
+NsTensor *ns_tensor_new_host (NsClContext *ctx, int channels, int height, int width, GError **error);
 void ns_tensor_free (NsTensor *tensor);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsTensor, ns_tensor_free)
 
@@ -29,6 +32,8 @@ gboolean ns_tensor_read (const NsTensor *tensor, float *chw, GError **error);
 
 /* An image (HWC, any channel count) as a CHW tensor, and back. */
 NsTensor *ns_tensor_new_from_image (NsClContext *ctx, const NsImage *image, GError **error);
+/* An image's values in CHW order, newly allocated. */
+float *ns_image_to_chw (const NsImage *image);
 NsImage *ns_tensor_to_image (const NsTensor *tensor, GError **error);
 
 G_END_DECLS

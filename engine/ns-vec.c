@@ -5,8 +5,9 @@
 
 #include "ns-cl-error.h"
 #include "ns-i18n.h"
+#include "ns-vec-host.h"
 #include <math.h>
-
+#include <string.h>
 
 struct _NsVecOps {
   NsClContext *ctx;
@@ -71,6 +72,11 @@ launch_1d (NsVecOps *vec, cl_kernel kernel, gsize n, GError **error)
 gboolean
 ns_vec_dot (NsVecOps *vec, const NsClBuffer *a, const NsClBuffer *b, gsize n, double *out, GError **error)
 {
+  if (a->host != NULL)
+    {
+      *out = ns_vec_host_dot (a->host, b->host, n);
+      return TRUE;
+    }
   int n_int = (int) n;
   return set_arg (vec->dot, 0, sizeof (cl_mem), &a->mem, error)
       && set_arg (vec->dot, 1, sizeof (cl_mem), &b->mem, error)
@@ -82,6 +88,11 @@ gboolean
 ns_vec_axpby (NsVecOps *vec, const NsClBuffer *x, double a, NsClBuffer *y, double b, gsize n, GError **error)
 {
   float af = (float) a, bf = (float) b;
+  if (x->host != NULL)
+    {
+      ns_vec_host_axpby (x->host, af, y->host, bf, n);
+      return TRUE;
+    }
   int n_int = (int) n;
   return set_arg (vec->axpby, 0, sizeof (cl_mem), &x->mem, error)
       && set_arg (vec->axpby, 1, sizeof af, &af, error)
@@ -96,6 +107,11 @@ ns_vec_step (NsVecOps *vec, const NsClBuffer *x, const NsClBuffer *d, double t, 
              GError **error)
 {
   float tf = (float) t;
+  if (x->host != NULL)
+    {
+      ns_vec_host_step (x->host, d->host, tf, out->host, n);
+      return TRUE;
+    }
   int n_int = (int) n;
   return set_arg (vec->step, 0, sizeof (cl_mem), &x->mem, error)
       && set_arg (vec->step, 1, sizeof (cl_mem), &d->mem, error)
@@ -108,6 +124,11 @@ ns_vec_step (NsVecOps *vec, const NsClBuffer *x, const NsClBuffer *d, double t, 
 gboolean
 ns_vec_copy (NsVecOps *vec, const NsClBuffer *src, NsClBuffer *dst, gsize n, GError **error)
 {
+  if (src->host != NULL)
+    {
+      memcpy (dst->host, src->host, n * sizeof (float));
+      return TRUE;
+    }
   return ns_cl_check (clEnqueueCopyBuffer (vec->ctx->queue, src->mem, dst->mem, 0, 0, n * sizeof (float),
                                            0, NULL, NULL),
                       _("copying device memory"), error);
@@ -116,6 +137,11 @@ ns_vec_copy (NsVecOps *vec, const NsClBuffer *src, NsClBuffer *dst, gsize n, GEr
 gboolean
 ns_vec_zero (NsVecOps *vec, NsClBuffer *x, gsize n, GError **error)
 {
+  if (x->host != NULL)
+    {
+      memset (x->host, 0, n * sizeof (float));
+      return TRUE;
+    }
   const float zero = 0.0f;
   return ns_cl_check (clEnqueueFillBuffer (vec->ctx->queue, x->mem, &zero, sizeof zero, 0, n * sizeof (float),
                                            0, NULL, NULL),
@@ -128,6 +154,11 @@ ns_vec_adam (NsVecOps *vec, NsClBuffer *x, const NsClBuffer *g, NsClBuffer *m, N
 {
   float args[] = { (float) lr, (float) beta1, (float) beta2, (float) (1.0 - pow (beta1, t)),
                    (float) (1.0 - pow (beta2, t)), (float) eps };
+  if (x->host != NULL)
+    {
+      ns_vec_host_adam (x->host, g->host, m->host, v->host, args, n);
+      return TRUE;
+    }
   int n_int = (int) n;
   cl_mem mems[] = { x->mem, g->mem, m->mem, v->mem };
   for (cl_uint i = 0; i < G_N_ELEMENTS (mems); i++)

@@ -1,6 +1,8 @@
-/* Vector operations on device buffers of n floats, for the optimisers:
- * dot products (partial sums per work group, added in double on the host),
- * scaled sums, copies.  Synchronous where a value comes back. */
+/* Vector operations on buffers of n floats, for the optimisers: dot products
+ * (partial sums per work group, added in double on the host), scaled sums,
+ * copies.  Synchronous where a value comes back.  The buffers of one call
+ * are all on the device or all on the host (ns_cl_buffer_new_host); host
+ * ones are computed by the processor. */
 #pragma once
 
 #include "ns-ops.h"

@@ -8,11 +8,16 @@ G_BEGIN_DECLS
 
 typedef struct {
   NsClContext *ctx;   /* not owned; must outlive the buffer */
-  cl_mem mem;
+  cl_mem mem;         /* NULL for a host buffer */
   gsize size;
+  float *host;        /* a host buffer's memory, else NULL */
 } NsClBuffer;
 
 NsClBuffer *ns_cl_buffer_new (NsClContext *ctx, gsize size, GError **error);
+/* A buffer in host memory, for vectors too large for the device's budget
+ * (an optimiser's over a tiled image): never passed to a kernel, read and
+ * written like the others, not counted in the device's memory. */
+NsClBuffer *ns_cl_buffer_new_host (NsClContext *ctx, gsize size, GError **error);
 void ns_cl_buffer_free (NsClBuffer *buffer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClBuffer, ns_cl_buffer_free)
 

@@ -1,7 +1,7 @@
 /* The command-line tool's Gatys side: the gatys-objective subcommand against
  * the gatys_a golden (losses on stdout, the gradient as a PFM), a short run
  * printing its losses, the style controls (blend, mask, colour, style scale),
- * and the mistakes a user can make. */
+ * tiles and the memory budget, and the mistakes a user can make. */
 #include "ns-image-io.h"
 #include "ns-safetensors.h"
 #include "ns-test-util.h"
@@ -150,6 +150,46 @@ test_controls (void)
   ns_test_remove_tree (dir);
 }
 
+/* --tile and --memory-budget reach the Gatys method: tiles give the untiled
+ * result (the tiled objective is exact), a budget below one tile a clear error. */
+static void
+test_tiles (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
+  g_autofree char *content_path = g_build_filename (dir, "content.png", NULL);
+  g_autofree char *untiled_path = g_build_filename (dir, "untiled.pfm", NULL);
+  g_autofree char *tiled_path = g_build_filename (dir, "tiled.pfm", NULL);
+  g_autofree char *refused_path = g_build_filename (dir, "refused.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 256, 192);
+  g_assert_true (ns_image_save_png (content, content_path, &error));
+  g_assert_no_error (error);
+  const char *paths[] = { untiled_path, tiled_path };
+  for (int tiled = 0; tiled < 2; tiled++)
+    {
+      g_auto (NsTestRun) run = { 0 };
+      run_cli (&run, "--method", "gatys", "--iterations", "1", "--scales", "1", "--style", "udnie",
+               "--style-size", "64", "--tile", tiled ? "128" : "0", "-o", paths[tiled], content_path, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+    }
+  g_autoptr (NsImage) untiled = ns_image_load (untiled_path, &error);
+  g_autoptr (NsImage) tiled = ns_image_load (tiled_path, &error);
+  g_assert_no_error (error);
+  gsize n = (gsize) 256 * 192 * 3;
+  g_autoptr (NsImage) content_rgb = ns_image_to_rgb (content);
+  g_assert_cmpfloat (ns_test_relative_l2 (untiled->data, content_rgb->data, n), >, 1e-3);
+  ns_test_assert_close (tiled->data, untiled->data, n, 1e-3, "--tile 128 against untiled");
+
+  g_auto (NsTestRun) refused = { 0 };
+  run_cli (&refused, "--method", "gatys", "--iterations", "1", "--style", "udnie", "--memory-budget", "1", "-o",
+           refused_path, content_path, NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "too small even for the smallest tiles"));
+  g_assert_false (g_file_test (refused_path, G_FILE_TEST_EXISTS));
+  ns_test_remove_tree (dir);
+}
+
 static void
 check_mistake (const char *name, int status, const char *message, ...)
 {
@@ -203,5 +243,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-gatys/short-run", test_short_run);
   g_test_add_func ("/cli-gatys/mistakes", test_mistakes);
   g_test_add_func ("/cli-gatys/controls", test_controls);
+  g_test_add_func ("/cli-gatys/tiles", test_tiles);
   return g_test_run ();
 }

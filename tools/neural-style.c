@@ -5,7 +5,7 @@
  *                [--mask M --outside-style S3] [--tile N] [--memory-budget MIB] ... -o OUT CONTENT
  *   neural-style --method gatys --style S [--iterations N] [--content-weight A] [--style-weight B]
  *                [--tv-weight T] [--init content|noise|FILE] [--seed S] [--optimizer lbfgs|adam]
- *                [--scales N] (and the style controls above but --tile) -o OUT CONTENT
+ *                [--scales N] (and the style controls above) -o OUT CONTENT
  *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
  *   neural-style --list-devices
  *
@@ -248,9 +248,10 @@ main (int argc, char **argv)
     { "outside-style", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &outside_specs,
       N_("With --mask: the style outside the mask (repeatable as FILE:WEIGHT)"), N_("FILE[:W]") },
     { "tile", 0, 0, G_OPTION_ARG_INT, &tile,
-      N_("AdaIN: process in tiles of N pixels (0: only when the image does not fit the memory budget)"), N_("N") },
+      N_("Process in tiles of N pixels a side (0: only when the image does not fit the memory budget)"), N_("N") },
     { "memory-budget", 0, 0, G_OPTION_ARG_INT, &budget_mib,
-      N_("AdaIN: the most device memory to use, in MiB (default: 1024, or half the device's)"), N_("MIB") },
+      N_("The most device memory to use, in MiB (default: AdaIN 1024, or half the device's when less; "
+         "Gatys half the device's)"), N_("MIB") },
     { "alpha", 'a', 0, G_OPTION_ARG_DOUBLE, &alpha, N_("Style strength, from 0 (the photo) to 1 (default)"), N_("A") },
     { "style-size", 0, 0, G_OPTION_ARG_INT, &style_size,
       N_("Resize the style so its shorter side has N pixels (default 512; 0 keeps it as it is)"), N_("N") },
@@ -334,8 +335,6 @@ main (int argc, char **argv)
     return usage_error (_("--tile and --memory-budget must not be negative."));
   if ((mask_path == NULL) != (outside_specs == NULL))
     return usage_error (_("--mask and --outside-style go together."));
-  if (use_gatys && (tile != 0 || budget_mib != 0))
-    return usage_error (_("--tile and --memory-budget work with --method adain only."));
 
   g_autoptr (NsImage) content = ns_image_load (rest[0], &error);
   if (content == NULL)
@@ -356,6 +355,8 @@ main (int argc, char **argv)
   adain.mask = mask;
   adain.outside_styles = outside != NULL ? (const NsWeightedStyle *) outside->data : NULL;
   adain.n_outside_styles = outside != NULL ? outside->len : 0;
+  adain.tile_size = tile;
+  adain.memory_budget = (gsize) budget_mib << 20;
   if (use_gatys)
     return run_gatys (&gatys, content, &adain, device, output_path, verbose);
 
@@ -365,8 +366,6 @@ main (int argc, char **argv)
     return fail (EXIT_RUN_FAILED, error);
   gint64 ready = g_get_monotonic_time ();
   adain.alpha = alpha;
-  adain.tile_size = tile;
-  adain.memory_budget = (gsize) budget_mib << 20;
   g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, NULL, &error);
   if (result == NULL || !ns_image_save (result, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
