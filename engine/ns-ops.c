@@ -203,9 +203,7 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
       || !ns_cl_set_args (ops->conv_direct, what, error, NS_CL_ARG (ops->scratch->mem), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
                     NS_CL_ARG (conv->weight_blocked->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O), NS_CL_ARG (act),
                     NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
-      || !ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, ops->conv_direct, 3, NULL,
-                                               (size_t[]) { blocks_o, blocks_x, H }, NULL, 0, NULL, NULL),
-                       what, error))
+      || !ns_cl_enqueue (ops->ctx, ops->conv_direct, 3, (size_t[]) { blocks_o, blocks_x, H }, NULL, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -284,8 +282,7 @@ ns_op_channel_mean_var (NsOps *ops, const NsTensor *in, NsClBuffer *mean, NsClBu
   size_t local = ops->reduce_size, global = local * in->channels;
   return ns_cl_set_args (ops->mean_var, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (hw), NS_CL_ARG (mean->mem),
                    NS_CL_ARG (var->mem), NS_CL_LOCAL_ARG (local * sizeof (float)), NS_CL_ARGS_END)
-      && ns_cl_check (clEnqueueNDRangeKernel (ops->ctx->queue, ops->mean_var, 1, NULL, &global, &local,
-                                              0, NULL, NULL), what, error);
+      && ns_cl_enqueue (ops->ctx, ops->mean_var, 1, &global, &local, what, error);
 }
 
 NsTensor *

@@ -175,6 +175,8 @@ ns_cl_context_new (int index, GError **error)
   ctx->cache_dir = cache_env != NULL && *cache_env != '\0'
                      ? g_strdup (cache_env)
                      : g_build_filename (g_get_user_cache_dir (), "gimp-neural-style", "programs", NULL);
+  if (g_getenv ("NEURAL_STYLE_PROFILE") != NULL)
+    ctx->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return g_steal_pointer (&ctx);
 }
 
@@ -194,7 +196,46 @@ ns_cl_context_free (NsClContext *ctx)
     clReleaseContext (ctx->context);
   ns_cl_device_info_free (ctx->info);
   g_free (ctx->cache_dir);
+  if (ctx->profile != NULL)
+    {
+      ns_cl_context_print_profile (ctx);
+      g_hash_table_unref (ctx->profile);
+    }
   g_free (ctx);
+}
+
+static gint
+by_time (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  GHashTable *profile = user_data;
+  const NsClProfileEntry *ea = g_hash_table_lookup (profile, *(const char *const *) a);
+  const NsClProfileEntry *eb = g_hash_table_lookup (profile, *(const char *const *) b);
+  return (ea->seconds < eb->seconds) - (ea->seconds > eb->seconds);
+}
+
+void
+ns_cl_context_print_profile (NsClContext *ctx)
+{
+  if (ctx->profile == NULL)
+    return;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+  g_hash_table_iter_init (&iter, ctx->profile);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort_with_data (names, by_time, ctx->profile);
+  double total = 0;
+  for (guint i = 0; i < names->len; i++)
+    total += ((NsClProfileEntry *) g_hash_table_lookup (ctx->profile, names->pdata[i]))->seconds;
+  g_printerr ("| kernel | launches | ms | share |\n|---|---|---|---|\n");
+  for (guint i = 0; i < names->len; i++)
+    {
+      const NsClProfileEntry *e = g_hash_table_lookup (ctx->profile, names->pdata[i]);
+      g_printerr ("| %s | %u | %.1f | %.1f %% |\n", (const char *) names->pdata[i], e->launches, e->seconds * 1e3,
+                  100 * e->seconds / MAX (total, 1e-12));
+    }
+  g_printerr ("| all | | %.1f | |\n", total * 1e3);
 }
 
 gboolean

@@ -41,7 +41,15 @@ typedef struct {
   gsize mem_current;
   gsize mem_peak;
   char *cache_dir;        /* compiled programs: $NEURAL_STYLE_CACHE_DIR, else the user's cache */
+  /* With $NEURAL_STYLE_PROFILE set: each kernel's name -> NsClProfileEntry,
+   * every launch timed alone (waiting for the queue before and after). */
+  GHashTable *profile;
 } NsClContext;
+
+typedef struct {
+  double seconds;
+  guint launches;
+} NsClProfileEntry;
 
 /* Opens device `index` (from ns_cl_list_devices), or, when index < 0, the
  * device in $NEURAL_STYLE_DEVICE if set, else the first GPU, else the first
@@ -52,6 +60,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClContext, ns_cl_context_free)
 
 gboolean ns_cl_context_finish (NsClContext *ctx, GError **error);
 void ns_cl_context_reset_peak (NsClContext *ctx);
+/* The kernels' times so far as a table on stderr, the slowest first (with
+ * $NEURAL_STYLE_PROFILE set, else nothing; ns_cl_context_free() prints it too). */
+void ns_cl_context_print_profile (NsClContext *ctx);
 /* Replaces the program cache directory (tests, benchmarks of cold starts). */
 void ns_cl_context_set_cache_dir (NsClContext *ctx, const char *dir);
 

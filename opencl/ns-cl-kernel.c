@@ -29,5 +29,39 @@ ns_cl_launch (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const gsize *glo
   gsize local_x = MIN ((gsize) LOCAL_1D, ctx->max_work_group_size);
   size_t g[3] = { (global[0] + local_x - 1) / local_x * local_x, dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1 };
   size_t l[3] = { local_x, 1, 1 };
-  return ns_cl_check (clEnqueueNDRangeKernel (ctx->queue, kernel, dims, NULL, g, l, 0, NULL, NULL), operation, error);
+  return ns_cl_enqueue (ctx, kernel, dims, g, l, operation, error);
+}
+
+gboolean
+ns_cl_enqueue (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const size_t *global, const size_t *local,
+               const char *operation, GError **error)
+{
+  if (ctx->profile == NULL)
+    return ns_cl_check (clEnqueueNDRangeKernel (ctx->queue, kernel, dims, NULL, global, local, 0, NULL, NULL),
+                        operation, error);
+  clFinish (ctx->queue);
+  gint64 start = g_get_monotonic_time ();
+  if (!ns_cl_check (clEnqueueNDRangeKernel (ctx->queue, kernel, dims, NULL, global, local, 0, NULL, NULL),
+                    operation, error)
+      || !ns_cl_check (clFinish (ctx->queue), operation, error))
+    return FALSE;
+  /* Keyed by the name and the global size: one line per layer shape. */
+  char name[128] = "";
+  clGetKernelInfo (kernel, CL_KERNEL_FUNCTION_NAME, sizeof name - 1, name, NULL);
+  g_autofree char *key = g_strdup_printf ("%s %zu", name, global[0]);
+  for (cl_uint d = 1; d < dims; d++)
+    {
+      g_autofree char *longer = g_strdup_printf ("%s x %zu", key, global[d]);
+      g_free (key);
+      key = g_steal_pointer (&longer);
+    }
+  NsClProfileEntry *e = g_hash_table_lookup (ctx->profile, key);
+  if (e == NULL)
+    {
+      e = g_new0 (NsClProfileEntry, 1);
+      g_hash_table_insert (ctx->profile, g_steal_pointer (&key), e);
+    }
+  e->seconds += (g_get_monotonic_time () - start) / 1e6;
+  e->launches++;
+  return TRUE;
 }

@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 
 gboolean ns_cl_set_args (cl_kernel kernel, const char *operation, GError **error, ...);
 
+/* Enqueues the kernel (clEnqueueNDRangeKernel; local may be NULL); with
+ * profiling on (ctx->profile) waits for it and adds its time to its name. */
+gboolean ns_cl_enqueue (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const size_t *global, const size_t *local,
+                        const char *operation, GError **error);
+
 /* Runs the kernel over `dims` global sizes, the first rounded up to a
  * multiple of the work-group width (kernels check their bounds). */
 gboolean ns_cl_launch (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const gsize *global,

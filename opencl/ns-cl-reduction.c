@@ -1,5 +1,7 @@
 #include "ns-cl-reduction.h"
 
+#include "ns-cl-kernel.h"
+
 #include "ns-cl-error.h"
 
 gsize
@@ -39,8 +41,7 @@ ns_cl_reduction_run (NsClReduction *reduction, cl_kernel kernel, cl_uint first_a
   float partials[NS_CL_REDUCTION_GROUPS];
   if (!ns_cl_check (clSetKernelArg (kernel, first_arg, sizeof (cl_mem), &reduction->partials->mem), operation, error)
       || !ns_cl_check (clSetKernelArg (kernel, first_arg + 1, local * sizeof (float), NULL), operation, error)
-      || !ns_cl_check (clEnqueueNDRangeKernel (reduction->ctx->queue, kernel, 1, NULL, &global, &local, 0, NULL, NULL),
-                       operation, error)
+      || !ns_cl_enqueue (reduction->ctx, kernel, 1, &global, &local, operation, error)
       || !ns_cl_buffer_read (reduction->partials, 0, partials, sizeof partials, error))
     return FALSE;
   double s = 0;
