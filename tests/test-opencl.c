@@ -2,6 +2,7 @@
  * program binary cache (hit, miss, corruption, invalidation by source). */
 #include "ns-cl-context.h"
 #include "ns-cl-error.h"
+#include "ns-cl-kernel.h"
 #include "ns-cl-program.h"
 #include <clblast_c.h>
 #include <glib/gstdio.h>
@@ -152,6 +153,46 @@ test_program_cache (void)
   g_rmdir (dir);
 }
 
+/* NEURAL_STYLE_PROFILE: each launch counted under its kernel and global size. */
+static void
+test_profile (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_setenv ("NEURAL_STYLE_PROFILE", "1", TRUE);
+  g_autoptr (NsClContext) ctx = ns_cl_context_new (-1, &error);
+  g_unsetenv ("NEURAL_STYLE_PROFILE");
+  g_assert_no_error (error);
+  g_assert_nonnull (ctx->profile);
+  NsClProgram *p = ns_cl_program_new (ctx, source_a, "", &error);
+  g_assert_no_error (error);
+  cl_kernel kernel = ns_cl_program_create_kernel (p, "add_one", &error);
+  g_assert_no_error (error);
+  float values[8] = { 0 };
+  cl_int err;
+  cl_mem buffer = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof values, values, &err);
+  g_assert_cmpint (err, ==, CL_SUCCESS);
+  clSetKernelArg (kernel, 0, sizeof buffer, &buffer);
+  const size_t sizes[2] = { 8, 4 };
+  for (int i = 0; i < 3; i++)
+    g_assert_true (ns_cl_enqueue (ctx, kernel, 1, &sizes[i == 2], NULL, "adding one", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (clEnqueueReadBuffer (ctx->queue, buffer, CL_TRUE, 0, sizeof values, values, 0, NULL, NULL), ==,
+                   CL_SUCCESS);
+  g_assert_cmpfloat (values[0], ==, 3.0f);
+  g_assert_cmpfloat (values[7], ==, 2.0f);
+  const NsClProfileEntry *eight = g_hash_table_lookup (ctx->profile, "add_one 8");
+  const NsClProfileEntry *four = g_hash_table_lookup (ctx->profile, "add_one 4");
+  g_assert_nonnull (eight);
+  g_assert_nonnull (four);
+  g_assert_cmpuint (eight->launches, ==, 2);
+  g_assert_cmpuint (four->launches, ==, 1);
+  g_assert_cmpfloat (eight->seconds, >, 0);
+  g_assert_cmpuint (g_hash_table_size (ctx->profile), ==, 2);
+  clReleaseMemObject (buffer);
+  clReleaseKernel (kernel);
+  ns_cl_program_free (p);
+}
+
 static void
 test_build_failure (void)
 {
@@ -173,6 +214,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/opencl/error-sentences", test_error_sentences);
   g_test_add_func ("/opencl/devices", test_devices);
+  g_test_add_func ("/opencl/profile", test_profile);
   g_test_add_func ("/opencl/program-cache", test_program_cache);
   g_test_add_func ("/opencl/build-failure", test_build_failure);
   return g_test_run ();
