@@ -19,7 +19,8 @@ struct _NsGradOps {
   cl_kernel content_grad;
   cl_kernel tv_grad;
   cl_kernel mask_channels;
-  cl_kernel gram_nt;
+  cl_kernel gram_partial;
+  cl_kernel gram_reduce;
   cl_kernel gram_backward_nn;
   gboolean own_gram;   /* the Gram products with gram.cl's kernels, else CLBlast */
   NsClReduction *reduction;
@@ -41,7 +42,8 @@ ns_grad_ops_new (NsOps *ops, GError **error)
     { &grad->content_grad, "content_grad" },
     { &grad->tv_grad, "tv_grad" },
     { &grad->mask_channels, "mask_channels" },
-    { &grad->gram_nt, "gram_nt" },
+    { &grad->gram_partial, "gram_partial" },
+    { &grad->gram_reduce, "gram_reduce" },
     { &grad->gram_backward_nn, "gram_backward_nn" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
@@ -63,7 +65,7 @@ ns_grad_ops_free (NsGradOps *grad)
   if (grad == NULL)
     return;
   cl_kernel kernels[] = { grad->pad_zero2, grad->fold_reflect1, grad->relu_backward, grad->maxpool_backward, grad->sub_square_sum,
-                          grad->content_grad, grad->tv_grad, grad->mask_channels, grad->gram_nt,
+                          grad->content_grad, grad->tv_grad, grad->mask_channels, grad->gram_partial, grad->gram_reduce,
                           grad->gram_backward_nn };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
@@ -158,13 +160,25 @@ gram_product (NsGradOps *grad, cl_mem f, gsize C, gsize M, float alpha, cl_mem g
   if (!grad->own_gram || C % 4 != 0)
     return ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, alpha, f, 0, M, f, 0, M, 0.0f, g, 0, C, error);
   const char *what = _("computing Gram matrices");
-  int c = (int) C, m = (int) M;
-  return ns_cl_set_args (grad->gram_nt, what, error, NS_CL_ARG (f), NS_CL_ARG (c), NS_CL_ARG (m), NS_CL_ARG (alpha),
-                         NS_CL_ARG (g), NS_CL_ARGS_END)
-      && ns_cl_launch (grad->ctx, grad->gram_nt, 2, (gsize[]) { C / 4, C / 4 }, what, error);
+  /* Chunks of about 128 KiB of F (in cache while a work group reads them),
+   * at most 4 Mi floats of partial sums. */
+  gsize max_chunks = MAX (1, ((gsize) 4 << 20) / (C * C));
+  gsize chunk = MAX (32768 / C, (M + max_chunks - 1) / max_chunks);
+  chunk = (chunk + 7) / 8 * 8;
+  gsize chunks = (M + chunk - 1) / chunk;
+  g_autoptr (NsClBuffer) partial = ns_cl_buffer_new (grad->ctx, chunks * C * C * sizeof (float), error);
+  int c = (int) C, m = (int) M, ch = (int) chunk, nch = (int) chunks;
+  return partial != NULL
+      && ns_cl_set_args (grad->gram_partial, what, error, NS_CL_ARG (f), NS_CL_ARG (c), NS_CL_ARG (m), NS_CL_ARG (ch),
+                         NS_CL_ARG (partial->mem), NS_CL_ARGS_END)
+      && ns_cl_enqueue (grad->ctx, grad->gram_partial, 3, (size_t[]) { C / 2, C / 4, chunks }, (size_t[]) { 1, 1, 1 },
+                        what, error)
+      && ns_cl_set_args (grad->gram_reduce, what, error, NS_CL_ARG (partial->mem), NS_CL_ARG (c), NS_CL_ARG (nch),
+                         NS_CL_ARG (alpha), NS_CL_ARG (g), NS_CL_ARGS_END)
+      && ns_cl_launch (grad->ctx, grad->gram_reduce, 2, (gsize[]) { C, C }, what, error);
 }
 
-/* Y (C x M) = alpha D F + beta Y, D (C x C), F (C x M). */
+/* Y (C x M) = alpha D F + beta Y, D (C x C, symmetric: gram.cl reads its columns as rows), F (C x M). */
 static gboolean
 gram_backward_product (NsGradOps *grad, cl_mem d, cl_mem f, gsize C, gsize M, float alpha, float beta, cl_mem y,
                        GError **error)
@@ -175,7 +189,7 @@ gram_backward_product (NsGradOps *grad, cl_mem d, cl_mem f, gsize C, gsize M, fl
   int c = (int) C, m = (int) M;
   return ns_cl_set_args (grad->gram_backward_nn, what, error, NS_CL_ARG (d), NS_CL_ARG (f), NS_CL_ARG (c),
                          NS_CL_ARG (m), NS_CL_ARG (alpha), NS_CL_ARG (beta), NS_CL_ARG (y), NS_CL_ARGS_END)
-      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { (M + 7) / 8, C / 4 }, what, error);
+      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { C / 4, (M + 15) / 16 }, what, error);
 }
 
 gboolean

@@ -334,10 +334,13 @@ test_gram (gconstpointer data)
   check_gram (f, 1, 2, 2);
   check_gram (f, 17, 9, 13);
   /* Channels a multiple of 4 take gram.cl's kernels on a processor: positions
-   * fewer than a vector, an odd count, and more than one 1024-position chunk. */
+   * fewer than a vector, an odd count, several chunks with a ragged last one
+   * (32768 / C positions a chunk), many blocks. */
   check_gram (f, 12, 3, 5);
   check_gram (f, 8, 33, 35);
   check_gram (f, 64, 40, 41);
+  check_gram (f, 16, 64, 70);
+  check_gram (f, 512, 5, 7);
 }
 
 static void
