@@ -654,15 +654,19 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
       NsImage *next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations, tile, &iteration,
                                  progress, user_data, cancellable, &local);
       /* The device ran out of memory although our count said it would fit:
-       * the scale again, in tiles of half the image (they halve again on
-       * need). */
+       * the scale again, in tiles of half the image or what the device says
+       * is free, whichever is smaller (they halve again on need). */
       if (next == NULL && tile == 0 && out_of_memory (local))
         {
           g_clear_error (&local);
           iteration = first;
+          gsize total = gatys->ctx->info->global_mem, used = gatys->ctx->mem_current;
+          int retry = MAX (width, height) / 2;
+          int fits = ns_gatys_tile_for_memory (gatys->objective, total > used ? total - used : 0);
+          if (fits > 0)
+            retry = MIN (retry, fits);
           next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations,
-                            MAX (NS_GATYS_MIN_TILE, MAX (width, height) / 2), &iteration, progress, user_data,
-                            cancellable, &local);
+                            MAX (NS_GATYS_MIN_TILE, retry), &iteration, progress, user_data, cancellable, &local);
         }
       if (next == NULL)
         {

@@ -255,6 +255,17 @@ test_large_under_budget (gconstpointer data)
   for (gsize i = 0; i < (gsize) 1000 * 700 * 3; i++)
     g_assert_true (isfinite (out->data[i]));
 
+  /* A device with less memory than the budget says (its own count): the
+   * untiled run fails to allocate and runs again in tiles, halved on need. */
+  NsClDeviceInfo *info = (NsClDeviceInfo *) ns_engine_get_device (f->engine);
+  const cl_ulong real_memory = info->global_mem;
+  info->global_mem = ns_engine_get_memory_in_use (f->engine) + (96 << 20);
+  options.memory_budget = (gsize) 64 << 30;
+  g_autoptr (NsImage) retried = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  info->global_mem = real_memory;
+  g_assert_no_error (error);
+  ns_test_assert_close (retried->data, out->data, (gsize) 1000 * 700 * 3, 5e-3, "after running out of memory");
+
   /* A budget below what even the smallest tile needs is a clear error. */
   options.memory_budget = ns_engine_get_memory_in_use (f->engine) + (1 << 20);
   g_autoptr (NsImage) none = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);

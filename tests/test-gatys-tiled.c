@@ -217,7 +217,8 @@ test_run_in_tiles (gconstpointer data)
 
 /* A fresh NsGatys (its own peak) under a budget an untiled run exceeds: one
  * evaluation (no iterations: PoCL is slow) of an image larger than a tile
- * and its halos. */
+ * and its halos; then a device with less memory than the budget (out of
+ * memory, the retry in tiles); then a budget below any tile. */
 static void
 test_memory_budget (gconstpointer data)
 {
@@ -267,6 +268,21 @@ test_memory_budget (gconstpointer data)
   g_test_message ("an untiled evaluation at %d x %d held %.1f MiB, estimated %.1f MiB", WIDTH, HEIGHT,
                   held_by_call / 1048576.0, estimate / 1048576.0);
   g_assert_cmpuint (held_by_call, <=, estimate);
+
+  /* The device has less memory than the budget says (its own count): the
+   * untiled run fails to allocate and the scale runs again in tiles. */
+  const cl_ulong real_memory = ctx->info->global_mem;
+  ctx->info->global_mem = ctx->mem_current + (24 << 20) + ns_gatys_evaluation_memory_estimate (obj, extent, extent);
+  options.memory_budget = (gsize) 64 << 30;
+  ns_cl_context_reset_peak (ctx);
+  g_autoptr (NsImage) retried = run (gatys, content, style, &options, &p, &error);
+  g_assert_no_error (error);
+  g_test_message ("out of memory untiled, then in tiles: peak %.1f MiB of the device's %.1f MiB",
+                  ns_gatys_get_peak_memory (gatys) / 1048576.0, ctx->info->global_mem / 1048576.0);
+  g_assert_cmpuint (ns_gatys_get_peak_memory (gatys), <=, ctx->info->global_mem);
+  ns_test_assert_close (retried->data, result->data, (gsize) 3 * content->width * content->height, 1e-6,
+                        "after the retry");
+  ctx->info->global_mem = real_memory;
 
   /* Not even one tile fits: a clear error, no result. */
   options.memory_budget = ctx->mem_current + (1 << 20);
