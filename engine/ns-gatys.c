@@ -649,24 +649,31 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
       int tile = scale_tile (gatys, &scaled, width, height, error);
       if (tile < 0)
         return NULL;
-      int first = iteration;
-      GError *local = NULL;
-      NsImage *next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations, tile, &iteration,
-                                 progress, user_data, cancellable, &local);
       /* The device ran out of memory although our count said it would fit:
        * the scale again, in tiles of half the image or what the device says
-       * is free, whichever is smaller (they halve again on need). */
-      if (next == NULL && tile == 0 && out_of_memory (local))
+       * is free, whichever is smaller, then in tiles half as large each time
+       * (a tiled evaluation also halves its tiles by itself, keeping the
+       * optimiser's state; this catches the rest, e.g. the content target). */
+      int first = iteration;
+      GError *local = NULL;
+      NsImage *next;
+      while ((next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations, tile, &iteration,
+                                progress, user_data, cancellable, &local)) == NULL
+             && out_of_memory (local) && (tile == 0 || tile > NS_GATYS_MIN_TILE))
         {
           g_clear_error (&local);
           iteration = first;
-          gsize total = gatys->ctx->info->global_mem, used = gatys->ctx->mem_current;
-          int retry = MAX (width, height) / 2;
-          int fits = ns_gatys_tile_for_memory (gatys->objective, total > used ? total - used : 0);
-          if (fits > 0)
-            retry = MIN (retry, fits);
-          next = run_scale (gatys, scaled_content, targets, &scaled, scaled_init, iterations,
-                            MAX (NS_GATYS_MIN_TILE, retry), &iteration, progress, user_data, cancellable, &local);
+          if (tile > 0)
+            tile /= 2;
+          else
+            {
+              gsize total = gatys->ctx->info->global_mem, used = gatys->ctx->mem_current;
+              int fits = ns_gatys_tile_for_memory (gatys->objective, total > used ? total - used : 0);
+              tile = MAX (width, height) / 2;
+              if (fits > 0)
+                tile = MIN (tile, fits);
+            }
+          tile = MAX (NS_GATYS_MIN_TILE, tile);
         }
       if (next == NULL)
         {

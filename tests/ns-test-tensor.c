@@ -63,3 +63,12 @@ ns_test_central_difference (NsTensor *tensor, float *host, gsize i, float h, NsT
   g_assert_no_error (error);
   return (l[1] - l[0]) / (2 * h);
 }
+
+NsGatysStyle *
+ns_test_gatys_style_new (NsGatys *gatys, const NsImage *image)
+{
+  g_autoptr (GError) error = NULL;
+  NsGatysStyle *style = ns_gatys_style_new (gatys, image, NULL, &error);
+  g_assert_no_error (error);
+  return style;
+}

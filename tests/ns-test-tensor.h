@@ -1,6 +1,7 @@
 /* Device tensors for the kernel tests: host floats up and down, asserting success. */
 #pragma once
 
+#include "ns-gatys.h"
 #include "ns-ops-backward.h"
 #include "ns-tensor.h"
 
@@ -19,3 +20,6 @@ typedef double (*NsTestLoss) (const NsTensor *tensor, gpointer data);
 /* (loss(x + h e_i) - loss(x - h e_i)) / 2h, x being `host` written to `tensor`
  * for each side; both are left holding x again. */
 double ns_test_central_difference (NsTensor *tensor, float *host, gsize i, float h, NsTestLoss loss, gpointer data);
+
+/* A Gatys style's targets, asserting success. */
+NsGatysStyle *ns_test_gatys_style_new (NsGatys *gatys, const NsImage *image);

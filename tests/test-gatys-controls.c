@@ -19,15 +19,6 @@ typedef struct {
   NsImage *content, *style, *x, *other;   /* 64 x 64 */
 } Fixture;
 
-static NsGatysStyle *
-new_style (Fixture *f, const NsImage *image)
-{
-  g_autoptr (GError) error = NULL;
-  NsGatysStyle *style = ns_gatys_style_new (f->gatys, image, NULL, &error);
-  g_assert_no_error (error);
-  return style;
-}
-
 /* A mask of the content's size: ones left of column `split`, zeros right,
  * or (soft) a smooth ramp with values strictly inside (0, 1). */
 static NsImage *
@@ -175,8 +166,8 @@ test_mask_of_ones (gconstpointer data)
    * zeros that with the outside style: values and gradients. */
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsGatysStyle) style = new_style (f, f->style);
-  g_autoptr (NsGatysStyle) other = new_style (f, f->other);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (f->gatys, f->style);
+  g_autoptr (NsGatysStyle) other = ns_test_gatys_style_new (f->gatys, f->other);
   g_autoptr (NsImage) ones = make_mask (64, 64, 64, FALSE);
   g_autoptr (NsImage) zeros = make_mask (64, 64, 0, FALSE);
   const double cw = 1.0, sw = 1e3, tw = 0.5;
@@ -229,8 +220,8 @@ test_masked_objective_gradient (gconstpointer data)
    * against central differences along the gradient's own direction. */
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsGatysStyle) style = new_style (f, f->style);
-  g_autoptr (NsGatysStyle) other = new_style (f, f->other);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (f->gatys, f->style);
+  g_autoptr (NsGatysStyle) other = ns_test_gatys_style_new (f->gatys, f->other);
   g_autoptr (NsImage) mask = make_mask (64, 64, 0, TRUE);
   g_autoptr (NsImage) grad = NULL;
   masked_total (f, f->x, style, other, mask, &grad);
@@ -263,8 +254,8 @@ test_blend_loss (gconstpointer data)
   /* A blend's loss and gradient are the weighted sums of the single styles'. */
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsGatysStyle) a = new_style (f, f->style);
-  g_autoptr (NsGatysStyle) b = new_style (f, f->other);
+  g_autoptr (NsGatysStyle) a = ns_test_gatys_style_new (f->gatys, f->style);
+  g_autoptr (NsGatysStyle) b = ns_test_gatys_style_new (f->gatys, f->other);
   const NsGatysStyle *both[2] = { a, b };
   const double weights[2] = { 3.0, 7.0 };   /* normalised: 0.3, 0.7 */
   g_autoptr (NsGatysStyle) blend = ns_gatys_style_new_blend (f->gatys, both, weights, 2, &error);
@@ -432,7 +423,7 @@ test_match (gconstpointer data)
 
   g_autoptr (NsImage) resized = ns_image_resize_short_side (f->other, 48);
   g_autoptr (NsImage) recoloured = ns_colour_match (resized, f->content);
-  g_autoptr (NsGatysStyle) style = new_style (f, recoloured);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (f->gatys, recoloured);
   g_autoptr (NsImage) by_hand = ns_gatys_run (f->gatys, f->content, style, &options.optim, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   const gsize n = 64 * 64 * 3;

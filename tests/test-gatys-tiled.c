@@ -7,6 +7,7 @@
 #include "ns-gatys-private.h"
 #include "ns-gatys-tiled.h"
 #include "ns-optim.h"
+#include "ns-test-tensor.h"
 #include "ns-test-util.h"
 #include <math.h>
 
@@ -19,15 +20,6 @@ typedef struct {
 /* Larger than two halos so that some tiles have a real own area inside. */
 #define WIDTH 256
 #define HEIGHT 176
-
-static NsGatysStyle *
-new_style (Fixture *f, const NsImage *image)
-{
-  g_autoptr (GError) error = NULL;
-  NsGatysStyle *style = ns_gatys_style_new (f->gatys, image, NULL, &error);
-  g_assert_no_error (error);
-  return style;
-}
 
 /* --- the optimiser's vectors on the host ------------------------------------- */
 
@@ -152,7 +144,7 @@ static void
 test_objective (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  g_autoptr (NsGatysStyle) style = new_style (f, f->style);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (f->gatys, f->style);
   check_objective (f, style, NULL, NULL, 128);
 }
 
@@ -160,8 +152,8 @@ static void
 test_objective_masked (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
-  g_autoptr (NsGatysStyle) style = new_style (f, f->style);
-  g_autoptr (NsGatysStyle) other = new_style (f, f->other);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (f->gatys, f->style);
+  g_autoptr (NsGatysStyle) other = ns_test_gatys_style_new (f->gatys, f->other);
   /* A soft mask: values strictly inside (0, 1), different in every tile. */
   g_autoptr (NsImage) mask = ns_image_new (WIDTH, HEIGHT, 1);
   for (int y = 0; y < HEIGHT; y++)
@@ -197,7 +189,7 @@ test_run_in_tiles (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsGatysStyle) style = new_style (f, f->style);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (f->gatys, f->style);
   NsGatysOptions options;
   ns_gatys_options_init (&options);
   options.iterations = 3;
@@ -226,8 +218,7 @@ test_memory_budget (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (NsGatys) gatys = ns_gatys_new (-1, &error);
   g_assert_no_error (error);
-  g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, f->style, NULL, &error);
-  g_assert_no_error (error);
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, f->style);
   NsGatysObjective *obj = ns_gatys_get_objective (gatys);
   NsClContext *ctx = ns_vec_ops_get_context (ns_gatys_get_vec_ops (gatys));
   g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
