@@ -246,17 +246,6 @@ ns_gatys_mask_levels_areas (const NsGatysMaskLevels *levels, int k, double *area
     }
 }
 
-gboolean
-ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,
-                             NsClBuffer *const grams[NS_GATYS_N_STYLE_LAYERS],
-                             double content_weight, double style_weight, double tv_weight,
-                             NsClBuffer *grad, NsGatysLosses *losses, GError **error)
-{
-  const NsGatysTarget style = { grams, NULL };
-  return ns_gatys_objective_evaluate_targets (obj, x, content_target, &style, NULL, NULL, content_weight,
-                                              style_weight, tv_weight, grad, losses, error);
-}
-
 NsTensor *
 ns_gatys_objective_backward (NsGatysObjective *obj, const NsTensor *x, const NsGatysActivations *a,
                              NsGatysLayerTerm term, gpointer user_data, GError **error)

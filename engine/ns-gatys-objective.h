@@ -70,13 +70,6 @@ gboolean ns_gatys_objective_evaluate_targets (NsGatysObjective *obj, const NsTen
                                               double content_weight, double style_weight, double tv_weight,
                                               NsClBuffer *grad, NsGatysLosses *losses, GError **error);
 
-/* The losses at x and dL/dx into grad (3 x H x W floats, may be NULL).
- * content_target may be NULL (no content term). */
-gboolean ns_gatys_objective_evaluate (NsGatysObjective *obj, const NsTensor *x, const NsTensor *content_target,
-                                      NsClBuffer *const grams[NS_GATYS_N_STYLE_LAYERS],
-                                      double content_weight, double style_weight, double tv_weight,
-                                      NsClBuffer *grad, NsGatysLosses *losses, GError **error);
-
 /* The pieces of an evaluation, for the tiled one (ns-gatys-tiled.c). */
 
 /* Every step's output of a forward pass, kept for the backward one. */
