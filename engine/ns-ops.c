@@ -4,6 +4,7 @@
 #include "ns-cl-error.h"
 #include "ns-cl-kernel.h"
 #include "ns-cl-reduction.h"
+#include "ns-conv-winograd.h"
 #include "ns-i18n.h"
 #include "ns-kernel-sources.h"
 
@@ -20,6 +21,7 @@ struct _NsOps {
   cl_kernel conv_direct;
   cl_kernel mask_mix;
   NsConvAlgorithm conv_algorithm;
+  NsWinograd *winograd;
   NsClBuffer *scratch;     /* im2col strips, kept between calls, grown on demand */
   gsize scratch_budget;
   gsize reduce_size;       /* local size of the per-channel reductions */
@@ -53,17 +55,17 @@ ns_ops_new (NsClContext *ctx, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if ((*kernels[i].kernel = ns_cl_program_create_kernel (ops->program, kernels[i].name, error)) == NULL)
       return NULL;
+  if ((ops->winograd = ns_winograd_new (ops, error)) == NULL)
+    return NULL;
 
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
   ops->scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
   const char *conv = g_getenv ("NEURAL_STYLE_CONV");
-  if (g_strcmp0 (conv, "im2col") == 0)
-    ops->conv_algorithm = NS_CONV_IM2COL;
-  else if (g_strcmp0 (conv, "direct") == 0)
-    ops->conv_algorithm = NS_CONV_DIRECT;
-  else
-    ops->conv_algorithm = (ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_IM2COL;
+  ops->conv_algorithm = NS_CONV_AUTO;
+  for (NsConvAlgorithm a = NS_CONV_IM2COL; a <= NS_CONV_AUTO; a++)
+    if (g_strcmp0 (conv, ns_conv_algorithm_name (a)) == 0)
+      ops->conv_algorithm = a;
   ops->reduce_size = ns_cl_reduction_local_size (ctx);
   return g_steal_pointer (&ops);
 }
@@ -78,6 +80,7 @@ ns_ops_free (NsOps *ops)
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
+  ns_winograd_free (ops->winograd);
   ns_cl_buffer_free (ops->scratch);
   ns_cl_program_free (ops->program);
   g_free (ops);
@@ -110,7 +113,42 @@ ns_ops_get_conv_algorithm (NsOps *ops)
 const char *
 ns_conv_algorithm_name (NsConvAlgorithm algorithm)
 {
-  return algorithm == NS_CONV_DIRECT ? "direct" : "im2col";
+  switch (algorithm)
+    {
+    case NS_CONV_DIRECT:
+      return "direct";
+    case NS_CONV_WINOGRAD:
+      return "winograd";
+    case NS_CONV_AUTO:
+      return "auto";
+    case NS_CONV_IM2COL:
+    default:
+      return "im2col";
+    }
+}
+
+NsConvAlgorithm
+ns_ops_conv_algorithm_for (NsOps *ops, int in_channels, int out_channels)
+{
+  (void) in_channels, (void) out_channels;
+  if (ops->conv_algorithm != NS_CONV_AUTO)
+    return ops->conv_algorithm;
+  /* Winograd did not beat the direct kernel on PoCL by more than the noise,
+   * even for the widest layers (docs/BENCHMARKS.md); per-layer choices go
+   * here once a device shows a margin. */
+  return (ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_CONV_DIRECT : NS_CONV_IM2COL;
+}
+
+void
+ns_ops_set_winograd_own_gemm (NsOps *ops, gboolean own)
+{
+  ns_winograd_set_own_gemm (ops->winograd, own);
+}
+
+gboolean
+ns_ops_get_winograd_own_gemm (NsOps *ops)
+{
+  return ns_winograd_get_own_gemm (ops->winograd);
 }
 
 gsize
@@ -170,17 +208,24 @@ ns_conv3x3_free (NsConv3x3 *conv)
   ns_cl_buffer_free (conv->weight);
   ns_cl_buffer_free (conv->bias);
   ns_cl_buffer_free (conv->weight_blocked);
+  ns_cl_buffer_free (conv->weight_winograd);
   g_free (conv);
+}
+
+NsClBuffer *
+ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error)
+{
+  if (ops->scratch != NULL && ops->scratch->size >= bytes)
+    return ops->scratch;
+  g_clear_pointer (&ops->scratch, ns_cl_buffer_free);
+  ops->scratch = ns_cl_buffer_new (ops->ctx, bytes, error);
+  return ops->scratch;
 }
 
 static gboolean
 ensure_scratch (NsOps *ops, gsize bytes, GError **error)
 {
-  if (ops->scratch != NULL && ops->scratch->size >= bytes)
-    return TRUE;
-  g_clear_pointer (&ops->scratch, ns_cl_buffer_free);
-  ops->scratch = ns_cl_buffer_new (ops->ctx, bytes, error);
-  return ops->scratch != NULL;
+  return ns_ops_get_scratch (ops, bytes, error) != NULL;
 }
 
 /* The direct path: a reflected copy of the input (a little more than the
@@ -213,8 +258,15 @@ ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean r
 {
   g_return_val_if_fail (in->channels == conv->in_channels, NULL);
   g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
-  if (ops->conv_algorithm == NS_CONV_DIRECT)
-    return conv3x3_direct (ops, in, conv, relu, error);
+  switch (ns_ops_conv_algorithm_for (ops, conv->in_channels, conv->out_channels))
+    {
+    case NS_CONV_DIRECT:
+      return conv3x3_direct (ops, in, conv, relu, error);
+    case NS_CONV_WINOGRAD:
+      return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, relu, error);
+    default:
+      break;
+    }
   const int C = in->channels, H = in->height, W = in->width;
   const gsize K = (gsize) C * 9, HW = (gsize) H * W;
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, conv->out_channels, H, W, error);

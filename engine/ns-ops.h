@@ -28,17 +28,30 @@ gsize ns_ops_get_scratch_budget (NsOps *ops);
  * operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
 
-/* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM (GPUs), or
- * the direct register-blocked kernel (processors, PoCL).  The default follows
- * the device type; $NEURAL_STYLE_CONV=im2col|direct overrides it. */
+/* The operations' scratch buffer (im2col strips, padded copies, Winograd
+ * transforms), grown to at least `bytes`; valid until the next call. */
+NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
+
+/* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
+ * register-blocked kernel (written for processors), Winograd F(2x2, 3x3)
+ * (ns-conv-winograd.h), or per layer (auto, the default: today direct on
+ * processors, im2col elsewhere, until a device measures Winograd faster).
+ * $NEURAL_STYLE_CONV=auto|im2col|direct|winograd chooses. */
 typedef enum {
   NS_CONV_IM2COL,
   NS_CONV_DIRECT,
+  NS_CONV_WINOGRAD,
+  NS_CONV_AUTO,
 } NsConvAlgorithm;
 
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
 const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
+/* The algorithm ns_op_conv3x3() uses for a layer of these widths. */
+NsConvAlgorithm ns_ops_conv_algorithm_for (NsOps *ops, int in_channels, int out_channels);
+/* Whether the Winograd path's 16 products use winograd_gemm (else CLBlast). */
+void ns_ops_set_winograd_own_gemm (NsOps *ops, gboolean own);
+gboolean ns_ops_get_winograd_own_gemm (NsOps *ops);
 
 /* A 3x3 convolution's parameters on the device: OIHW weights and a bias. */
 typedef struct {
@@ -47,6 +60,7 @@ typedef struct {
   NsClBuffer *weight;          /* owned, out * in * 9 floats, OIHW */
   NsClBuffer *bias;            /* owned, out floats */
   NsClBuffer *weight_blocked;  /* owned, the direct kernel's layout: [out / OB][in][9][OB] */
+  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 4][in]; made on first use */
 } NsConv3x3;
 
 NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,

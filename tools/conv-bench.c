@@ -4,7 +4,7 @@
  * K = 9 * in channels) in the same run.  Prints Markdown with GFLOP/s and
  * the ratios to OpenBLAS.
  *
- *   conv-bench [--device N] [--size 512] [--reps 3] */
+ *   conv-bench [--device N] [--size 512] [--reps 3] [--layers conv1_2,dec4_1] */
 #include "ns-ops.h"
 #include <cblas.h>
 #include <stdlib.h>
@@ -81,10 +81,12 @@ int
 main (int argc, char **argv)
 {
   int device = -1, size = 512, reps = 3;
+  g_autofree char *only = NULL;
   GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_INT, &device, "OpenCL device number", "N" },
     { "size", 's', 0, G_OPTION_ARG_INT, &size, "Image side (default 512)", "S" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Timed runs per layer (default 3)", "R" },
+    { "layers", 'l', 0, G_OPTION_ARG_STRING, &only, "Only these layers, comma-separated", "LIST" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— time the convolutions against OpenBLAS");
@@ -104,13 +106,20 @@ main (int argc, char **argv)
     }
   g_print ("## Convolutions at %d², %s, median of %d (OpenBLAS %s, %d threads)\n\n", size, ctx->info->name, reps,
            openblas_get_config (), openblas_get_num_threads ());
-  g_print ("| layer | GEMM M x N x K | GFLOP | im2col+CLBlast GFLOP/s | direct GFLOP/s | OpenBLAS GFLOP/s | direct / OpenBLAS |\n");
-  g_print ("|---|---|---|---|---|---|---|\n");
+  g_print ("| layer | GEMM M x N x K | GFLOP | im2col+CLBlast GFLOP/s | direct GFLOP/s | Winograd GFLOP/s "
+           "| OpenBLAS GFLOP/s | direct / OpenBLAS | Winograd / OpenBLAS |\n");
+  g_print ("|---|---|---|---|---|---|---|---|---|\n");
+  /* Winograd's GFLOP/s count the direct convolution's operations (effective rate). */
+  const NsConvAlgorithm algorithms[] = { NS_CONV_IM2COL, NS_CONV_DIRECT, NS_CONV_WINOGRAD };
+  enum { N_TIMES = G_N_ELEMENTS (algorithms) + 1 };
+  g_auto (GStrv) wanted = only != NULL ? g_strsplit (only, ",", -1) : NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (3);
-  double total_flop = 0, total[3] = { 0 };
+  double total_flop = 0, total[N_TIMES] = { 0 };
   for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
     {
       const Layer *l = &layers[i];
+      if (wanted != NULL && !g_strv_contains ((const char *const *) wanted, l->name))
+        continue;
       int side = size / l->scale;
       gsize n_in = (gsize) l->in * side * side, n_w = (gsize) l->out * l->in * 9;
       g_autofree float *host = g_new (float, MAX (n_in, n_w));
@@ -124,24 +133,23 @@ main (int argc, char **argv)
           g_printerr ("conv-bench: %s\n", error->message);
           return 1;
         }
-      double flop = 2.0 * l->out * (double) side * side * l->in * 9;
-      double t[3] = {
-        time_engine (ops, NS_CONV_IM2COL, x, conv, reps, &error),
-        time_engine (ops, NS_CONV_DIRECT, x, conv, reps, &error),
-        time_openblas (l->out, side * side, 9 * l->in, reps),
-      };
-      if (t[0] < 0 || t[1] < 0)
-        {
-          g_printerr ("conv-bench: %s\n", error->message);
-          return 1;
-        }
+      double flop = 2.0 * l->out * (double) side * side * l->in * 9, t[N_TIMES];
+      for (gsize a = 0; a < G_N_ELEMENTS (algorithms); a++)
+        if ((t[a] = time_engine (ops, algorithms[a], x, conv, reps, &error)) < 0)
+          {
+            g_printerr ("conv-bench: %s\n", error->message);
+            return 1;
+          }
+      t[N_TIMES - 1] = time_openblas (l->out, side * side, 9 * l->in, reps);
       total_flop += flop;
-      for (int k = 0; k < 3; k++)
+      for (int k = 0; k < N_TIMES; k++)
         total[k] += t[k];
-      g_print ("| %s | %d x %d x %d | %.2f | %.1f | %.1f | %.1f | %.2f |\n", l->name, l->out, side * side, 9 * l->in,
-               flop / 1e9, flop / t[0] / 1e9, flop / t[1] / 1e9, flop / t[2] / 1e9, t[2] / t[1]);
+      g_print ("| %s | %d x %d x %d | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", l->name, l->out, side * side,
+               9 * l->in, flop / 1e9, flop / t[0] / 1e9, flop / t[1] / 1e9, flop / t[2] / 1e9, flop / t[3] / 1e9,
+               t[3] / t[1], t[3] / t[2]);
     }
-  g_print ("| **all** | | %.1f | %.1f | %.1f | %.1f | %.2f |\n", total_flop / 1e9, total_flop / total[0] / 1e9,
-           total_flop / total[1] / 1e9, total_flop / total[2] / 1e9, total[2] / total[1]);
+  g_print ("| **all** | | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", total_flop / 1e9,
+           total_flop / total[0] / 1e9, total_flop / total[1] / 1e9, total_flop / total[2] / 1e9,
+           total_flop / total[3] / 1e9, total[3] / total[1], total[3] / total[2]);
   return 0;
 }

@@ -4,7 +4,7 @@
 #   cp -r ../shared/gpu .gpu && echo /.gpu/ >> .git/info/exclude
 #   mkdir -p .gpu/lib .gpu/shared && cp -r ../shared/{weights,goldens} .gpu/shared/
 #   cp ../shared/samples/tubingen.jpg ../shared/styles/starry-night.jpg .gpu/shared/
-#   ldd build/tools/neural-style | awk '/=>/ {print $3}' | grep -vE 'lib(c|m|OpenCL|stdc\+\+|gcc_s|clblast)\.so' \
+#   ldd build/tools/neural-style build/tools/conv-bench | awk '/=>/ {print $3}' | grep -vE 'lib(c|m|OpenCL|stdc\+\+|gcc_s|clblast)\.so' \
 #     | xargs -I{} cp -L {} .gpu/lib/        # GLib, gdk-pixbuf, json-glib...: that machine lacks them
 #   mkdir -p .gpu/share/mime && cp /usr/share/mime/{mime.cache,magic,globs2,types,aliases,subclasses} .gpu/share/mime/
 #   meson setup build && ninja -C build
@@ -26,5 +26,13 @@ gpu=$(build/tools/neural-style --list-devices | awk -F: '/GPU/ {print $1; exit}'
 # Cold starts mean it: NVIDIA's driver keeps its own cache of compiled kernels.
 echo "== engine benchmark"; CUDA_CACHE_DISABLE=1 build/tools/neural-style-bench --device "$gpu" --sizes 256,512,1024,2048 \
   | tee "$OUT/bench.md"
+# Winograd F(2x2, 3x3) (CLBlast's batched GEMM, then our own) against im2col, per layer, then end to end.
+for gemm in clblast own; do
+  echo "== convolutions, Winograd products: $gemm"
+  NEURAL_STYLE_WINOGRAD_GEMM=$gemm build/tools/conv-bench --device "$gpu" --size 1024 --reps 5 | tee "$OUT/conv-$gemm.md"
+done
+echo "== engine benchmark, Winograd"; NEURAL_STYLE_CONV=winograd build/tools/neural-style-bench --device "$gpu" \
+  --sizes 512,1024 | tee "$OUT/bench-winograd.md"
 echo "== PyTorch baseline"; timeout 240 python3 .gpu/torch_baseline.py 2>&1 | tee "$OUT/torch.log"
 echo "== ratios"; python3 tools/bench-ratios.py "$OUT/bench.md" "$OUT/torch.log" | tee "$OUT/ratios.md"
+echo "== ratios, Winograd"; python3 tools/bench-ratios.py "$OUT/bench-winograd.md" "$OUT/torch.log" | tee "$OUT/ratios-winograd.md"

@@ -302,7 +302,7 @@ main (int argc, char **argv)
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text, "Image sides, comma-separated (default 256,512,1024)", "LIST" },
     { "methods", 'm', 0, G_OPTION_ARG_STRING, &methods_text, "adain, gatys or adain,gatys (the default)", "LIST" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Warm runs per size (default 10 on a GPU, 3 elsewhere)", "R" },
-    { "compare-conv", 0, 0, G_OPTION_ARG_NONE, &compare_conv, "Run each device with both convolution algorithms", NULL },
+    { "compare-conv", 0, 0, G_OPTION_ARG_NONE, &compare_conv, "Run each device with each convolution algorithm", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— time AdaIN and Gatys per device and size");
@@ -351,7 +351,7 @@ main (int argc, char **argv)
         continue;
       const NsClDeviceInfo *info = devices->pdata[i];
       int r = reps > 0 ? reps : (info->type & CL_DEVICE_TYPE_GPU) ? 10 : 3;
-      const char *algorithms[] = { "im2col", "direct" };
+      const char *algorithms[] = { "im2col", "direct", "winograd" };
       for (guint a = 0; a < (compare_conv ? G_N_ELEMENTS (algorithms) : 1); a++)
         {
           if (compare_conv)

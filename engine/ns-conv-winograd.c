@@ -1,0 +1,171 @@
+#include "ns-conv-winograd.h"
+
+#include "ns-cl-blas.h"
+#include "ns-cl-kernel.h"
+#include "ns-i18n.h"
+
+struct _NsWinograd {
+  NsClContext *ctx;
+  cl_kernel input;
+  cl_kernel gemm;
+  cl_kernel output;
+  gboolean own_gemm;
+};
+
+int
+ns_winograd_out_pad (int out_channels)
+{
+  return (out_channels + NS_WINOGRAD_O_BLOCK - 1) / NS_WINOGRAD_O_BLOCK * NS_WINOGRAD_O_BLOCK;
+}
+
+float *
+ns_winograd_weights_new (const float *weight_oihw, int in_channels, int out_channels)
+{
+  static const double G[4][3] = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
+  const int C = in_channels, O_pad = ns_winograd_out_pad (out_channels);
+  float *u = g_new0 (float, (gsize) 16 * C * O_pad);
+  for (int o = 0; o < out_channels; o++)
+    for (int c = 0; c < C; c++)
+      {
+        const float *g = weight_oihw + ((gsize) o * C + c) * 9;
+        double gg[4][3];   /* G g */
+        for (int i = 0; i < 4; i++)
+          for (int j = 0; j < 3; j++)
+            gg[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
+        for (int i = 0; i < 4; i++)   /* (G g) G^T */
+          for (int j = 0; j < 4; j++)
+            u[((gsize) (4 * i + j) * O_pad + o) * C + c] =
+              (float) (gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2]);
+      }
+  return u;
+}
+
+NsWinograd *
+ns_winograd_new (NsOps *ops, GError **error)
+{
+  g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
+  winograd->ctx = ns_ops_get_context (ops);
+  if ((winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
+      || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
+      || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
+    return NULL;
+  const char *gemm = g_getenv ("NEURAL_STYLE_WINOGRAD_GEMM");
+  winograd->own_gemm = g_strcmp0 (gemm, "own") == 0
+    || (g_strcmp0 (gemm, "clblast") != 0 && (winograd->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0);
+  return g_steal_pointer (&winograd);
+}
+
+void
+ns_winograd_free (NsWinograd *winograd)
+{
+  if (winograd == NULL)
+    return;
+  cl_kernel kernels[] = { winograd->input, winograd->gemm, winograd->output };
+  for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
+    if (kernels[i] != NULL)
+      clReleaseKernel (kernels[i]);
+  g_free (winograd);
+}
+
+void
+ns_winograd_set_own_gemm (NsWinograd *winograd, gboolean own)
+{
+  winograd->own_gemm = own;
+}
+
+gboolean
+ns_winograd_get_own_gemm (NsWinograd *winograd)
+{
+  return winograd->own_gemm;
+}
+
+/* M[e] = U[e]^T V[e] for the 16 elements e of one strip. */
+static gboolean
+products (NsWinograd *winograd, const NsConv3x3 *conv, cl_mem scratch, int P_pad, cl_ulong m_offset,
+          const char *what, GError **error)
+{
+  const int C = conv->in_channels, O_pad = ns_winograd_out_pad (conv->out_channels);
+  if (!winograd->own_gemm)
+    return ns_cl_sgemm_strided_batched (winograd->ctx, FALSE, FALSE, O_pad, P_pad, C, 1.0f,
+                                        conv->weight_winograd->mem, 0, C, (gsize) O_pad * C,
+                                        scratch, 0, P_pad, (gsize) C * P_pad, 0.0f,
+                                        scratch, m_offset, P_pad, (gsize) O_pad * P_pad, 16, error);
+  return ns_cl_set_args (winograd->gemm, what, error, NS_CL_ARG (conv->weight_winograd->mem), NS_CL_ARG (scratch),
+                         NS_CL_ARG (C), NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (scratch),
+                         NS_CL_ARG (m_offset), NS_CL_ARGS_END)
+      && ns_cl_enqueue (winograd->ctx, winograd->gemm, 3,
+                        (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 }, NULL, what, error);
+}
+
+/* The row length of V and M: whole blocks of tiles, and an odd number of
+ * them, so that rows a power of two apart do not share the processor's cache
+ * sets (winograd_gemm walks down them). */
+static int
+padded_tiles (int n_tiles)
+{
+  int blocks = (n_tiles + NS_WINOGRAD_P_BLOCK - 1) / NS_WINOGRAD_P_BLOCK;
+  return (blocks | 1) * NS_WINOGRAD_P_BLOCK;
+}
+
+/* The transformed weights are a cache, made the first time a layer runs by
+ * Winograd: the other algorithms never pay for them in time or memory. */
+static gboolean
+ensure_weights (NsWinograd *winograd, const NsConv3x3 *conv, GError **error)
+{
+  if (conv->weight_winograd != NULL)
+    return TRUE;
+  const int C = conv->in_channels, O = conv->out_channels;
+  const gsize n = (gsize) O * C * 9;
+  g_autofree float *oihw = g_new (float, n);
+  if (!ns_cl_buffer_read (conv->weight, 0, oihw, n * sizeof (float), error))
+    return FALSE;
+  g_autofree float *u = ns_winograd_weights_new (oihw, C, O);
+  gsize bytes = (gsize) 16 * ns_winograd_out_pad (O) * C * sizeof (float);
+  g_autoptr (NsClBuffer) buffer = ns_cl_buffer_new (winograd->ctx, bytes, error);
+  if (buffer == NULL || !ns_cl_buffer_write (buffer, 0, u, bytes, error))
+    return FALSE;
+  ((NsConv3x3 *) conv)->weight_winograd = g_steal_pointer (&buffer);
+  return TRUE;
+}
+
+NsTensor *
+ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+                     gboolean relu, GError **error)
+{
+  const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels;
+  const int O_pad = ns_winograd_out_pad (O);
+  const int tiles_x = (W + 1) / 2, tiles_y = (H + 1) / 2;
+  const char *what = _("running a convolution");
+  if (!ensure_weights (winograd, conv, error))
+    return NULL;
+  g_autoptr (NsTensor) out = ns_tensor_new (winograd->ctx, O, H, W, error);
+  if (out == NULL)
+    return NULL;
+
+  /* Strips of tile rows: V and M take 16 (C + O_pad) floats a tile. */
+  const gsize tile_bytes = (gsize) 16 * (C + O_pad) * sizeof (float);
+  int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * tiles_x), 1, (gsize) tiles_y);
+  int P_pad_max = padded_tiles (rows * tiles_x);
+  NsClBuffer *scratch = ns_ops_get_scratch (ops, tile_bytes * P_pad_max, error);
+  if (scratch == NULL)
+    return NULL;
+  int act = relu ? 1 : 0;
+  for (int ty0 = 0; ty0 < tiles_y; ty0 += rows)
+    {
+      int n_tiles = MIN (rows, tiles_y - ty0) * tiles_x;
+      int P_pad = padded_tiles (n_tiles);
+      cl_ulong m_offset = (cl_ulong) 16 * C * P_pad;
+      if (!ns_cl_set_args (winograd->input, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (C), NS_CL_ARG (H),
+                           NS_CL_ARG (W), NS_CL_ARG (ty0), NS_CL_ARG (n_tiles), NS_CL_ARG (tiles_x), NS_CL_ARG (P_pad),
+                           NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
+          || !ns_cl_launch (winograd->ctx, winograd->input, 2, (gsize[]) { P_pad, C }, what, error)
+          || !products (winograd, conv, scratch->mem, P_pad, m_offset, what, error)
+          || !ns_cl_set_args (winograd->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
+                              NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_tiles),
+                              NS_CL_ARG (tiles_x), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (act), NS_CL_ARG (H),
+                              NS_CL_ARG (W), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+          || !ns_cl_launch (winograd->ctx, winograd->output, 2, (gsize[]) { n_tiles, O }, what, error))
+        return NULL;
+    }
+  return g_steal_pointer (&out);
+}

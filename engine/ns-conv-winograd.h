@@ -1,0 +1,36 @@
+/* The Winograd F(2x2, 3x3) path of ns_op_conv3x3() (opencl/kernels/winograd.cl
+ * explains the method): 2.25 times fewer multiplications than the direct
+ * convolution, paid for with three passes over memory instead of one. */
+#pragma once
+
+#include "ns-ops.h"
+
+G_BEGIN_DECLS
+
+/* The batched products' blocking: output channels and tiles per work item of
+ * winograd_gemm, which the layouts are padded to. */
+#define NS_WINOGRAD_O_BLOCK 4
+#define NS_WINOGRAD_P_BLOCK 16
+
+/* U = G g G^T of OIHW weights, as [16][out_pad][in_channels] with
+ * out_pad = out_channels rounded up to NS_WINOGRAD_O_BLOCK (zero-filled). */
+float *ns_winograd_weights_new (const float *weight_oihw, int in_channels, int out_channels);
+int ns_winograd_out_pad (int out_channels);
+
+typedef struct _NsWinograd NsWinograd;
+
+NsWinograd *ns_winograd_new (NsOps *ops, GError **error);
+void ns_winograd_free (NsWinograd *winograd);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsWinograd, ns_winograd_free)
+
+/* The 16 products with CLBlast (GPUs) or winograd_gemm (processors); the
+ * default follows the device, $NEURAL_STYLE_WINOGRAD_GEMM=clblast|own chooses. */
+void ns_winograd_set_own_gemm (NsWinograd *winograd, gboolean own);
+gboolean ns_winograd_get_own_gemm (NsWinograd *winograd);
+
+/* ns_op_conv3x3() by Winograd, in strips of tile rows whose transformed input
+ * and products fit the operations' scratch budget. */
+NsTensor *ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+                               gboolean relu, GError **error);
+
+G_END_DECLS
