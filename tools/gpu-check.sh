@@ -29,7 +29,7 @@ echo "== engine benchmark"; CUDA_CACHE_DISABLE=1 build/tools/neural-style-bench 
 # Winograd F(2x2, 3x3) (CLBlast's batched GEMM, then our own) against im2col, per layer, then end to end.
 for gemm in clblast own; do
   echo "== convolutions, Winograd products: $gemm"
-  NEURAL_STYLE_WINOGRAD_GEMM=$gemm build/tools/conv-bench --device "$gpu" --size 1024 --reps 5 | tee "$OUT/conv-$gemm.md"
+  NEURAL_STYLE_WINOGRAD_GEMM=$gemm build/tools/conv-bench --device "$gpu" --size 1024 --reps 3 | tee "$OUT/conv-$gemm.md"
 done
 echo "== engine benchmark, Winograd"; NEURAL_STYLE_CONV=winograd build/tools/neural-style-bench --device "$gpu" \
   --sizes 512,1024 | tee "$OUT/bench-winograd.md"
