@@ -36,7 +36,7 @@ ns_adain_memory_estimate (NsEngine *engine, int width, int height)
    * padded copy (direct) or the im2col / Winograd strip (bounded by its budget). */
   gsize plane = (gsize) (width + 16) * (height + 2) * sizeof (float);
   gsize estimate = 3 * 64 * plane;
-  if (ns_ops_get_conv_algorithm (engine->ops) != NS_CONV_DIRECT)
+  if (ns_ops_resolved_conv_algorithm (engine->ops) != NS_CONV_DIRECT)
     estimate += ns_ops_get_scratch_budget (engine->ops);
   return estimate;
 }

@@ -79,7 +79,7 @@ ns_winograd_get_own_gemm (NsWinograd *winograd)
   return winograd->own_gemm;
 }
 
-/* M[e] = U[e]^T V[e] for the 16 elements e of one strip. */
+/* M[e] = U[e] V[e] for the 16 elements e of one strip. */
 static gboolean
 products (NsWinograd *winograd, const NsConv3x3 *conv, cl_mem scratch, int P_pad, cl_ulong m_offset,
           const char *what, GError **error)

@@ -471,7 +471,7 @@ ns_gatys_evaluation_memory_estimate (NsGatysObjective *obj, int width, int heigh
       largest = MAX (largest, (gsize) spec->out_channels * (w + 16) * (h + 4));
     }
   gsize estimate = (kept + 4 * largest) * sizeof (float);
-  if (ns_ops_get_conv_algorithm (ops) != NS_CONV_DIRECT)
+  if (ns_ops_resolved_conv_algorithm (ops) != NS_CONV_DIRECT)
     estimate += ns_ops_get_scratch_budget (ops);
   return estimate;
 }

@@ -128,13 +128,12 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
 }
 
 NsConvAlgorithm
-ns_ops_conv_algorithm_for (NsOps *ops, int in_channels, int out_channels)
+ns_ops_resolved_conv_algorithm (NsOps *ops)
 {
-  (void) in_channels, (void) out_channels;
   if (ops->conv_algorithm != NS_CONV_AUTO)
     return ops->conv_algorithm;
   /* Winograd did not beat the direct kernel on PoCL by more than the noise,
-   * even for the widest layers (docs/BENCHMARKS.md); per-layer choices go
+   * even for the widest layers (docs/BENCHMARKS.md); a choice by layer goes
    * here once a device shows a margin. */
   return (ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_CONV_DIRECT : NS_CONV_IM2COL;
 }
@@ -222,12 +221,6 @@ ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error)
   return ops->scratch;
 }
 
-static gboolean
-ensure_scratch (NsOps *ops, gsize bytes, GError **error)
-{
-  return ns_ops_get_scratch (ops, bytes, error) != NULL;
-}
-
 /* The direct path: a reflected copy of the input (a little more than the
  * input itself), then one kernel that adds the bias and applies the ReLU. */
 static NsTensor *
@@ -238,7 +231,7 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
   const int Wp = (W + span - 1) / span * span + 2;
   const char *what = _("running a convolution");
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, O, H, W, error);
-  if (out == NULL || !ensure_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error))
+  if (out == NULL || ns_ops_get_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error) == NULL)
     return NULL;
   int act = relu ? 1 : 0;
   gsize blocks_x = (W + span - 1) / span, blocks_o = (O + CONV_OB - 1) / CONV_OB;
@@ -258,7 +251,7 @@ ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean r
 {
   g_return_val_if_fail (in->channels == conv->in_channels, NULL);
   g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
-  switch (ns_ops_conv_algorithm_for (ops, conv->in_channels, conv->out_channels))
+  switch (ns_ops_resolved_conv_algorithm (ops))
     {
     case NS_CONV_DIRECT:
       return conv3x3_direct (ops, in, conv, relu, error);
@@ -274,7 +267,7 @@ ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean r
     return NULL;
 
   int rows = (int) CLAMP (ops->scratch_budget / (K * W * sizeof (float)), 1, (gsize) H);
-  if (!ensure_scratch (ops, K * rows * W * sizeof (float), error))
+  if (ns_ops_get_scratch (ops, K * rows * W * sizeof (float), error) == NULL)
     return NULL;
   const char *what = _("running a convolution");
   for (int y0 = 0; y0 < H; y0 += rows)

@@ -34,7 +34,7 @@ NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
 
 /* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
  * register-blocked kernel (written for processors), Winograd F(2x2, 3x3)
- * (ns-conv-winograd.h), or per layer (auto, the default: today direct on
+ * (ns-conv-winograd.h), or by device (auto, the default: direct on
  * processors, im2col elsewhere, until a device measures Winograd faster).
  * $NEURAL_STYLE_CONV=auto|im2col|direct|winograd chooses. */
 typedef enum {
@@ -47,8 +47,8 @@ typedef enum {
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
 const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
-/* The algorithm ns_op_conv3x3() uses for a layer of these widths. */
-NsConvAlgorithm ns_ops_conv_algorithm_for (NsOps *ops, int in_channels, int out_channels);
+/* The algorithm ns_op_conv3x3() runs: the chosen one, or auto's choice. */
+NsConvAlgorithm ns_ops_resolved_conv_algorithm (NsOps *ops);
 /* Whether the Winograd path's 16 products use winograd_gemm (else CLBlast). */
 void ns_ops_set_winograd_own_gemm (NsOps *ops, gboolean own);
 gboolean ns_ops_get_winograd_own_gemm (NsOps *ops);

@@ -84,7 +84,7 @@ test_conv3x3 (gconstpointer data)
   ns_ops_set_winograd_own_gemm (f->ops, GPOINTER_TO_INT (((gpointer *) data)[2]));
   g_test_message ("algorithm: %s", ns_conv_algorithm_name (algorithm));
   if (algorithm == NS_CONV_AUTO)   /* until a device measures Winograd faster: */
-    g_assert_cmpint (ns_ops_conv_algorithm_for (f->ops, 512, 512), ==,
+    g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==,
                      (f->ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_IM2COL);
   /* Sizes around the direct kernel's blocks: 8 * XB pixels, OB channels. */
   check_conv (f, 2, 4, 3, 16, TRUE, 64 << 20);

@@ -3,14 +3,14 @@
  * and 16 multiplications per channel pair instead of 36.
  *
  *   V = B^T d B   (winograd_input: 16 values per tile and input channel)
- *   M[e] = U[e]^T V[e] for each of the 16 elements e (a batch of 16 matrix
+ *   M[e] = U[e] V[e] for each of the 16 elements e (a batch of 16 matrix
  *          products: CLBlast on GPUs, winograd_gemm on processors)
  *   Y = A^T M A   (winograd_output: + bias, ReLU, the one store)
  *
  * U = G g G^T is made once on the host (ns_winograd_weights_new), as
- * [16][O_pad][C].  The tiles
- * of a strip of tile rows are numbered p = r * tiles_x + tx; V is
- * [16][C][P_pad], M is [16][O_pad][P_pad], P_pad a multiple of 16. */
+ * [16][O_pad][C].  The tiles of a strip of tile rows are numbered
+ * p = r * tiles_x + tx; V is [16][C][P_pad], M is [16][O_pad][P_pad], P_pad
+ * an odd multiple of 16 (see padded_tiles in ns-conv-winograd.c). */
 
 /* One tile of one channel.  Global size: (P_pad, C). */
 __kernel void winograd_input (__global const float *in, int C, int H, int W, int ty0, int n_tiles, int tiles_x,
