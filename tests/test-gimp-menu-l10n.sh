@@ -77,8 +77,10 @@ sys.exit(0 if any("\u4e00" <= ch <= "\u9fff" for ch in s) and "(_T)" in s else 1
 else echo "msgstr: '$msgstr'" | diag; not_ok "$mo translates \"$label\" into Chinese"; fi
 
 # --- 3: the menu itself, as a screenshot -------------------------------------------------
-window=$(xdotool search --onlyvisible --name 'content\.png-[0-9.]* \(.* – GIMP$' 2> /dev/null | head -n 1)
+# gimp-display-new returns before the window is mapped: wait for it (a busy CI machine is slow).
+window=$(wait_window 'content\.png-[0-9.]* \(.* – GIMP$' 60)
 if [ -z "$window" ]; then
+  for w in $(xdotool search --onlyvisible --name '.' 2> /dev/null); do xdotool getwindowname "$w"; done | diag
   not_ok "the image window is shown"
 else
   # Filte_rs (滤镜(_R)), then _Artistic (艺术(_A)).

@@ -74,7 +74,7 @@ new_layer_re="^\"layers=2;$new:[^;]*:mask=[0-9]"
 if [ -n "$new" ] && [[ $s2 =~ $new_layer_re ]]; then ok "the plug-in added layer $new with a mask: $s2"
 else echo "new layer: '$new'; state: $s2" | diag; bail "the plug-in added a layer with a mask"; fi
 
-if window=$(xdotool search --onlyvisible --name 'content\.png-[0-9.]* \(.* – GIMP$' 2> /dev/null | head -n 1) && [ -n "$window" ]; then
+if window=$(wait_window 'content\.png-[0-9.]* \(.* – GIMP$' 60) && [ -n "$window" ]; then
   ok "the image window is shown ($(xdotool getwindowname "$window"))"
 else
   for w in $(xdotool search --onlyvisible --name '.' 2> /dev/null); do xdotool getwindowname "$w"; done | diag
