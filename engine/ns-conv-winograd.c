@@ -2,14 +2,16 @@
 
 #include "ns-cl-blas.h"
 #include "ns-cl-kernel.h"
+#include "ns-cl-tiled.h"
 #include "ns-i18n.h"
 
 struct _NsWinograd {
   NsClContext *ctx;
   cl_kernel input;
   cl_kernel gemm;
+  cl_kernel gemm_tiled;
   cl_kernel output;
-  gboolean own_gemm;
+  gboolean tiled_runs;   /* the device takes winograd_gemm_tiled's 256-item groups */
 };
 
 int
@@ -47,11 +49,10 @@ ns_winograd_new (NsOps *ops, GError **error)
   winograd->ctx = ns_ops_get_context (ops);
   if ((winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
       || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
+      || (winograd->gemm_tiled = ns_ops_create_kernel (ops, "winograd_gemm_tiled", error)) == NULL
       || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
     return NULL;
-  const char *gemm = g_getenv ("NEURAL_STYLE_WINOGRAD_GEMM");
-  winograd->own_gemm = g_strcmp0 (gemm, "own") == 0
-    || (g_strcmp0 (gemm, "clblast") != 0 && (winograd->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0);
+  winograd->tiled_runs = ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
   return g_steal_pointer (&winograd);
 }
 
@@ -60,40 +61,38 @@ ns_winograd_free (NsWinograd *winograd)
 {
   if (winograd == NULL)
     return;
-  cl_kernel kernels[] = { winograd->input, winograd->gemm, winograd->output };
+  cl_kernel kernels[] = { winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
   g_free (winograd);
 }
 
-void
-ns_winograd_set_own_gemm (NsWinograd *winograd, gboolean own)
-{
-  winograd->own_gemm = own;
-}
-
-gboolean
-ns_winograd_get_own_gemm (NsWinograd *winograd)
-{
-  return winograd->own_gemm;
-}
-
 /* M[e] = U[e] V[e] for the 16 elements e of one strip. */
 static gboolean
-products (NsWinograd *winograd, const NsConv3x3 *conv, cl_mem scratch, int P_pad, cl_ulong m_offset,
-          const char *what, GError **error)
+products (NsWinograd *winograd, const NsConv3x3 *conv, NsWinogradGemm gemm, cl_mem scratch, int P_pad,
+          cl_ulong m_offset, const char *what, GError **error)
 {
   const int C = conv->in_channels, O_pad = ns_winograd_out_pad (conv->out_channels);
-  if (!winograd->own_gemm)
+  if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_runs)
+    gemm = NS_WINOGRAD_GEMM_REGISTERS;
+  if (gemm == NS_WINOGRAD_GEMM_CLBLAST)
     return ns_cl_sgemm_strided_batched (winograd->ctx, FALSE, FALSE, O_pad, P_pad, C, 1.0f,
                                         conv->weight_winograd->mem, 0, C, (gsize) O_pad * C,
                                         scratch, 0, P_pad, (gsize) C * P_pad, 0.0f,
                                         scratch, m_offset, P_pad, (gsize) O_pad * P_pad, 16, error);
-  return ns_cl_set_args (winograd->gemm, what, error, NS_CL_ARG (conv->weight_winograd->mem), NS_CL_ARG (scratch),
-                         NS_CL_ARG (C), NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (scratch),
-                         NS_CL_ARG (m_offset), NS_CL_ARGS_END)
-      && ns_cl_enqueue (winograd->ctx, winograd->gemm, 3,
+  /* Both kernels take the same arguments. */
+  cl_kernel kernel = gemm == NS_WINOGRAD_GEMM_TILED ? winograd->gemm_tiled : winograd->gemm;
+  if (!ns_cl_set_args (kernel, what, error, NS_CL_ARG (conv->weight_winograd->mem), NS_CL_ARG (scratch),
+                       NS_CL_ARG (C), NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (scratch),
+                       NS_CL_ARG (m_offset), NS_CL_ARGS_END))
+    return FALSE;
+  if (gemm == NS_WINOGRAD_GEMM_TILED)
+    return ns_cl_enqueue (winograd->ctx, kernel, 3,
+                          (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
+                                       (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, 16 },
+                          (size_t[]) { 16, 16, 1 }, what, error);
+  return ns_cl_enqueue (winograd->ctx, kernel, 3,
                         (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 }, NULL, what, error);
 }
 
@@ -130,7 +129,7 @@ ensure_weights (NsWinograd *winograd, const NsConv3x3 *conv, GError **error)
 
 NsTensor *
 ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
-                     gboolean relu, GError **error)
+                     NsWinogradGemm gemm, gboolean relu, GError **error)
 {
   const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels;
   const int O_pad = ns_winograd_out_pad (O);
@@ -159,7 +158,7 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
                            NS_CL_ARG (W), NS_CL_ARG (ty0), NS_CL_ARG (n_tiles), NS_CL_ARG (tiles_x), NS_CL_ARG (P_pad),
                            NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
           || !ns_cl_launch (winograd->ctx, winograd->input, 2, (gsize[]) { P_pad, C }, what, error)
-          || !products (winograd, conv, scratch->mem, P_pad, m_offset, what, error)
+          || !products (winograd, conv, gemm, scratch->mem, P_pad, m_offset, what, error)
           || !ns_cl_set_args (winograd->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
                               NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_tiles),
                               NS_CL_ARG (tiles_x), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (act), NS_CL_ARG (H),

@@ -23,14 +23,10 @@ NsWinograd *ns_winograd_new (NsOps *ops, GError **error);
 void ns_winograd_free (NsWinograd *winograd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsWinograd, ns_winograd_free)
 
-/* The 16 products with CLBlast (GPUs) or winograd_gemm (processors); the
- * default follows the device, $NEURAL_STYLE_WINOGRAD_GEMM=clblast|own chooses. */
-void ns_winograd_set_own_gemm (NsWinograd *winograd, gboolean own);
-gboolean ns_winograd_get_own_gemm (NsWinograd *winograd);
-
-/* ns_op_conv3x3() by Winograd, in strips of tile rows whose transformed input
- * and products fit the operations' scratch budget. */
+/* ns_op_conv3x3() by Winograd, its products made as `gemm` says, in strips
+ * of tile rows whose transformed input and products fit the operations'
+ * scratch budget. */
 NsTensor *ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
-                               gboolean relu, GError **error);
+                               NsWinogradGemm gemm, gboolean relu, GError **error);
 
 G_END_DECLS

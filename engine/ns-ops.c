@@ -4,9 +4,12 @@
 #include "ns-cl-error.h"
 #include "ns-cl-kernel.h"
 #include "ns-cl-reduction.h"
+#include "ns-cl-tiled.h"
+#include "ns-conv-tune.h"
 #include "ns-conv-winograd.h"
 #include "ns-i18n.h"
 #include "ns-kernel-sources.h"
+#include <string.h>
 
 struct _NsOps {
   NsClContext *ctx;
@@ -19,9 +22,13 @@ struct _NsOps {
   cl_kernel adain_blend;
   cl_kernel pad_reflect1;
   cl_kernel conv_direct;
+  cl_kernel conv_implicit;
   cl_kernel mask_mix;
   NsConvAlgorithm conv_algorithm;
+  gboolean implicit_runs;  /* the device takes conv_implicit's 256-item groups */
+  NsWinogradGemm winograd_gemm;
   NsWinograd *winograd;
+  NsConvTuner *tuner;
   NsClBuffer *scratch;     /* im2col strips, kept between calls, grown on demand */
   gsize scratch_budget;
   gsize reduce_size;       /* local size of the per-channel reductions */
@@ -31,7 +38,8 @@ struct _NsOps {
  * vectors of pixels per work item (registers: OB * XB accumulators + XB inputs). */
 #define CONV_OB 4
 #define CONV_XB 2
-#define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB)
+#define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB) \
+  " -DTILE_M=" G_STRINGIFY (NS_TILED_M) " -DTILE_N=" G_STRINGIFY (NS_TILED_N)
 
 NsOps *
 ns_ops_new (NsClContext *ctx, GError **error)
@@ -50,6 +58,7 @@ ns_ops_new (NsClContext *ctx, GError **error)
     { &ops->adain_blend, "adain_blend" },
     { &ops->pad_reflect1, "pad_reflect1" },
     { &ops->conv_direct, "conv3x3_direct" },
+    { &ops->conv_implicit, "conv3x3_implicit" },
     { &ops->mask_mix, "mask_mix" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
@@ -57,6 +66,7 @@ ns_ops_new (NsClContext *ctx, GError **error)
       return NULL;
   if ((ops->winograd = ns_winograd_new (ops, error)) == NULL)
     return NULL;
+  ops->implicit_runs = ns_cl_kernel_fits_group (ctx, ops->conv_implicit, NS_TILED_GROUP);
 
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
@@ -66,6 +76,19 @@ ns_ops_new (NsClContext *ctx, GError **error)
   for (NsConvAlgorithm a = NS_CONV_IM2COL; a <= NS_CONV_AUTO; a++)
     if (g_strcmp0 (conv, ns_conv_algorithm_name (a)) == 0)
       ops->conv_algorithm = a;
+  const char *gemm = g_getenv ("NEURAL_STYLE_WINOGRAD_GEMM");
+  ops->winograd_gemm = (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_WINOGRAD_GEMM_REGISTERS
+                                                                  : NS_WINOGRAD_GEMM_CLBLAST;
+  for (NsWinogradGemm g = NS_WINOGRAD_GEMM_REGISTERS; g <= NS_WINOGRAD_GEMM_CLBLAST; g++)
+    if (g_strcmp0 (gemm, ns_winograd_gemm_name (g)) == 0)
+      ops->winograd_gemm = g;
+  /* The tuner's file is named as the program's binary, so that it follows
+   * the same device, driver and kernels. */
+  g_autofree char *program_path = ns_cl_program_cache_path (ctx, ns_kernel_sources, KERNEL_BUILD_OPTIONS);
+  if (g_str_has_suffix (program_path, ".bin"))
+    program_path[strlen (program_path) - strlen (".bin")] = '\0';
+  g_autofree char *tuner_path = g_strconcat (program_path, ".conv-choices", NULL);
+  ops->tuner = ns_conv_tuner_new (tuner_path);
   ops->reduce_size = ns_cl_reduction_local_size (ctx);
   return g_steal_pointer (&ops);
 }
@@ -76,11 +99,12 @@ ns_ops_free (NsOps *ops)
   if (ops == NULL)
     return;
   cl_kernel kernels[] = { ops->im2col, ops->bias_activation, ops->maxpool, ops->upsample,
-                          ops->mean_var, ops->adain_blend, ops->pad_reflect1, ops->conv_direct, ops->mask_mix };
+                          ops->mean_var, ops->adain_blend, ops->pad_reflect1, ops->conv_direct, ops->conv_implicit, ops->mask_mix };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
   ns_winograd_free (ops->winograd);
+  ns_conv_tuner_free (ops->tuner);
   ns_cl_buffer_free (ops->scratch);
   ns_cl_program_free (ops->program);
   g_free (ops);
@@ -119,6 +143,10 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
       return "direct";
     case NS_CONV_WINOGRAD:
       return "winograd";
+    case NS_CONV_IMPLICIT:
+      return "implicit";
+    case NS_CONV_TUNED:
+      return "tuned";
     case NS_CONV_AUTO:
       return "auto";
     case NS_CONV_IM2COL:
@@ -130,24 +158,47 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
 NsConvAlgorithm
 ns_ops_resolved_conv_algorithm (NsOps *ops)
 {
+  if (ops->conv_algorithm == NS_CONV_IMPLICIT && !ops->implicit_runs)
+    return NS_CONV_IM2COL;
   if (ops->conv_algorithm != NS_CONV_AUTO)
     return ops->conv_algorithm;
-  /* Winograd did not beat the direct kernel on PoCL by more than the noise,
-   * even for the widest layers (docs/BENCHMARKS.md); a choice by layer goes
-   * here once a device shows a margin. */
-  return (ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_CONV_DIRECT : NS_CONV_IM2COL;
+  /* On processors the direct kernel beat im2col, Winograd and the tiled
+   * kernels on every layer that matters (docs/BENCHMARKS.md), and measuring
+   * them all through PoCL would take seconds. */
+  return (ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_CONV_DIRECT : NS_CONV_TUNED;
+}
+
+const char *
+ns_winograd_gemm_name (NsWinogradGemm gemm)
+{
+  switch (gemm)
+    {
+    case NS_WINOGRAD_GEMM_TILED:
+      return "tiled";
+    case NS_WINOGRAD_GEMM_CLBLAST:
+      return "clblast";
+    case NS_WINOGRAD_GEMM_REGISTERS:
+    default:
+      return "registers";
+    }
 }
 
 void
-ns_ops_set_winograd_own_gemm (NsOps *ops, gboolean own)
+ns_ops_set_winograd_gemm (NsOps *ops, NsWinogradGemm gemm)
 {
-  ns_winograd_set_own_gemm (ops->winograd, own);
+  ops->winograd_gemm = gemm;
+}
+
+NsWinogradGemm
+ns_ops_get_winograd_gemm (NsOps *ops)
+{
+  return ops->winograd_gemm;
 }
 
 gboolean
-ns_ops_get_winograd_own_gemm (NsOps *ops)
+ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice)
 {
-  return ns_winograd_get_own_gemm (ops->winograd);
+  return ns_conv_tuner_lookup (ops->tuner, C, O, H, W, choice);
 }
 
 gsize
@@ -221,6 +272,20 @@ ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error)
   return ops->scratch;
 }
 
+/* The input with its reflection border, C x (H + 2) x Wp (Wp >= W + 2), in
+ * the scratch buffer: what the direct and implicit kernels read. */
+static cl_mem
+padded_input (NsOps *ops, const NsTensor *in, int Wp, const char *what, GError **error)
+{
+  const int C = in->channels, H = in->height, W = in->width;
+  if (ns_ops_get_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error) == NULL
+      || !ns_cl_set_args (ops->pad_reflect1, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (H), NS_CL_ARG (W),
+                          NS_CL_ARG (Wp), NS_CL_ARG (ops->scratch->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (ops->ctx, ops->pad_reflect1, 3, (gsize[]) { Wp, H + 2, C }, what, error))
+    return NULL;
+  return ops->scratch->mem;
+}
+
 /* The direct path: a reflected copy of the input (a little more than the
  * input itself), then one kernel that adds the bias and applies the ReLU. */
 static NsTensor *
@@ -231,17 +296,37 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
   const int Wp = (W + span - 1) / span * span + 2;
   const char *what = _("running a convolution");
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, O, H, W, error);
-  if (out == NULL || ns_ops_get_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error) == NULL)
+  cl_mem padded = out != NULL ? padded_input (ops, in, Wp, what, error) : NULL;
+  if (padded == NULL)
     return NULL;
   int act = relu ? 1 : 0;
   gsize blocks_x = (W + span - 1) / span, blocks_o = (O + CONV_OB - 1) / CONV_OB;
-  if (!ns_cl_set_args (ops->pad_reflect1, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
-                 NS_CL_ARG (ops->scratch->mem), NS_CL_ARGS_END)
-      || !ns_cl_launch (ops->ctx, ops->pad_reflect1, 3, (gsize[]) { Wp, H + 2, C }, what, error)
-      || !ns_cl_set_args (ops->conv_direct, what, error, NS_CL_ARG (ops->scratch->mem), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
-                    NS_CL_ARG (conv->weight_blocked->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O), NS_CL_ARG (act),
-                    NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+  if (!ns_cl_set_args (ops->conv_direct, what, error, NS_CL_ARG (padded), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
+                       NS_CL_ARG (conv->weight_blocked->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O), NS_CL_ARG (act),
+                       NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
       || !ns_cl_enqueue (ops->ctx, ops->conv_direct, 3, (size_t[]) { blocks_o, blocks_x, H }, NULL, what, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+/* The implicit GEMM (tiled_gemm.cl): the same padded copy, then one kernel
+ * that gathers the im2col matrix tile by tile into local memory. */
+static NsTensor *
+conv3x3_implicit (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+{
+  const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels, Wp = W + 2;
+  const char *what = _("running a convolution");
+  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, O, H, W, error);
+  cl_mem padded = out != NULL ? padded_input (ops, in, Wp, what, error) : NULL;
+  if (padded == NULL)
+    return NULL;
+  int act = relu ? 1 : 0;
+  gsize HW = (gsize) H * W;
+  size_t global[2] = { (HW + NS_TILED_N - 1) / NS_TILED_N * 16, (O + NS_TILED_M - 1) / NS_TILED_M * 16 };
+  if (!ns_cl_set_args (ops->conv_implicit, what, error, NS_CL_ARG (padded), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W),
+                       NS_CL_ARG (Wp), NS_CL_ARG (conv->weight->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O),
+                       NS_CL_ARG (act), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_enqueue (ops->ctx, ops->conv_implicit, 2, global, (size_t[]) { 16, 16 }, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -249,14 +334,31 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
 NsTensor *
 ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
 {
+  NsConvChoice choice = { ns_ops_resolved_conv_algorithm (ops), ops->winograd_gemm };
+  if (choice.algorithm == NS_CONV_TUNED
+      && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width, &choice)
+      && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, &choice, error))
+    return NULL;
+  return ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
+}
+
+NsTensor *
+ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice choice, gboolean relu,
+                  GError **error)
+{
   g_return_val_if_fail (in->channels == conv->in_channels, NULL);
   g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
-  switch (ns_ops_resolved_conv_algorithm (ops))
+  g_return_val_if_fail (choice.algorithm < NS_CONV_TUNED, NULL);
+  switch (choice.algorithm)
     {
     case NS_CONV_DIRECT:
       return conv3x3_direct (ops, in, conv, relu, error);
     case NS_CONV_WINOGRAD:
-      return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, relu, error);
+      return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, choice.gemm, relu, error);
+    case NS_CONV_IMPLICIT:
+      if (ops->implicit_runs)
+        return conv3x3_implicit (ops, in, conv, relu, error);
+      break;
     default:
       break;
     }

@@ -34,24 +34,57 @@ NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
 
 /* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
  * register-blocked kernel (written for processors), Winograd F(2x2, 3x3)
- * (ns-conv-winograd.h), or by device (auto, the default: direct on
- * processors, im2col elsewhere, until a device measures Winograd faster).
- * $NEURAL_STYLE_CONV=auto|im2col|direct|winograd chooses. */
+ * (ns-conv-winograd.h), the implicit GEMM tiled through local memory
+ * (written for GPUs: no im2col buffer, bias and ReLU fused), tuned (the
+ * fastest of them for each layer shape, measured on the device:
+ * ns-conv-tune.h), or auto (the default: direct on processors, where the
+ * benchmarks measured it fastest, tuned elsewhere).
+ * $NEURAL_STYLE_CONV=auto|tuned|im2col|direct|winograd|implicit chooses.  A
+ * device that cannot run the tiled kernels' 256-item work groups gets
+ * im2col for implicit. */
 typedef enum {
   NS_CONV_IM2COL,
   NS_CONV_DIRECT,
   NS_CONV_WINOGRAD,
+  NS_CONV_IMPLICIT,
+  NS_CONV_TUNED,
   NS_CONV_AUTO,
 } NsConvAlgorithm;
 
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
 const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
-/* The algorithm ns_op_conv3x3() runs: the chosen one, or auto's choice. */
+/* What the chosen algorithm comes to on this device: auto resolved (to
+ * direct or tuned), implicit to im2col where it cannot run. */
 NsConvAlgorithm ns_ops_resolved_conv_algorithm (NsOps *ops);
-/* Whether the Winograd path's 16 products use winograd_gemm (else CLBlast). */
-void ns_ops_set_winograd_own_gemm (NsOps *ops, gboolean own);
-gboolean ns_ops_get_winograd_own_gemm (NsOps *ops);
+
+/* How the Winograd path makes its 16 products: winograd_gemm's register
+ * blocks (processors), winograd_gemm_tiled's local-memory tiles (GPUs), or
+ * CLBlast's strided batched SGEMM.  The default follows the device
+ * (registers on processors, CLBlast elsewhere);
+ * $NEURAL_STYLE_WINOGRAD_GEMM=registers|tiled|clblast chooses.  A device that
+ * cannot run the tiled kernel gets the register blocks for tiled.  The tuned
+ * algorithm measures all three. */
+typedef enum {
+  NS_WINOGRAD_GEMM_REGISTERS,
+  NS_WINOGRAD_GEMM_TILED,
+  NS_WINOGRAD_GEMM_CLBLAST,
+} NsWinogradGemm;
+
+void ns_ops_set_winograd_gemm (NsOps *ops, NsWinogradGemm gemm);
+NsWinogradGemm ns_ops_get_winograd_gemm (NsOps *ops);
+const char *ns_winograd_gemm_name (NsWinogradGemm gemm);
+
+/* One way to run a convolution: an algorithm short of tuned, and for
+ * Winograd, its products. */
+typedef struct {
+  NsConvAlgorithm algorithm;
+  NsWinogradGemm gemm;
+} NsConvChoice;
+
+/* The tuned choice for a layer of C -> O channels at H x W, when it has been
+ * measured (in this process or an earlier one on this device and driver). */
+gboolean ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice);
 
 /* A 3x3 convolution's parameters on the device: OIHW weights and a bias. */
 typedef struct {
@@ -70,6 +103,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConv3x3, ns_conv3x3_free)
 
 /* 3x3, stride 1, reflection padding 1, + bias, + ReLU when relu.  Needs H, W >= 2. */
 NsTensor *ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error);
+/* The same by one given way (the tuner's measurements). */
+NsTensor *ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice choice,
+                            gboolean relu, GError **error);
 /* 2x2 max-pool, stride 2, odd sizes floor.  Needs H, W >= 2. */
 NsTensor *ns_op_maxpool2x2 (NsOps *ops, const NsTensor *in, GError **error);
 /* 2x nearest-neighbour upsampling. */

@@ -65,3 +65,12 @@ ns_cl_enqueue (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const size_t *g
   e->launches++;
   return TRUE;
 }
+
+gboolean
+ns_cl_kernel_fits_group (NsClContext *ctx, cl_kernel kernel, gsize items)
+{
+  size_t most = 0;
+  return clGetKernelWorkGroupInfo (kernel, ctx->info->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof most, &most, NULL)
+           == CL_SUCCESS
+         && most >= items;
+}

@@ -23,4 +23,9 @@ gboolean ns_cl_enqueue (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const 
 gboolean ns_cl_launch (NsClContext *ctx, cl_kernel kernel, cl_uint dims, const gsize *global,
                        const char *operation, GError **error);
 
+/* Whether the device runs `kernel` in work groups of `items` (its registers
+ * and local memory allow it): kernels with a fixed group size check this
+ * before they are chosen. */
+gboolean ns_cl_kernel_fits_group (NsClContext *ctx, cl_kernel kernel, gsize items);
+
 G_END_DECLS

@@ -79,13 +79,17 @@ test_conv3x3 (gconstpointer data)
   Fixture *f = *(Fixture **) data;
   NsConvAlgorithm algorithm = GPOINTER_TO_INT (((gpointer *) data)[1]);
   NsConvAlgorithm saved = ns_ops_get_conv_algorithm (f->ops);
-  gboolean saved_gemm = ns_ops_get_winograd_own_gemm (f->ops);
+  NsWinogradGemm saved_gemm = ns_ops_get_winograd_gemm (f->ops);
   ns_ops_set_conv_algorithm (f->ops, algorithm);
-  ns_ops_set_winograd_own_gemm (f->ops, GPOINTER_TO_INT (((gpointer *) data)[2]));
-  g_test_message ("algorithm: %s", ns_conv_algorithm_name (algorithm));
-  if (algorithm == NS_CONV_AUTO)   /* until a device measures Winograd faster: */
+  ns_ops_set_winograd_gemm (f->ops, GPOINTER_TO_INT (((gpointer *) data)[2]));
+  g_test_message ("algorithm: %s, runs as %s, Winograd products: %s", ns_conv_algorithm_name (algorithm),
+                  ns_conv_algorithm_name (ns_ops_resolved_conv_algorithm (f->ops)),
+                  ns_winograd_gemm_name (ns_ops_get_winograd_gemm (f->ops)));
+  if (algorithm != NS_CONV_AUTO && (f->ctx->info->type & CL_DEVICE_TYPE_CPU))   /* PoCL takes 256-item groups */
+    g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==, algorithm);
+  if (algorithm == NS_CONV_AUTO)   /* direct where it was measured fastest, else measured per device */
     g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==,
-                     (f->ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_IM2COL);
+                     (f->ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_TUNED);
   /* Sizes around the direct kernel's blocks: 8 * XB pixels, OB channels. */
   check_conv (f, 2, 4, 3, 16, TRUE, 64 << 20);
   check_conv (f, 5, 9, 4, 33, FALSE, 64 << 20);
@@ -96,6 +100,7 @@ test_conv3x3 (gconstpointer data)
   check_conv (f, 1, 7, 5, 3, FALSE, 64 << 20);
   check_conv (f, 64, 33, 10, 19, TRUE, 64 << 20);
   check_conv (f, 128, 64, 19, 23, FALSE, 64 << 20);   /* Winograd: 120 tiles, several blocks of 16 */
+  check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);     /* tiled: 2 x 3 groups of 64 x 128, 12 slices of K */
   /* Strips: 1 row, then 3 rows at a time (the last strip shorter). */
   check_conv (f, 16, 8, 9, 17, FALSE, 16 * 9 * 17 * sizeof (float));
   check_conv (f, 16, 8, 10, 17, TRUE, 3 * 16 * 9 * 17 * sizeof (float));
@@ -103,7 +108,77 @@ test_conv3x3 (gconstpointer data)
   check_conv (f, 16, 8, 9, 17, TRUE, 16 * 24 * 9 * sizeof (float));
   check_conv (f, 16, 8, 10, 18, FALSE, 2 * 16 * 24 * 9 * sizeof (float));
   ns_ops_set_conv_algorithm (f->ops, saved);
-  ns_ops_set_winograd_own_gemm (f->ops, saved_gemm);
+  ns_ops_set_winograd_gemm (f->ops, saved_gemm);
+}
+
+/* Runs one convolution C -> O at H x W on `ops`, asserting it worked. */
+static void
+run_conv (Fixture *f, NsOps *ops, int C, int O, int H, int W)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree float *in_host = NULL, *weight = g_new (float, (gsize) O * C * 9), *bias = g_new (float, O);
+  ns_test_fill_random (f->rand, weight, (gsize) O * C * 9, -0.5f, 0.5f);
+  ns_test_fill_random (f->rand, bias, O, -0.1f, 0.1f);
+  g_autoptr (NsTensor) in = random_tensor (f, C, H, W, -1.0f, 1.0f, &in_host);
+  g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsTensor) out = ns_op_conv3x3 (ops, in, conv, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+}
+
+/* The tuned choice is measured the first time a shape is met, saved beside
+ * the program cache and read back by the next NsOps on that device; sizes in
+ * the same half octave share it; a damaged file is ignored. */
+static void
+test_conv_tuned_file (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *saved_dir = g_strdup (f->ctx->cache_dir);
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-conv-tune-XXXXXX");
+  ns_cl_context_set_cache_dir (f->ctx, dir);
+
+  NsOps *ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_conv_algorithm (ops, NS_CONV_TUNED);
+  NsConvChoice first, again;
+  g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &first));
+  run_conv (f, ops, 8, 12, 10, 13);
+  g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &first));
+  g_assert_cmpint (first.algorithm, <, NS_CONV_TUNED);
+  g_test_message ("tuned: %s / %s", ns_conv_algorithm_name (first.algorithm), ns_winograd_gemm_name (first.gemm));
+  g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 11, 12, &again));   /* 130 and 132 pixels */
+  g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 20, 26, &again));  /* 4x the pixels */
+  g_assert_false (ns_ops_tuned_choice (ops, 12, 8, 10, 13, &again));  /* other channels */
+  ns_ops_free (ops);
+
+  /* A new process (here, a new NsOps) reads the choice back. */
+  ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
+  g_assert_cmpint (again.algorithm, ==, first.algorithm);
+  g_assert_cmpint (again.gemm, ==, first.gemm);
+  ns_ops_free (ops);
+
+  /* Damaged lines are skipped, the good ones kept. */
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *file = NULL;
+  for (const char *name; d != NULL && (name = g_dir_read_name (d)) != NULL;)
+    if (g_str_has_suffix (name, ".conv-choices"))
+      file = g_build_filename (dir, name, NULL);
+  g_assert_nonnull (file);
+  g_assert_true (g_file_set_contents (file, "garbage\n8 12 14 nonsense registers\n-1 12 14 direct registers\n"
+                                            "3 5 9 direct registers\n", -1, NULL));
+  ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
+  g_assert_true (ns_ops_tuned_choice (ops, 3, 5, 4, 6, &again));      /* 24 pixels: half octave 9 */
+  g_assert_cmpint (again.algorithm, ==, NS_CONV_DIRECT);
+  ns_ops_free (ops);
+
+  ns_cl_context_set_cache_dir (f->ctx, saved_dir);
+  ns_test_remove_tree (dir);
 }
 
 static void
@@ -270,15 +345,24 @@ main (int argc, char **argv)
   ns_test_device_open (&f.ctx, &f.ops, NULL);
   f.rand = g_rand_new_with_seed (20161127);
 
-  gpointer im2col[] = { &f, GINT_TO_POINTER (NS_CONV_IM2COL), GINT_TO_POINTER (FALSE) };
-  gpointer direct[] = { &f, GINT_TO_POINTER (NS_CONV_DIRECT), GINT_TO_POINTER (FALSE) };
-  gpointer winograd_own[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (TRUE) };
-  gpointer winograd_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (FALSE) };
-  gpointer automatic[] = { &f, GINT_TO_POINTER (NS_CONV_AUTO), GINT_TO_POINTER (FALSE) };
+  /* (fixture, algorithm, Winograd products) */
+  const NsWinogradGemm clblast = NS_WINOGRAD_GEMM_CLBLAST;
+  gpointer im2col[] = { &f, GINT_TO_POINTER (NS_CONV_IM2COL), GINT_TO_POINTER (clblast) };
+  gpointer direct[] = { &f, GINT_TO_POINTER (NS_CONV_DIRECT), GINT_TO_POINTER (clblast) };
+  gpointer implicit[] = { &f, GINT_TO_POINTER (NS_CONV_IMPLICIT), GINT_TO_POINTER (clblast) };
+  gpointer winograd_registers[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
+  gpointer winograd_tiled[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (NS_WINOGRAD_GEMM_TILED) };
+  gpointer winograd_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (clblast) };
+  gpointer automatic[] = { &f, GINT_TO_POINTER (NS_CONV_AUTO), GINT_TO_POINTER (clblast) };
+  gpointer tuned[] = { &f, GINT_TO_POINTER (NS_CONV_TUNED), GINT_TO_POINTER (clblast) };
   g_test_add_data_func ("/ops/conv3x3/auto", automatic, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/tuned", tuned, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/tuned-file", &f, test_conv_tuned_file);
   g_test_add_data_func ("/ops/conv3x3/im2col", im2col, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/direct", direct, test_conv3x3);
-  g_test_add_data_func ("/ops/conv3x3/winograd-own", winograd_own, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/implicit", implicit, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd-registers", winograd_registers, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd-tiled", winograd_tiled, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/winograd-clblast", winograd_clblast, test_conv3x3);
   g_test_add_data_func ("/ops/maxpool2x2", &f, test_maxpool);
   g_test_add_data_func ("/ops/upsample2x", &f, test_upsample);

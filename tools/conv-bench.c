@@ -1,10 +1,12 @@
 /* conv-bench: the network's 3x3 convolutions at one image size, timed with
  * each convolution algorithm of the engine and, as the hardware's baseline,
  * OpenBLAS SGEMM on the equivalent GEMM shapes (M = out channels, N = pixels,
- * K = 9 * in channels) in the same run.  Prints Markdown with GFLOP/s and
- * the ratios to OpenBLAS.
+ * K = 9 * in channels) in the same run.  Prints Markdown with GFLOP/s, the
+ * fastest variant of each layer and its ratio to OpenBLAS; the last row sums
+ * the layers, and its "fastest" is what a per-layer choice would give.
  *
- *   conv-bench [--device N] [--size 512] [--reps 3] [--layers conv1_2,dec4_1] */
+ *   conv-bench [--device N] [--size 512] [--reps 3] [--layers conv1_2,dec4_1]
+ *              [--variants im2col,direct,implicit,winograd-registers,winograd-tiled,winograd-clblast] */
 #include "ns-ops.h"
 #include <cblas.h>
 #include <stdlib.h>
@@ -39,16 +41,30 @@ median (double *t, int n)
   return t[n / 2];
 }
 
+/* The ways the engine can run a convolution. */
+typedef struct {
+  const char *name;
+  NsConvChoice choice;
+} Variant;
+
+static const Variant variants[] = {
+  { "im2col", { NS_CONV_IM2COL, 0 } },
+  { "direct", { NS_CONV_DIRECT, 0 } },
+  { "implicit", { NS_CONV_IMPLICIT, 0 } },
+  { "winograd-registers", { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS } },
+  { "winograd-tiled", { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED } },
+  { "winograd-clblast", { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST } },
+};
+enum { N_VARIANTS = G_N_ELEMENTS (variants) };
+
 static double
-time_engine (NsOps *ops, NsConvAlgorithm algorithm, const NsTensor *x, const NsConv3x3 *conv, int reps,
-             GError **error)
+time_engine (NsOps *ops, const Variant *v, const NsTensor *x, const NsConv3x3 *conv, int reps, GError **error)
 {
-  ns_ops_set_conv_algorithm (ops, algorithm);
   g_autofree double *t = g_new (double, reps);
   for (int r = -1; r < reps; r++)   /* one untimed run: kernel compilation, allocation */
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr (NsTensor) y = ns_op_conv3x3 (ops, x, conv, TRUE, error);
+      g_autoptr (NsTensor) y = ns_op_conv3x3_by (ops, x, conv, v->choice, TRUE, error);
       if (y == NULL || !ns_cl_context_finish (ns_ops_get_context (ops), error))
         return -1;
       if (r >= 0)
@@ -81,12 +97,13 @@ int
 main (int argc, char **argv)
 {
   int device = -1, size = 512, reps = 3;
-  g_autofree char *only = NULL;
+  g_autofree char *only = NULL, *chosen = NULL;
   GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_INT, &device, "OpenCL device number", "N" },
     { "size", 's', 0, G_OPTION_ARG_INT, &size, "Image side (default 512)", "S" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Timed runs per layer (default 3)", "R" },
     { "layers", 'l', 0, G_OPTION_ARG_STRING, &only, "Only these layers, comma-separated", "LIST" },
+    { "variants", 'v', 0, G_OPTION_ARG_STRING, &chosen, "Only these variants, comma-separated (default: all)", "LIST" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— time the convolutions against OpenBLAS");
@@ -106,15 +123,29 @@ main (int argc, char **argv)
     }
   g_print ("## Convolutions at %d², %s, median of %d (OpenBLAS %s, %d threads)\n\n", size, ctx->info->name, reps,
            openblas_get_config (), openblas_get_num_threads ());
-  g_print ("| layer | GEMM M x N x K | GFLOP | im2col+CLBlast GFLOP/s | direct GFLOP/s | Winograd GFLOP/s "
-           "| OpenBLAS GFLOP/s | direct / OpenBLAS | Winograd / OpenBLAS |\n");
-  g_print ("|---|---|---|---|---|---|---|---|---|\n");
+  /* The variants to time, in the table's order. */
+  g_auto (GStrv) chosen_names = chosen != NULL ? g_strsplit (chosen, ",", -1) : NULL;
+  const Variant *run[N_VARIANTS];
+  int n_run = 0;
+  for (gsize v = 0; v < N_VARIANTS; v++)
+    if (chosen_names == NULL || g_strv_contains ((const char *const *) chosen_names, variants[v].name))
+      run[n_run++] = &variants[v];
+  if (n_run == 0)
+    {
+      g_printerr ("conv-bench: no such variant: %s\n", chosen);
+      return 2;
+    }
+  g_autoptr (GString) head = g_string_new ("| layer | GEMM M x N x K | GFLOP |");
+  for (int v = 0; v < n_run; v++)
+    g_string_append_printf (head, " %s GFLOP/s |", run[v]->name);
+  g_string_append (head, " OpenBLAS GFLOP/s | fastest | fastest / OpenBLAS |\n|---|---|---|");
+  for (int v = 0; v < n_run + 3; v++)
+    g_string_append (head, "---|");
+  g_print ("%s\n", head->str);
   /* Winograd's GFLOP/s count the direct convolution's operations (effective rate). */
-  const NsConvAlgorithm algorithms[] = { NS_CONV_IM2COL, NS_CONV_DIRECT, NS_CONV_WINOGRAD };
-  enum { N_TIMES = G_N_ELEMENTS (algorithms) + 1 };
   g_auto (GStrv) wanted = only != NULL ? g_strsplit (only, ",", -1) : NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (3);
-  double total_flop = 0, total[N_TIMES] = { 0 };
+  double total_flop = 0, total[N_VARIANTS] = { 0 }, total_blas = 0, total_fastest = 0;
   for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
     {
       const Layer *l = &layers[i];
@@ -133,23 +164,33 @@ main (int argc, char **argv)
           g_printerr ("conv-bench: %s\n", error->message);
           return 1;
         }
-      double flop = 2.0 * l->out * (double) side * side * l->in * 9, t[N_TIMES];
-      for (gsize a = 0; a < G_N_ELEMENTS (algorithms); a++)
-        if ((t[a] = time_engine (ops, algorithms[a], x, conv, reps, &error)) < 0)
-          {
-            g_printerr ("conv-bench: %s\n", error->message);
-            return 1;
-          }
-      t[N_TIMES - 1] = time_openblas (l->out, side * side, 9 * l->in, reps);
+      double flop = 2.0 * l->out * (double) side * side * l->in * 9, t[N_VARIANTS];
+      int fastest = 0;
+      for (int v = 0; v < n_run; v++)
+        {
+          if ((t[v] = time_engine (ops, run[v], x, conv, reps, &error)) < 0)
+            {
+              g_printerr ("conv-bench: %s: %s\n", run[v]->name, error->message);
+              return 1;
+            }
+          total[v] += t[v];
+          fastest = t[v] < t[fastest] ? v : fastest;
+        }
+      double blas = time_openblas (l->out, side * side, 9 * l->in, reps);
       total_flop += flop;
-      for (int k = 0; k < N_TIMES; k++)
-        total[k] += t[k];
-      g_print ("| %s | %d x %d x %d | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", l->name, l->out, side * side,
-               9 * l->in, flop / 1e9, flop / t[0] / 1e9, flop / t[1] / 1e9, flop / t[2] / 1e9, flop / t[3] / 1e9,
-               t[3] / t[1], t[3] / t[2]);
+      total_blas += blas;
+      total_fastest += t[fastest];
+      g_autoptr (GString) row = g_string_new (NULL);
+      g_string_printf (row, "| %s | %d x %d x %d | %.2f |", l->name, l->out, side * side, 9 * l->in, flop / 1e9);
+      for (int v = 0; v < n_run; v++)
+        g_string_append_printf (row, " %.1f |", flop / t[v] / 1e9);
+      g_print ("%s %.1f | %s | %.2f |\n", row->str, flop / blas / 1e9, run[fastest]->name, blas / t[fastest]);
     }
-  g_print ("| **all** | | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", total_flop / 1e9,
-           total_flop / total[0] / 1e9, total_flop / total[1] / 1e9, total_flop / total[2] / 1e9,
-           total_flop / total[3] / 1e9, total[3] / total[1], total[3] / total[2]);
+  g_autoptr (GString) row = g_string_new (NULL);
+  g_string_printf (row, "| **all** | | %.1f |", total_flop / 1e9);
+  for (int v = 0; v < n_run; v++)
+    g_string_append_printf (row, " %.1f |", total_flop / total[v] / 1e9);
+  g_print ("%s %.1f | per layer: %.1f GFLOP/s | %.2f |\n", row->str, total_flop / total_blas / 1e9,
+           total_flop / total_fastest / 1e9, total_blas / total_fastest);
   return 0;
 }

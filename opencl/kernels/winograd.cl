@@ -4,7 +4,8 @@
  *
  *   V = B^T d B   (winograd_input: 16 values per tile and input channel)
  *   M[e] = U[e] V[e] for each of the 16 elements e (a batch of 16 matrix
- *          products: CLBlast on GPUs, winograd_gemm on processors)
+ *          products: CLBlast, winograd_gemm_tiled in tiled_gemm.cl, or
+ *          winograd_gemm below for processors)
  *   Y = A^T M A   (winograd_output: + bias, ReLU, the one store)
  *
  * U = G g G^T is made once on the host (ns_winograd_weights_new), as

@@ -1,0 +1,160 @@
+#include "ns-conv-tune.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+
+struct _NsConvTuner {
+  char *path;
+  GHashTable *choices;   /* "C O bucket" -> NsConvChoice */
+};
+
+/* Every way the tuner tries, in the order of the file's names. */
+static const NsConvChoice candidates[] = {
+  { NS_CONV_IM2COL, NS_WINOGRAD_GEMM_REGISTERS },
+  { NS_CONV_DIRECT, NS_WINOGRAD_GEMM_REGISTERS },
+  { NS_CONV_IMPLICIT, NS_WINOGRAD_GEMM_REGISTERS },
+  { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS },
+  { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED },
+  { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST },
+};
+
+static char *
+shape_key (int C, int O, int H, int W)
+{
+  /* Half octaves of the pixel count. */
+  int bucket = (int) floor (2.0 * log2 ((double) H * W));
+  return g_strdup_printf ("%d %d %d", C, O, bucket);
+}
+
+/* "C O bucket algorithm gemm": the candidate with those names, if any. */
+static gboolean
+parse_line (const char *line, char **key, NsConvChoice *choice)
+{
+  int C, O, bucket;
+  char algorithm[32], gemm[32];
+  if (sscanf (line, "%d %d %d %31s %31s", &C, &O, &bucket, algorithm, gemm) != 5 || C < 1 || O < 1)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (g_strcmp0 (algorithm, ns_conv_algorithm_name (candidates[i].algorithm)) == 0
+        && g_strcmp0 (gemm, ns_winograd_gemm_name (candidates[i].gemm)) == 0)
+      {
+        *key = g_strdup_printf ("%d %d %d", C, O, bucket);
+        *choice = candidates[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+NsConvTuner *
+ns_conv_tuner_new (const char *path)
+{
+  NsConvTuner *tuner = g_new0 (NsConvTuner, 1);
+  tuner->path = g_strdup (path);
+  tuner->choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *contents = NULL;
+  if (path == NULL || !g_file_get_contents (path, &contents, NULL, NULL))
+    return tuner;
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (char **line = lines; *line != NULL; line++)
+    {
+      char *key;
+      NsConvChoice choice;
+      if (parse_line (*line, &key, &choice))
+        g_hash_table_replace (tuner->choices, key, g_memdup2 (&choice, sizeof choice));
+    }
+  return tuner;
+}
+
+void
+ns_conv_tuner_free (NsConvTuner *tuner)
+{
+  if (tuner == NULL)
+    return;
+  g_hash_table_unref (tuner->choices);
+  g_free (tuner->path);
+  g_free (tuner);
+}
+
+gboolean
+ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, NsConvChoice *choice)
+{
+  g_autofree char *key = shape_key (C, O, H, W);
+  const NsConvChoice *found = g_hash_table_lookup (tuner->choices, key);
+  if (found != NULL)
+    *choice = *found;
+  return found != NULL;
+}
+
+/* Best effort, as the program cache: the whole table, written atomically. */
+static void
+save (NsConvTuner *tuner)
+{
+  if (tuner->path == NULL)
+    return;
+  g_autoptr (GString) text = g_string_new ("# gimp-neural-style: fastest convolution by layer shape "
+                                           "(in, out channels, 2 log2 pixels)\n");
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, tuner->choices);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const NsConvChoice *choice = value;
+      g_string_append_printf (text, "%s %s %s\n", (const char *) key, ns_conv_algorithm_name (choice->algorithm),
+                              ns_winograd_gemm_name (choice->gemm));
+    }
+  g_autofree char *dir = g_path_get_dirname (tuner->path);
+  g_autoptr (GError) error = NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents (tuner->path, text->str, (gssize) text->len, &error))
+    g_debug ("Not saving the convolution choices in %s: %s", tuner->path,
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+/* Seconds for one run to its end on the device, or < 0 on error. */
+static double
+time_run (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice choice, gboolean relu,
+          GError **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (NsTensor) out = ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
+  if (out == NULL || !ns_cl_context_finish (ns_ops_get_context (ops), error))
+    return -1;
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+gboolean
+ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+                       gboolean relu, NsConvChoice *choice, GError **error)
+{
+  double best = G_MAXDOUBLE;
+  g_autoptr (GError) last_error = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      const NsConvChoice c = candidates[i];
+      GError *err = NULL;
+      /* The untimed run pays for first-use costs: CLBlast's kernel builds, Winograd's weights. */
+      double t = time_run (ops, in, conv, c, relu, &err), t1 = -1, t2 = -1;
+      if (t >= 0 && (t1 = time_run (ops, in, conv, c, relu, &err)) >= 0)
+        t2 = time_run (ops, in, conv, c, relu, &err);
+      t = t2 < 0 ? -1 : MIN (t1, t2);
+      g_debug ("conv %d -> %d at %d x %d, %s/%s: %.3f ms", in->channels, conv->out_channels, in->height, in->width,
+               ns_conv_algorithm_name (c.algorithm), ns_winograd_gemm_name (c.gemm), t * 1e3);
+      if (t < 0)
+        {
+          g_clear_error (&last_error);
+          last_error = err;
+        }
+      else if (t < best)
+        best = t, *choice = c;
+    }
+  if (best == G_MAXDOUBLE)
+    {
+      g_propagate_error (error, g_steal_pointer (&last_error));
+      return FALSE;
+    }
+  g_hash_table_replace (tuner->choices, shape_key (in->channels, conv->out_channels, in->height, in->width),
+                        g_memdup2 (choice, sizeof *choice));
+  save (tuner);
+  return TRUE;
+}

@@ -1,0 +1,35 @@
+/* The tuned convolution (NS_CONV_TUNED, auto's choice on GPUs): which of the
+ * engine's ways to run a 3x3 convolution is fastest depends on the device,
+ * its driver and the layer's shape, and no one table fits every GPU.  So the
+ * first time a shape is met, each way runs on the device (one untimed run,
+ * then the best of two timed ones) and the fastest is kept, as cuDNN's
+ * benchmark mode does.  The choices are written to a small text file beside
+ * the program cache, named like the program's binary (same device, driver,
+ * kernels), so a later process measures nothing it has measured before.
+ *
+ * Shapes are keyed by channels in and out and the pixel count in half
+ * octaves, so images of nearby sizes share a measurement. */
+#pragma once
+
+#include "ns-ops.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NsConvTuner NsConvTuner;
+
+/* Reads `path` when it exists (unreadable lines are ignored); choices made
+ * later are saved there (best effort: a file that cannot be written costs
+ * the next process a measurement).  path NULL: nothing is read or saved. */
+NsConvTuner *ns_conv_tuner_new (const char *path);
+void ns_conv_tuner_free (NsConvTuner *tuner);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConvTuner, ns_conv_tuner_free)
+
+gboolean ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, NsConvChoice *choice);
+
+/* Runs `conv` on `in` every way, keeps and saves the fastest as the choice
+ * for this shape, and sets *choice.  Ways that fail (out of memory, say) are
+ * left out; fails only when every way does, with the last error. */
+gboolean ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+                                gboolean relu, NsConvChoice *choice, GError **error);
+
+G_END_DECLS
