@@ -1,8 +1,15 @@
 #include "ns-conv-tune.h"
 
+#include "ns-cl-error.h"
+#include "ns-i18n.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+
+/* Larger layers are measured on their first rows, about this many pixels:
+ * enough to fill a large GPU, and it bounds the measurement's cost on a
+ * small one; all such layers of a shape share the choice. */
+#define MEASURED_PIXELS (1 << 17)
 
 struct _NsConvTuner {
   char *path;
@@ -22,8 +29,8 @@ static const NsConvChoice candidates[] = {
 static char *
 shape_key (int C, int O, int H, int W)
 {
-  /* Half octaves of the pixel count. */
-  int bucket = (int) floor (2.0 * log2 ((double) H * W));
+  /* Half octaves of the pixel count (as measured). */
+  int bucket = (int) floor (2.0 * log2 (MIN ((double) H * W, MEASURED_PIXELS)));
   return g_strdup_printf ("%d %d %d", C, O, bucket);
 }
 
@@ -46,23 +53,34 @@ parse_line (const char *line, char **key, NsConvChoice *choice)
   return FALSE;
 }
 
+/* Adds the file's choices to `choices`, keeping those already there. */
+static void
+read_choices (const char *path, GHashTable *choices)
+{
+  g_autofree char *contents = NULL;
+  if (path == NULL || !g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (char **line = lines; *line != NULL; line++)
+    {
+      char *key;
+      NsConvChoice choice;
+      if (!parse_line (*line, &key, &choice))
+        continue;
+      if (g_hash_table_contains (choices, key))
+        g_free (key);
+      else
+        g_hash_table_insert (choices, key, g_memdup2 (&choice, sizeof choice));
+    }
+}
+
 NsConvTuner *
 ns_conv_tuner_new (const char *path)
 {
   NsConvTuner *tuner = g_new0 (NsConvTuner, 1);
   tuner->path = g_strdup (path);
   tuner->choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree char *contents = NULL;
-  if (path == NULL || !g_file_get_contents (path, &contents, NULL, NULL))
-    return tuner;
-  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (char **line = lines; *line != NULL; line++)
-    {
-      char *key;
-      NsConvChoice choice;
-      if (parse_line (*line, &key, &choice))
-        g_hash_table_replace (tuner->choices, key, g_memdup2 (&choice, sizeof choice));
-    }
+  read_choices (path, tuner->choices);
   return tuner;
 }
 
@@ -86,12 +104,15 @@ ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, NsConvChoi
   return found != NULL;
 }
 
-/* Best effort, as the program cache: the whole table, written atomically. */
+/* Best effort, as the program cache: the whole table, written atomically,
+ * with what other processes (or contexts of this one) saved since we read
+ * it, so that no one's measurements are lost. */
 static void
 save (NsConvTuner *tuner)
 {
   if (tuner->path == NULL)
     return;
+  read_choices (tuner->path, tuner->choices);
   g_autoptr (GString) text = g_string_new ("# gimp-neural-style: fastest convolution by layer shape "
                                            "(in, out channels, 2 log2 pixels)\n");
   GHashTableIter iter;
@@ -123,20 +144,52 @@ time_run (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice ch
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+/* What to measure on: `in`, or its first rows when it is larger than
+ * MEASURED_PIXELS (a device-side copy); *owned holds the copy. */
+static const NsTensor *
+measured_input (const NsTensor *in, NsTensor **owned, GError **error)
+{
+  *owned = NULL;
+  if ((double) in->height * in->width <= MEASURED_PIXELS)
+    return in;
+  const int rows = MAX (2, MEASURED_PIXELS / in->width);
+  NsClContext *ctx = in->buffer->ctx;
+  NsTensor *top = ns_tensor_new (ctx, in->channels, rows, in->width, error);
+  if (top == NULL)
+    return NULL;
+  /* One region: a "row" per channel, rows * W floats of the channel's plane. */
+  const size_t origin[3] = { 0, 0, 0 };
+  const size_t region[3] = { (size_t) rows * in->width * sizeof (float), (size_t) in->channels, 1 };
+  const size_t src_pitch = (size_t) in->height * in->width * sizeof (float), dst_pitch = region[0];
+  if (!ns_cl_check (clEnqueueCopyBufferRect (ctx->queue, in->buffer->mem, top->buffer->mem, origin, origin, region,
+                                             src_pitch, 0, dst_pitch, 0, 0, NULL, NULL),
+                    _("running a convolution"), error))
+    {
+      ns_tensor_free (top);
+      return NULL;
+    }
+  return *owned = top;
+}
+
 gboolean
-ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, const NsConv3x3 *conv,
                        gboolean relu, NsConvChoice *choice, GError **error)
 {
+  g_autoptr (NsTensor) owned = NULL;
+  const NsTensor *in = measured_input (full_in, &owned, error);
+  if (in == NULL)
+    return FALSE;
   double best = G_MAXDOUBLE;
   g_autoptr (GError) last_error = NULL;
   for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
       const NsConvChoice c = candidates[i];
       GError *err = NULL;
-      /* The untimed run pays for first-use costs: CLBlast's kernel builds, Winograd's weights. */
+      /* The untimed run pays for first-use costs: CLBlast's kernel builds,
+       * Winograd's weights.  A way 3x slower than the best gets no second try. */
       double t = time_run (ops, in, conv, c, relu, &err), t1 = -1, t2 = -1;
       if (t >= 0 && (t1 = time_run (ops, in, conv, c, relu, &err)) >= 0)
-        t2 = time_run (ops, in, conv, c, relu, &err);
+        t2 = t1 > 3 * best ? t1 : time_run (ops, in, conv, c, relu, &err);
       t = t2 < 0 ? -1 : MIN (t1, t2);
       g_debug ("conv %d -> %d at %d x %d, %s/%s: %.3f ms", in->channels, conv->out_channels, in->height, in->width,
                ns_conv_algorithm_name (c.algorithm), ns_winograd_gemm_name (c.gemm), t * 1e3);
@@ -153,8 +206,8 @@ ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *in, const
       g_propagate_error (error, g_steal_pointer (&last_error));
       return FALSE;
     }
-  g_hash_table_replace (tuner->choices, shape_key (in->channels, conv->out_channels, in->height, in->width),
-                        g_memdup2 (choice, sizeof *choice));
+  char *key = shape_key (full_in->channels, conv->out_channels, full_in->height, full_in->width);
+  g_hash_table_replace (tuner->choices, key, g_memdup2 (choice, sizeof *choice));
   save (tuner);
   return TRUE;
 }

@@ -8,7 +8,10 @@
  * kernels), so a later process measures nothing it has measured before.
  *
  * Shapes are keyed by channels in and out and the pixel count in half
- * octaves, so images of nearby sizes share a measurement. */
+ * octaves, so images of nearby sizes share a measurement; layers of more than
+ * 2^17 pixels are measured on their first rows (a GPU is full long before
+ * that, and a small one would otherwise spend minutes on its first image)
+ * and share one choice. */
 #pragma once
 
 #include "ns-ops.h"

@@ -286,49 +286,48 @@ padded_input (NsOps *ops, const NsTensor *in, int Wp, const char *what, GError *
   return ops->scratch->mem;
 }
 
-/* The direct path: a reflected copy of the input (a little more than the
- * input itself), then one kernel that adds the bias and applies the ReLU. */
+/* The direct and implicit paths: the padded copy, then one kernel, whose
+ * arguments are the same for both, adds the bias and applies the ReLU at its
+ * one store. */
 static NsTensor *
-conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+conv3x3_padded (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, cl_kernel kernel, int Wp,
+                const NsClBuffer *weight, cl_uint dims, const size_t *global, const size_t *local, GError **error)
 {
   const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels;
-  const int span = 8 * CONV_XB;
-  const int Wp = (W + span - 1) / span * span + 2;
   const char *what = _("running a convolution");
   g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, O, H, W, error);
   cl_mem padded = out != NULL ? padded_input (ops, in, Wp, what, error) : NULL;
   if (padded == NULL)
     return NULL;
   int act = relu ? 1 : 0;
-  gsize blocks_x = (W + span - 1) / span, blocks_o = (O + CONV_OB - 1) / CONV_OB;
-  if (!ns_cl_set_args (ops->conv_direct, what, error, NS_CL_ARG (padded), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W), NS_CL_ARG (Wp),
-                       NS_CL_ARG (conv->weight_blocked->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O), NS_CL_ARG (act),
-                       NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
-      || !ns_cl_enqueue (ops->ctx, ops->conv_direct, 3, (size_t[]) { blocks_o, blocks_x, H }, NULL, what, error))
+  if (!ns_cl_set_args (kernel, what, error, NS_CL_ARG (padded), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W),
+                       NS_CL_ARG (Wp), NS_CL_ARG (weight->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O),
+                       NS_CL_ARG (act), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
+      || !ns_cl_enqueue (ops->ctx, kernel, dims, global, local, what, error))
     return NULL;
   return g_steal_pointer (&out);
 }
 
-/* The implicit GEMM (tiled_gemm.cl): the same padded copy, then one kernel
- * that gathers the im2col matrix tile by tile into local memory. */
+/* Direct (conv_direct.cl): rows padded to whole blocks of 8 * CONV_XB pixels. */
+static NsTensor *
+conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+{
+  const int span = 8 * CONV_XB, blocks_x = (in->width + span - 1) / span;
+  const size_t global[3] = { (conv->out_channels + CONV_OB - 1) / CONV_OB, blocks_x, in->height };
+  return conv3x3_padded (ops, in, conv, relu, ops->conv_direct, blocks_x * span + 2, conv->weight_blocked, 3,
+                         global, NULL, error);
+}
+
+/* The implicit GEMM (tiled_gemm.cl): gathers the im2col matrix tile by tile
+ * into local memory, from OIHW weights. */
 static NsTensor *
 conv3x3_implicit (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
 {
-  const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels, Wp = W + 2;
-  const char *what = _("running a convolution");
-  g_autoptr (NsTensor) out = ns_tensor_new (ops->ctx, O, H, W, error);
-  cl_mem padded = out != NULL ? padded_input (ops, in, Wp, what, error) : NULL;
-  if (padded == NULL)
-    return NULL;
-  int act = relu ? 1 : 0;
-  gsize HW = (gsize) H * W;
-  size_t global[2] = { (HW + NS_TILED_N - 1) / NS_TILED_N * 16, (O + NS_TILED_M - 1) / NS_TILED_M * 16 };
-  if (!ns_cl_set_args (ops->conv_implicit, what, error, NS_CL_ARG (padded), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W),
-                       NS_CL_ARG (Wp), NS_CL_ARG (conv->weight->mem), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (O),
-                       NS_CL_ARG (act), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
-      || !ns_cl_enqueue (ops->ctx, ops->conv_implicit, 2, global, (size_t[]) { 16, 16 }, what, error))
-    return NULL;
-  return g_steal_pointer (&out);
+  const gsize HW = (gsize) in->height * in->width;
+  const size_t global[2] = { (HW + NS_TILED_N - 1) / NS_TILED_N * 16,
+                             (conv->out_channels + NS_TILED_M - 1) / NS_TILED_M * 16 };
+  return conv3x3_padded (ops, in, conv, relu, ops->conv_implicit, in->width + 2, conv->weight, 2, global,
+                         (size_t[]) { 16, 16 }, error);
 }
 
 NsTensor *

@@ -129,7 +129,8 @@ run_conv (Fixture *f, NsOps *ops, int C, int O, int H, int W)
 
 /* The tuned choice is measured the first time a shape is met, saved beside
  * the program cache and read back by the next NsOps on that device; sizes in
- * the same half octave share it; a damaged file is ignored. */
+ * the same half octave share it; concurrent savers keep each other's
+ * choices; damaged lines are ignored. */
 static void
 test_conv_tuned_file (gconstpointer data)
 {
@@ -151,6 +152,11 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 11, 12, &again));   /* 130 and 132 pixels */
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 20, 26, &again));  /* 4x the pixels */
   g_assert_false (ns_ops_tuned_choice (ops, 12, 8, 10, 13, &again));  /* other channels */
+  /* Beyond 2^17 pixels, measured on the first rows; every larger size shares it. */
+  run_conv (f, ops, 2, 3, 300, 500);
+  g_assert_true (ns_ops_tuned_choice (ops, 2, 3, 300, 500, &again));
+  g_assert_true (ns_ops_tuned_choice (ops, 2, 3, 4000, 3000, &again));
+  g_assert_false (ns_ops_tuned_choice (ops, 2, 3, 200, 300, &again));
   ns_ops_free (ops);
 
   /* A new process (here, a new NsOps) reads the choice back. */
@@ -159,6 +165,23 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
   g_assert_cmpint (again.algorithm, ==, first.algorithm);
   g_assert_cmpint (again.gemm, ==, first.gemm);
+  ns_ops_free (ops);
+
+  /* Two contexts measuring at once (the engine's and Gatys's, or two
+   * processes): each save keeps what the other saved. */
+  NsOps *a = ns_ops_new (f->ctx, &error), *b = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_conv_algorithm (a, NS_CONV_TUNED);
+  ns_ops_set_conv_algorithm (b, NS_CONV_TUNED);
+  run_conv (f, a, 4, 6, 9, 9);
+  run_conv (f, b, 6, 4, 9, 9);
+  ns_ops_free (a);
+  ns_ops_free (b);
+  ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
+  g_assert_true (ns_ops_tuned_choice (ops, 4, 6, 9, 9, &again));
+  g_assert_true (ns_ops_tuned_choice (ops, 6, 4, 9, 9, &again));
   ns_ops_free (ops);
 
   /* Damaged lines are skipped, the good ones kept. */

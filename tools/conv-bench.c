@@ -9,6 +9,7 @@
  *              [--variants im2col,direct,implicit,winograd-registers,winograd-tiled,winograd-clblast] */
 #include "ns-ops.h"
 #include <cblas.h>
+#include <locale.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -96,6 +97,7 @@ time_openblas (int m, int n, int k, int reps)
 int
 main (int argc, char **argv)
 {
+  setlocale (LC_ALL, "");   /* the ² in the heading */
   int device = -1, size = 512, reps = 3;
   g_autofree char *only = NULL, *chosen = NULL;
   GOptionEntry entries[] = {
