@@ -11,7 +11,7 @@ struct _NsWinograd {
   cl_kernel gemm;
   cl_kernel gemm_tiled;
   cl_kernel output;
-  gboolean tiled_runs;   /* the device takes winograd_gemm_tiled's 256-item groups */
+  gboolean tiled_runs;   /* it built, and the device takes its 256-item groups */
 };
 
 int
@@ -49,10 +49,11 @@ ns_winograd_new (NsOps *ops, GError **error)
   winograd->ctx = ns_ops_get_context (ops);
   if ((winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
       || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
-      || (winograd->gemm_tiled = ns_ops_create_kernel (ops, "winograd_gemm_tiled", error)) == NULL
       || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
     return NULL;
-  winograd->tiled_runs = ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
+  winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
+  winograd->tiled_runs = winograd->gemm_tiled != NULL
+                         && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
   return g_steal_pointer (&winograd);
 }
 

@@ -9,11 +9,13 @@
 #include "ns-conv-winograd.h"
 #include "ns-i18n.h"
 #include "ns-kernel-sources.h"
+#include "ns-tiled-kernel-sources.h"
 #include <string.h>
 
 struct _NsOps {
   NsClContext *ctx;
   NsClProgram *program;
+  NsClProgram *tiled_program;   /* tiled_gemm.cl; NULL where the device's compiler rejects it */
   cl_kernel im2col;
   cl_kernel bias_activation;
   cl_kernel maxpool;
@@ -44,11 +46,23 @@ struct _NsOps {
 NsOps *
 ns_ops_new (NsClContext *ctx, GError **error)
 {
+  return ns_ops_new_with_tiled_source (ctx, ns_tiled_kernel_sources, error);
+}
+
+NsOps *
+ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError **error)
+{
   g_autoptr (NsOps) ops = g_new0 (NsOps, 1);
   ops->ctx = ctx;
   ops->program = ns_cl_program_new (ctx, ns_kernel_sources, KERNEL_BUILD_OPTIONS, error);
   if (ops->program == NULL)
     return NULL;
+  /* The GPU kernels are a bonus: without them the other convolutions serve. */
+  g_autoptr (GError) tiled_error = NULL;
+  ops->tiled_program = ns_cl_program_new (ctx, tiled_source, KERNEL_BUILD_OPTIONS, &tiled_error);
+  if (ops->tiled_program == NULL)
+    g_debug ("The tiled kernels do not build on %s, so they are not used: %s", ctx->info->name,
+             tiled_error->message);
   struct { cl_kernel *kernel; const char *name; } kernels[] = {
     { &ops->im2col, "im2col_reflect3x3" },
     { &ops->bias_activation, "bias_activation" },
@@ -58,7 +72,6 @@ ns_ops_new (NsClContext *ctx, GError **error)
     { &ops->adain_blend, "adain_blend" },
     { &ops->pad_reflect1, "pad_reflect1" },
     { &ops->conv_direct, "conv3x3_direct" },
-    { &ops->conv_implicit, "conv3x3_implicit" },
     { &ops->mask_mix, "mask_mix" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
@@ -66,7 +79,8 @@ ns_ops_new (NsClContext *ctx, GError **error)
       return NULL;
   if ((ops->winograd = ns_winograd_new (ops, error)) == NULL)
     return NULL;
-  ops->implicit_runs = ns_cl_kernel_fits_group (ctx, ops->conv_implicit, NS_TILED_GROUP);
+  ops->conv_implicit = ns_ops_create_tiled_kernel (ops, "conv3x3_implicit");
+  ops->implicit_runs = ops->conv_implicit != NULL && ns_cl_kernel_fits_group (ctx, ops->conv_implicit, NS_TILED_GROUP);
 
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
@@ -84,7 +98,8 @@ ns_ops_new (NsClContext *ctx, GError **error)
       ops->winograd_gemm = g;
   /* The tuner's file is named as the program's binary, so that it follows
    * the same device, driver and kernels. */
-  g_autofree char *program_path = ns_cl_program_cache_path (ctx, ns_kernel_sources, KERNEL_BUILD_OPTIONS);
+  g_autofree char *all_sources = g_strconcat (ns_kernel_sources, tiled_source, NULL);
+  g_autofree char *program_path = ns_cl_program_cache_path (ctx, all_sources, KERNEL_BUILD_OPTIONS);
   if (g_str_has_suffix (program_path, ".bin"))
     program_path[strlen (program_path) - strlen (".bin")] = '\0';
   g_autofree char *tuner_path = g_strconcat (program_path, ".conv-choices", NULL);
@@ -107,6 +122,7 @@ ns_ops_free (NsOps *ops)
   ns_conv_tuner_free (ops->tuner);
   ns_cl_buffer_free (ops->scratch);
   ns_cl_program_free (ops->program);
+  ns_cl_program_free (ops->tiled_program);
   g_free (ops);
 }
 
@@ -217,6 +233,12 @@ cl_kernel
 ns_ops_create_kernel (NsOps *ops, const char *name, GError **error)
 {
   return ns_cl_program_create_kernel (ops->program, name, error);
+}
+
+cl_kernel
+ns_ops_create_tiled_kernel (NsOps *ops, const char *name)
+{
+  return ops->tiled_program != NULL ? ns_cl_program_create_kernel (ops->tiled_program, name, NULL) : NULL;
 }
 
 NsConv3x3 *

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 typedef struct _NsOps NsOps;
 
 NsOps *ns_ops_new (NsClContext *ctx, GError **error);
+/* The same with another source for the tiled GPU kernels (tiled_gemm.cl),
+ * which are built as a program of their own: tests give one that does not
+ * build, to see the engine work on without them. */
+NsOps *ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError **error);
 void ns_ops_free (NsOps *ops);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsOps, ns_ops_free)
 
@@ -27,6 +31,8 @@ gsize ns_ops_get_scratch_budget (NsOps *ops);
 /* A new kernel from the operations' program (every .cl file), for the
  * operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
+/* A kernel of the tiled program, or NULL where it did not build. */
+cl_kernel ns_ops_create_tiled_kernel (NsOps *ops, const char *name);
 
 /* The operations' scratch buffer (im2col strips, padded copies, Winograd
  * transforms), grown to at least `bytes`; valid until the next call. */

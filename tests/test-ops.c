@@ -85,7 +85,8 @@ test_conv3x3 (gconstpointer data)
   g_test_message ("algorithm: %s, runs as %s, Winograd products: %s", ns_conv_algorithm_name (algorithm),
                   ns_conv_algorithm_name (ns_ops_resolved_conv_algorithm (f->ops)),
                   ns_winograd_gemm_name (ns_ops_get_winograd_gemm (f->ops)));
-  if (algorithm != NS_CONV_AUTO && (f->ctx->info->type & CL_DEVICE_TYPE_CPU))   /* PoCL takes 256-item groups */
+  /* PoCL and GPUs build the tiled kernels and take their 256-item groups. */
+  if (algorithm != NS_CONV_AUTO && (f->ctx->info->type & (CL_DEVICE_TYPE_CPU | CL_DEVICE_TYPE_GPU)))
     g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==, algorithm);
   if (algorithm == NS_CONV_AUTO)   /* direct where it was measured fastest, else measured per device */
     g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==,
@@ -202,6 +203,30 @@ test_conv_tuned_file (gconstpointer data)
 
   ns_cl_context_set_cache_dir (f->ctx, saved_dir);
   ns_test_remove_tree (dir);
+}
+
+/* A device whose compiler rejects the tiled GPU kernels keeps every other
+ * way: implicit runs as im2col, Winograd's tiled products as the register
+ * blocks, tuned measures what there is; the results stay right. */
+static void
+test_conv_without_tiled (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  NsOps *saved = f->ops;
+  f->ops = ns_ops_new_with_tiled_source (f->ctx, "__kernel void conv3x3_implicit (__global float *x) { x[0] = nowhere; }",
+                                         &error);
+  g_assert_no_error (error);
+  ns_ops_set_conv_algorithm (f->ops, NS_CONV_IMPLICIT);
+  g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==, NS_CONV_IM2COL);
+  check_conv (f, 5, 9, 4, 33, FALSE, 64 << 20);
+  ns_ops_set_conv_algorithm (f->ops, NS_CONV_WINOGRAD);
+  ns_ops_set_winograd_gemm (f->ops, NS_WINOGRAD_GEMM_TILED);
+  check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);
+  ns_ops_set_conv_algorithm (f->ops, NS_CONV_TUNED);
+  check_conv (f, 3, 5, 7, 11, FALSE, 64 << 20);
+  ns_ops_free (f->ops);
+  f->ops = saved;
 }
 
 static void
@@ -381,6 +406,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ops/conv3x3/auto", automatic, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/tuned", tuned, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/tuned-file", &f, test_conv_tuned_file);
+  g_test_add_data_func ("/ops/conv3x3/without-tiled", &f, test_conv_without_tiled);
   g_test_add_data_func ("/ops/conv3x3/im2col", im2col, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/direct", direct, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/implicit", implicit, test_conv3x3);
