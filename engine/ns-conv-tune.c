@@ -13,7 +13,7 @@
 
 struct _NsConvTuner {
   char *path;
-  GHashTable *choices;   /* "C O bucket" -> NsConvChoice */
+  GHashTable *choices;   /* "C O bucket any|exact" -> NsConvChoice */
 };
 
 /* Every way the tuner tries, in the order of the file's names. */
@@ -26,27 +26,34 @@ static const NsConvChoice candidates[] = {
   { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST },
 };
 
+#define SET_NAME(exact) ((exact) ? "exact" : "any")
+
 static char *
-shape_key (int C, int O, int H, int W)
+shape_key (int C, int O, int H, int W, gboolean exact)
 {
   /* Half octaves of the pixel count (as measured). */
   int bucket = (int) floor (2.0 * log2 (MIN ((double) H * W, MEASURED_PIXELS)));
-  return g_strdup_printf ("%d %d %d", C, O, bucket);
+  return g_strdup_printf ("%d %d %d %s", C, O, bucket, SET_NAME (exact));
 }
 
-/* "C O bucket algorithm gemm": the candidate with those names, if any. */
+/* "C O bucket any|exact algorithm gemm": the candidate with those names, if
+ * any (and no Winograd in the exact set). */
 static gboolean
 parse_line (const char *line, char **key, NsConvChoice *choice)
 {
   int C, O, bucket;
-  char algorithm[32], gemm[32];
-  if (sscanf (line, "%d %d %d %31s %31s", &C, &O, &bucket, algorithm, gemm) != 5 || C < 1 || O < 1)
+  char set[8], algorithm[32], gemm[32];
+  if (sscanf (line, "%d %d %d %7s %31s %31s", &C, &O, &bucket, set, algorithm, gemm) != 6 || C < 1 || O < 1)
+    return FALSE;
+  gboolean exact = g_strcmp0 (set, "exact") == 0;
+  if (!exact && g_strcmp0 (set, "any") != 0)
     return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
     if (g_strcmp0 (algorithm, ns_conv_algorithm_name (candidates[i].algorithm)) == 0
-        && g_strcmp0 (gemm, ns_winograd_gemm_name (candidates[i].gemm)) == 0)
+        && g_strcmp0 (gemm, ns_winograd_gemm_name (candidates[i].gemm)) == 0
+        && !(exact && candidates[i].algorithm == NS_CONV_WINOGRAD))
       {
-        *key = g_strdup_printf ("%d %d %d", C, O, bucket);
+        *key = g_strdup_printf ("%d %d %d %s", C, O, bucket, SET_NAME (exact));
         *choice = candidates[i];
         return TRUE;
       }
@@ -95,9 +102,9 @@ ns_conv_tuner_free (NsConvTuner *tuner)
 }
 
 gboolean
-ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, NsConvChoice *choice)
+ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, gboolean exact, NsConvChoice *choice)
 {
-  g_autofree char *key = shape_key (C, O, H, W);
+  g_autofree char *key = shape_key (C, O, H, W, exact);
   const NsConvChoice *found = g_hash_table_lookup (tuner->choices, key);
   if (found != NULL)
     *choice = *found;
@@ -114,7 +121,7 @@ save (NsConvTuner *tuner)
     return;
   read_choices (tuner->path, tuner->choices);
   g_autoptr (GString) text = g_string_new ("# gimp-neural-style: fastest convolution by layer shape "
-                                           "(in, out channels, 2 log2 pixels)\n");
+                                           "(in, out channels, 2 log2 pixels, any or exact = no Winograd)\n");
   GHashTableIter iter;
   gpointer key, value;
   g_hash_table_iter_init (&iter, tuner->choices);
@@ -173,7 +180,7 @@ measured_input (const NsTensor *in, NsTensor **owned, GError **error)
 
 gboolean
 ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, const NsConv3x3 *conv,
-                       gboolean relu, NsConvChoice *choice, GError **error)
+                       gboolean relu, gboolean exact, NsConvChoice *choice, GError **error)
 {
   g_autoptr (NsTensor) owned = NULL;
   const NsTensor *in = measured_input (full_in, &owned, error);
@@ -184,6 +191,8 @@ ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, 
   for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
       const NsConvChoice c = candidates[i];
+      if (exact && c.algorithm == NS_CONV_WINOGRAD)
+        continue;
       GError *err = NULL;
       /* The untimed run pays for first-use costs: CLBlast's kernel builds,
        * Winograd's weights.  A way 3x slower than the best gets no second try. */
@@ -206,7 +215,7 @@ ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, 
       g_propagate_error (error, g_steal_pointer (&last_error));
       return FALSE;
     }
-  char *key = shape_key (full_in->channels, conv->out_channels, full_in->height, full_in->width);
+  char *key = shape_key (full_in->channels, conv->out_channels, full_in->height, full_in->width, exact);
   g_hash_table_replace (tuner->choices, key, g_memdup2 (choice, sizeof *choice));
   save (tuner);
   return TRUE;

@@ -27,12 +27,15 @@ NsConvTuner *ns_conv_tuner_new (const char *path);
 void ns_conv_tuner_free (NsConvTuner *tuner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConvTuner, ns_conv_tuner_free)
 
-gboolean ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, NsConvChoice *choice);
+/* exact: the choices made without Winograd, for operations that feed
+ * gradients (ns_ops_set_for_gradients()), kept apart from the others. */
+gboolean ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, gboolean exact, NsConvChoice *choice);
 
-/* Runs `conv` on `in` every way, keeps and saves the fastest as the choice
- * for this shape, and sets *choice.  Ways that fail (out of memory, say) are
- * left out; fails only when every way does, with the last error. */
+/* Runs `conv` on `in` every way (but Winograd when exact), keeps and saves
+ * the fastest as the choice for this shape, and sets *choice.  Ways that
+ * fail (out of memory, say) are left out; fails only when every way does,
+ * with the last error. */
 gboolean ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
-                                gboolean relu, NsConvChoice *choice, GError **error);
+                                gboolean relu, gboolean exact, NsConvChoice *choice, GError **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 struct _NsWinograd {
   NsClContext *ctx;
+  cl_kernel pad;
   cl_kernel input;
   cl_kernel gemm;
   cl_kernel gemm_tiled;
@@ -47,7 +48,8 @@ ns_winograd_new (NsOps *ops, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
   winograd->ctx = ns_ops_get_context (ops);
-  if ((winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
+  if ((winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
+      || (winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
       || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
       || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
     return NULL;
@@ -62,7 +64,7 @@ ns_winograd_free (NsWinograd *winograd)
 {
   if (winograd == NULL)
     return;
-  cl_kernel kernels[] = { winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
+  cl_kernel kernels[] = { winograd->pad, winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
@@ -75,8 +77,6 @@ products (NsWinograd *winograd, const NsConv3x3 *conv, NsWinogradGemm gemm, cl_m
           cl_ulong m_offset, const char *what, GError **error)
 {
   const int C = conv->in_channels, O_pad = ns_winograd_out_pad (conv->out_channels);
-  if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_runs)
-    gemm = NS_WINOGRAD_GEMM_REGISTERS;
   if (gemm == NS_WINOGRAD_GEMM_CLBLAST)
     return ns_cl_sgemm_strided_batched (winograd->ctx, FALSE, FALSE, O_pad, P_pad, C, 1.0f,
                                         conv->weight_winograd->mem, 0, C, (gsize) O_pad * C,
@@ -109,8 +109,8 @@ padded_tiles (int n_tiles)
 
 /* The transformed weights are a cache, made the first time a layer runs by
  * Winograd: the other algorithms never pay for them in time or memory. */
-static gboolean
-ensure_weights (NsWinograd *winograd, const NsConv3x3 *conv, GError **error)
+gboolean
+ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, GError **error)
 {
   if (conv->weight_winograd != NULL)
     return TRUE;
@@ -136,35 +136,48 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
   const int O_pad = ns_winograd_out_pad (O);
   const int tiles_x = (W + 1) / 2, tiles_y = (H + 1) / 2;
   const char *what = _("running a convolution");
-  if (!ensure_weights (winograd, conv, error))
+  if (!ns_winograd_prepare (winograd, conv, error))
     return NULL;
   g_autoptr (NsTensor) out = ns_tensor_new (winograd->ctx, O, H, W, error);
   if (out == NULL)
     return NULL;
 
-  /* Strips of tile rows: V and M take 16 (C + O_pad) floats a tile. */
+  if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_runs)
+    gemm = NS_WINOGRAD_GEMM_REGISTERS;
+
+  /* Strips of tile rows of row_tiles tiles (tiles_x rounded up to 16): V and M
+   * take 16 (C + O_pad) floats a tile, the strip's padded input 2 rows of Wp
+   * floats per tile row and channel (and 2 more). */
+  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = 2 * row_tiles + 2;
   const gsize tile_bytes = (gsize) 16 * (C + O_pad) * sizeof (float);
-  int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * tiles_x), 1, (gsize) tiles_y);
-  int P_pad_max = padded_tiles (rows * tiles_x);
-  NsClBuffer *scratch = ns_ops_get_scratch (ops, tile_bytes * P_pad_max, error);
+  const gsize padded_row_bytes = (gsize) 2 * C * Wp * sizeof (float);
+  int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * row_tiles + padded_row_bytes), 1,
+                          (gsize) tiles_y);
+  int P_pad_max = padded_tiles (rows * row_tiles);
+  NsClBuffer *scratch = ns_ops_get_scratch (ops, tile_bytes * P_pad_max + padded_row_bytes * (rows + 1), error);
   if (scratch == NULL)
     return NULL;
   int act = relu ? 1 : 0;
+  const gsize groups = row_tiles / 8;   /* of 8 tiles, for the output transform */
   for (int ty0 = 0; ty0 < tiles_y; ty0 += rows)
     {
-      int n_tiles = MIN (rows, tiles_y - ty0) * tiles_x;
-      int P_pad = padded_tiles (n_tiles);
-      cl_ulong m_offset = (cl_ulong) 16 * C * P_pad;
-      if (!ns_cl_set_args (winograd->input, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (C), NS_CL_ARG (H),
-                           NS_CL_ARG (W), NS_CL_ARG (ty0), NS_CL_ARG (n_tiles), NS_CL_ARG (tiles_x), NS_CL_ARG (P_pad),
-                           NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
-          || !ns_cl_launch (winograd->ctx, winograd->input, 2, (gsize[]) { P_pad, C }, what, error)
+      int n_rows = MIN (rows, tiles_y - ty0);
+      int P_pad = padded_tiles (n_rows * row_tiles);
+      int block = gemm == NS_WINOGRAD_GEMM_CLBLAST ? P_pad : NS_WINOGRAD_P_BLOCK;   /* V's layout */
+      /* scratch: V, then M, then the strip's padded input (floats). */
+      cl_ulong m_offset = (cl_ulong) 16 * C * P_pad, padded_offset = m_offset + (cl_ulong) 16 * O_pad * P_pad;
+      if (!ns_op_pad_rows (ops, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset, what,
+                           error)
+          || !ns_cl_set_args (winograd->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
+                              NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles), NS_CL_ARG (P_pad),
+                              NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
+          || !ns_cl_launch (winograd->ctx, winograd->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
           || !products (winograd, conv, gemm, scratch->mem, P_pad, m_offset, what, error)
           || !ns_cl_set_args (winograd->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
-                              NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_tiles),
-                              NS_CL_ARG (tiles_x), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (act), NS_CL_ARG (H),
+                              NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_rows),
+                              NS_CL_ARG (row_tiles), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (act), NS_CL_ARG (H),
                               NS_CL_ARG (W), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
-          || !ns_cl_launch (winograd->ctx, winograd->output, 2, (gsize[]) { n_tiles, O }, what, error))
+          || !ns_cl_launch (winograd->ctx, winograd->output, 3, (gsize[]) { groups, n_rows, O }, what, error))
         return NULL;
     }
   return g_steal_pointer (&out);

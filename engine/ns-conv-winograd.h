@@ -23,6 +23,10 @@ NsWinograd *ns_winograd_new (NsOps *ops, GError **error);
 void ns_winograd_free (NsWinograd *winograd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsWinograd, ns_winograd_free)
 
+/* Makes the layer's transformed weights (U) unless made already; the first
+ * Winograd run of a layer does it otherwise. */
+gboolean ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, GError **error);
+
 /* ns_op_conv3x3() by Winograd, its products made as `gemm` says, in strips
  * of tile rows whose transformed input and products fit the operations'
  * scratch budget. */

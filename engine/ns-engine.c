@@ -20,7 +20,9 @@ ns_engine_new (int device_index, GError **error)
   if ((engine->ctx = ns_cl_context_new (device_index, error)) == NULL
       || (engine->ops = ns_ops_new (engine->ctx, error)) == NULL
       || (engine->encoder = ns_network_new_vgg19 (engine->ctx, vgg_path, "conv4_1", error)) == NULL
-      || (engine->decoder = ns_network_new_adain_decoder (engine->ctx, decoder_path, error)) == NULL)
+      || (engine->decoder = ns_network_new_adain_decoder (engine->ctx, decoder_path, error)) == NULL
+      || !ns_network_prepare (engine->encoder, engine->ops, error)
+      || !ns_network_prepare (engine->decoder, engine->ops, error))
     return NULL;
   return g_steal_pointer (&engine);
 }

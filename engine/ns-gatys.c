@@ -58,8 +58,11 @@ ns_gatys_new (int device_index, GError **error)
   if (vgg_path == NULL)
     return NULL;
   if ((gatys->ctx = ns_cl_context_new (device_index, error)) == NULL
-      || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL
-      || (gatys->vgg = ns_network_new_vgg19 (gatys->ctx, vgg_path, "conv5_1", error)) == NULL
+      || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL)
+    return NULL;
+  ns_ops_set_for_gradients (gatys->ops, TRUE);   /* no Winograd by default: see there */
+  if ((gatys->vgg = ns_network_new_vgg19 (gatys->ctx, vgg_path, "conv5_1", error)) == NULL
+      || !ns_network_prepare (gatys->vgg, gatys->ops, error)
       || (gatys->objective = ns_gatys_objective_new (gatys->ops, gatys->vgg, error)) == NULL
       || (gatys->vec = ns_vec_ops_new (gatys->ops, error)) == NULL)
     return NULL;

@@ -102,7 +102,8 @@ ns_metrics_new (int device_index, GError **error)
   g_autofree char *path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
   if (path == NULL || (metrics->ctx = ns_cl_context_new (device_index, error)) == NULL
       || (metrics->ops = ns_ops_new (metrics->ctx, error)) == NULL
-      || (metrics->vgg = ns_network_new_vgg19 (metrics->ctx, path, "conv5_1", error)) == NULL)
+      || (metrics->vgg = ns_network_new_vgg19 (metrics->ctx, path, "conv5_1", error)) == NULL
+      || !ns_network_prepare (metrics->vgg, metrics->ops, error))
     return NULL;
   return g_steal_pointer (&metrics);
 }

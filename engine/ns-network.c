@@ -141,6 +141,18 @@ ns_network_step_conv (const NsNetwork *net, guint i)
   return g_array_index (net->steps, NsStep, i).conv;
 }
 
+gboolean
+ns_network_prepare (NsNetwork *net, NsOps *ops, GError **error)
+{
+  for (guint i = 0; i < net->steps->len; i++)
+    {
+      const NsConv3x3 *conv = g_array_index (net->steps, NsStep, i).conv;
+      if (conv != NULL && !ns_ops_prepare_conv (ops, conv, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 NsTensor *
 ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input, GCancellable *cancellable, GError **error)
 {

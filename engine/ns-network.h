@@ -43,6 +43,10 @@ guint ns_network_n_steps (const NsNetwork *net);
 const NsStepSpec *ns_network_step_spec (const NsNetwork *net, guint i);
 const NsConv3x3 *ns_network_step_conv (const NsNetwork *net, guint i);
 
+/* ns_ops_prepare_conv() for every convolution: called once the network and
+ * the operations exist, so that their memory is in use before any run. */
+gboolean ns_network_prepare (NsNetwork *net, NsOps *ops, GError **error);
+
 /* Runs every step on a copy of the input's values; the input stays valid.
  * Checks `cancellable` between steps. */
 NsTensor *ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input,

@@ -27,6 +27,7 @@ struct _NsOps {
   cl_kernel conv_implicit;
   cl_kernel mask_mix;
   NsConvAlgorithm conv_algorithm;
+  gboolean for_gradients;  /* auto and tuned leave Winograd out */
   gboolean implicit_runs;  /* the device takes conv_implicit's 256-item groups */
   NsWinogradGemm winograd_gemm;
   NsWinograd *winograd;
@@ -161,6 +162,8 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
       return "winograd";
     case NS_CONV_IMPLICIT:
       return "implicit";
+    case NS_CONV_BY_WIDTH:
+      return "by-width";
     case NS_CONV_TUNED:
       return "tuned";
     case NS_CONV_AUTO:
@@ -178,10 +181,29 @@ ns_ops_resolved_conv_algorithm (NsOps *ops)
     return NS_CONV_IM2COL;
   if (ops->conv_algorithm != NS_CONV_AUTO)
     return ops->conv_algorithm;
-  /* On processors the direct kernel beat im2col, Winograd and the tiled
-   * kernels on every layer that matters (docs/BENCHMARKS.md), and measuring
-   * them all through PoCL would take seconds. */
-  return (ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_CONV_DIRECT : NS_CONV_TUNED;
+  /* On processors Winograd (register-blocked products) beat the direct
+   * kernel on every layer of 128 channels or more, tied at 64 and lost at 3
+   * (docs/BENCHMARKS.md); measuring every way through PoCL would take
+   * seconds. */
+  if ((ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0)
+    return ops->for_gradients ? NS_CONV_DIRECT : NS_CONV_BY_WIDTH;
+  return NS_CONV_TUNED;
+}
+
+void
+ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients)
+{
+  ops->for_gradients = for_gradients;
+}
+
+gboolean
+ns_ops_prepare_conv (NsOps *ops, const NsConv3x3 *conv, GError **error)
+{
+  NsConvAlgorithm a = ns_ops_resolved_conv_algorithm (ops);
+  gboolean wide = MIN (conv->in_channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
+  gboolean may_winograd = a == NS_CONV_WINOGRAD || (a == NS_CONV_BY_WIDTH && wide)
+                          || (a == NS_CONV_TUNED && !ops->for_gradients);
+  return !may_winograd || ns_winograd_prepare (ops->winograd, conv, error);
 }
 
 const char *
@@ -214,7 +236,7 @@ ns_ops_get_winograd_gemm (NsOps *ops)
 gboolean
 ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice)
 {
-  return ns_conv_tuner_lookup (ops->tuner, C, O, H, W, choice);
+  return ns_conv_tuner_lookup (ops->tuner, C, O, H, W, ops->for_gradients, choice);
 }
 
 gsize
@@ -294,16 +316,24 @@ ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error)
   return ops->scratch;
 }
 
+gboolean
+ns_op_pad_rows (NsOps *ops, cl_kernel pad, const NsTensor *in, int y0, int rows, int Wp, cl_mem out,
+                cl_ulong out_offset, const char *what, GError **error)
+{
+  return ns_cl_set_args (pad, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (in->height), NS_CL_ARG (in->width),
+                         NS_CL_ARG (y0), NS_CL_ARG (rows), NS_CL_ARG (Wp), NS_CL_ARG (out), NS_CL_ARG (out_offset),
+                         NS_CL_ARGS_END)
+      && ns_cl_launch (ops->ctx, pad, 3, (gsize[]) { Wp, rows, in->channels }, what, error);
+}
+
 /* The input with its reflection border, C x (H + 2) x Wp (Wp >= W + 2), in
  * the scratch buffer: what the direct and implicit kernels read. */
 static cl_mem
 padded_input (NsOps *ops, const NsTensor *in, int Wp, const char *what, GError **error)
 {
-  const int C = in->channels, H = in->height, W = in->width;
+  const int C = in->channels, H = in->height;
   if (ns_ops_get_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error) == NULL
-      || !ns_cl_set_args (ops->pad_reflect1, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (H), NS_CL_ARG (W),
-                          NS_CL_ARG (Wp), NS_CL_ARG (ops->scratch->mem), NS_CL_ARGS_END)
-      || !ns_cl_launch (ops->ctx, ops->pad_reflect1, 3, (gsize[]) { Wp, H + 2, C }, what, error))
+      || !ns_op_pad_rows (ops, ops->pad_reflect1, in, 0, H + 2, Wp, ops->scratch->mem, 0, what, error))
     return NULL;
   return ops->scratch->mem;
 }
@@ -356,9 +386,15 @@ NsTensor *
 ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
 {
   NsConvChoice choice = { ns_ops_resolved_conv_algorithm (ops), ops->winograd_gemm };
+  if (choice.algorithm == NS_CONV_BY_WIDTH)
+    {
+      gboolean wide = MIN (in->channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
+      choice.algorithm = wide ? NS_CONV_WINOGRAD : NS_CONV_DIRECT;
+    }
   if (choice.algorithm == NS_CONV_TUNED
-      && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width, &choice)
-      && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, &choice, error))
+      && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width,
+                                ops->for_gradients, &choice)
+      && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, ops->for_gradients, &choice, error))
     return NULL;
   return ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
 }
@@ -369,7 +405,7 @@ ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvC
 {
   g_return_val_if_fail (in->channels == conv->in_channels, NULL);
   g_return_val_if_fail (in->height >= 2 && in->width >= 2, NULL);
-  g_return_val_if_fail (choice.algorithm < NS_CONV_TUNED, NULL);
+  g_return_val_if_fail (choice.algorithm < NS_CONV_BY_WIDTH, NULL);
   switch (choice.algorithm)
     {
     case NS_CONV_DIRECT:

@@ -41,28 +41,42 @@ NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
 /* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
  * register-blocked kernel (written for processors), Winograd F(2x2, 3x3)
  * (ns-conv-winograd.h), the implicit GEMM tiled through local memory
- * (written for GPUs: no im2col buffer, bias and ReLU fused), tuned (the
- * fastest of them for each layer shape, measured on the device:
- * ns-conv-tune.h), or auto (the default: direct on processors, where the
- * benchmarks measured it fastest, tuned elsewhere).
- * $NEURAL_STYLE_CONV=auto|tuned|im2col|direct|winograd|implicit chooses.  A
- * device that cannot run the tiled kernels' 256-item work groups gets
- * im2col for implicit. */
+ * (written for GPUs: no im2col buffer, bias and ReLU fused), by width
+ * (Winograd for layers at least NS_CONV_WINOGRAD_MIN_WIDTH channels wide in
+ * and out, direct for the narrower), tuned (the fastest of them for each
+ * layer shape, measured on the device: ns-conv-tune.h), or auto (the
+ * default: by width on processors, where the benchmarks measured it
+ * fastest, tuned elsewhere; for operations that feed gradients, direct on
+ * processors and tuned without Winograd elsewhere: see
+ * ns_ops_set_for_gradients()).
+ * $NEURAL_STYLE_CONV=auto|tuned|by-width|im2col|direct|winograd|implicit
+ * chooses.  A device that cannot run the tiled kernels' 256-item work groups
+ * gets im2col for implicit. */
 typedef enum {
   NS_CONV_IM2COL,
   NS_CONV_DIRECT,
   NS_CONV_WINOGRAD,
   NS_CONV_IMPLICIT,
+  NS_CONV_BY_WIDTH,
   NS_CONV_TUNED,
   NS_CONV_AUTO,
 } NsConvAlgorithm;
+
+#define NS_CONV_WINOGRAD_MIN_WIDTH 32
 
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
 const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
 /* What the chosen algorithm comes to on this device: auto resolved (to
- * direct or tuned), implicit to im2col where it cannot run. */
+ * by-width, direct or tuned), implicit to im2col where it cannot run. */
 NsConvAlgorithm ns_ops_resolved_conv_algorithm (NsOps *ops);
+
+/* Whether these operations feed gradients (Gatys): then auto and tuned
+ * leave Winograd out (by width and winograd, chosen by name, do not).  Its rounding (a few 1e-7, some 3x that of the others) is
+ * harmless to values but flips the on/off of ReLUs and the winners of
+ * max-pools that sit at a tie, where a gradient jumps: the Gatys golden's
+ * gradient comes within 7e-4 under Winograd, 5e-7 under the others. */
+void ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients);
 
 /* How the Winograd path makes its 16 products: winograd_gemm's register
  * blocks (processors), winograd_gemm_tiled's local-memory tiles (GPUs), or
@@ -81,7 +95,7 @@ void ns_ops_set_winograd_gemm (NsOps *ops, NsWinogradGemm gemm);
 NsWinogradGemm ns_ops_get_winograd_gemm (NsOps *ops);
 const char *ns_winograd_gemm_name (NsWinogradGemm gemm);
 
-/* One way to run a convolution: an algorithm short of tuned, and for
+/* One way to run a convolution: an algorithm short of by-width, and for
  * Winograd, its products. */
 typedef struct {
   NsConvAlgorithm algorithm;
@@ -89,7 +103,8 @@ typedef struct {
 } NsConvChoice;
 
 /* The tuned choice for a layer of C -> O channels at H x W, when it has been
- * measured (in this process or an earlier one on this device and driver). */
+ * measured (in this process or an earlier one on this device and driver),
+ * for these operations (those for gradients have choices of their own). */
 gboolean ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice);
 
 /* A 3x3 convolution's parameters on the device: OIHW weights and a bias. */
@@ -106,6 +121,19 @@ NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,
                            const float *weight_oihw, const float *bias, GError **error);
 void ns_conv3x3_free (NsConv3x3 *conv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConv3x3, ns_conv3x3_free)
+
+/* Makes now what running `conv` may allocate on first use (Winograd's
+ * transformed weights, where auto or the chosen algorithm may pick
+ * Winograd for it), so that the memory in use before a run counts it and
+ * the run's peak stays within a budget drawn from that. */
+gboolean ns_ops_prepare_conv (NsOps *ops, const NsConv3x3 *conv, GError **error);
+
+/* Rows [y0, y0 + rows) of `in` with its reflection border of 1, Wp columns
+ * (zero past the padded image), into `out` at out_offset floats; `pad` is a
+ * kernel of the operations' program named pad_reflect1 (each caller its own,
+ * since arguments live in the kernel object). */
+gboolean ns_op_pad_rows (NsOps *ops, cl_kernel pad, const NsTensor *in, int y0, int rows, int Wp, cl_mem out,
+                         cl_ulong out_offset, const char *what, GError **error);
 
 /* 3x3, stride 1, reflection padding 1, + bias, + ReLU when relu.  Needs H, W >= 2. */
 NsTensor *ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error);

@@ -127,7 +127,8 @@ test_conv_backward (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
   NsConvAlgorithm saved = ns_ops_get_conv_algorithm (f->ops);
-  const NsConvAlgorithm algorithms[] = { NS_CONV_IM2COL, NS_CONV_DIRECT, NS_CONV_WINOGRAD, NS_CONV_IMPLICIT, NS_CONV_TUNED };
+  const NsConvAlgorithm algorithms[] = { NS_CONV_IM2COL, NS_CONV_DIRECT, NS_CONV_WINOGRAD, NS_CONV_IMPLICIT,
+                                         NS_CONV_BY_WIDTH, NS_CONV_TUNED };
   for (gsize a = 0; a < G_N_ELEMENTS (algorithms); a++)
     {
       ns_ops_set_conv_algorithm (f->ops, algorithms[a]);

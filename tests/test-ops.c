@@ -88,9 +88,14 @@ test_conv3x3 (gconstpointer data)
   /* PoCL and GPUs build the tiled kernels and take their 256-item groups. */
   if (algorithm != NS_CONV_AUTO && (f->ctx->info->type & (CL_DEVICE_TYPE_CPU | CL_DEVICE_TYPE_GPU)))
     g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==, algorithm);
-  if (algorithm == NS_CONV_AUTO)   /* direct where it was measured fastest, else measured per device */
-    g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==,
-                     (f->ctx->info->type & CL_DEVICE_TYPE_CPU) ? NS_CONV_DIRECT : NS_CONV_TUNED);
+  if (algorithm == NS_CONV_AUTO)   /* by width where it was measured fastest, else measured per device */
+    {
+      gboolean cpu = (f->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0;
+      g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==, cpu ? NS_CONV_BY_WIDTH : NS_CONV_TUNED);
+      ns_ops_set_for_gradients (f->ops, TRUE);   /* Gatys: no Winograd */
+      g_assert_cmpint (ns_ops_resolved_conv_algorithm (f->ops), ==, cpu ? NS_CONV_DIRECT : NS_CONV_TUNED);
+      ns_ops_set_for_gradients (f->ops, FALSE);
+    }
   /* Sizes around the direct kernel's blocks: 8 * XB pixels, OB channels. */
   check_conv (f, 2, 4, 3, 16, TRUE, 64 << 20);
   check_conv (f, 5, 9, 4, 33, FALSE, 64 << 20);
@@ -105,9 +110,13 @@ test_conv3x3 (gconstpointer data)
   /* Strips: 1 row, then 3 rows at a time (the last strip shorter). */
   check_conv (f, 16, 8, 9, 17, FALSE, 16 * 9 * 17 * sizeof (float));
   check_conv (f, 16, 8, 10, 17, TRUE, 3 * 16 * 9 * 17 * sizeof (float));
-  /* Winograd strips of 1 and 2 tile rows (16 (C + O) floats a tile, 9 tiles a row). */
-  check_conv (f, 16, 8, 9, 17, TRUE, 16 * 24 * 9 * sizeof (float));
-  check_conv (f, 16, 8, 10, 18, FALSE, 2 * 16 * 24 * 9 * sizeof (float));
+  /* Winograd strips of 1, 2 and 3 tile rows: 16 (C + O) floats a tile, 16
+   * tiles a row (9, rounded up to 16s), and 2 padded input rows of
+   * 2 * 16 + 2 floats a channel. */
+  const gsize tile_row = (16 * 24 * 16 + 2 * 16 * 34) * sizeof (float);
+  check_conv (f, 16, 8, 9, 17, TRUE, tile_row);
+  check_conv (f, 16, 8, 10, 18, FALSE, 2 * tile_row);
+  check_conv (f, 16, 8, 11, 17, TRUE, 3 * tile_row);   /* 6 tile rows: two full strips, odd H */
   ns_ops_set_conv_algorithm (f->ops, saved);
   ns_ops_set_winograd_gemm (f->ops, saved_gemm);
 }
@@ -168,6 +177,20 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_cmpint (again.gemm, ==, first.gemm);
   ns_ops_free (ops);
 
+  /* Operations for gradients have choices of their own, never Winograd. */
+  ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_conv_algorithm (ops, NS_CONV_TUNED);
+  ns_ops_set_for_gradients (ops, TRUE);
+  g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
+  run_conv (f, ops, 8, 12, 10, 13);
+  g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
+  g_assert_cmpint (again.algorithm, !=, NS_CONV_WINOGRAD);
+  ns_ops_set_for_gradients (ops, FALSE);
+  g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
+  g_assert_cmpint (again.algorithm, ==, first.algorithm);
+  ns_ops_free (ops);
+
   /* Two contexts measuring at once (the engine's and Gatys's, or two
    * processes): each save keeps what the other saved. */
   NsOps *a = ns_ops_new (f->ctx, &error), *b = ns_ops_new (f->ctx, &error);
@@ -192,8 +215,9 @@ test_conv_tuned_file (gconstpointer data)
     if (g_str_has_suffix (name, ".conv-choices"))
       file = g_build_filename (dir, name, NULL);
   g_assert_nonnull (file);
-  g_assert_true (g_file_set_contents (file, "garbage\n8 12 14 nonsense registers\n-1 12 14 direct registers\n"
-                                            "3 5 9 direct registers\n", -1, NULL));
+  g_assert_true (g_file_set_contents (file, "garbage\n8 12 14 any nonsense registers\n-1 12 14 any direct registers\n"
+                                            "8 12 14 exact winograd registers\n8 12 14 some direct registers\n"
+                                            "3 5 9 any direct registers\n", -1, NULL));
   ops = ns_ops_new (f->ctx, &error);
   g_assert_no_error (error);
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
@@ -403,8 +427,10 @@ main (int argc, char **argv)
   gpointer winograd_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (clblast) };
   gpointer automatic[] = { &f, GINT_TO_POINTER (NS_CONV_AUTO), GINT_TO_POINTER (clblast) };
   gpointer tuned[] = { &f, GINT_TO_POINTER (NS_CONV_TUNED), GINT_TO_POINTER (clblast) };
+  gpointer by_width[] = { &f, GINT_TO_POINTER (NS_CONV_BY_WIDTH), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
   g_test_add_data_func ("/ops/conv3x3/auto", automatic, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/tuned", tuned, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/by-width", by_width, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/tuned-file", &f, test_conv_tuned_file);
   g_test_add_data_func ("/ops/conv3x3/without-tiled", &f, test_conv_without_tiled);
   g_test_add_data_func ("/ops/conv3x3/im2col", im2col, test_conv3x3);

@@ -351,7 +351,7 @@ main (int argc, char **argv)
         continue;
       const NsClDeviceInfo *info = devices->pdata[i];
       int r = reps > 0 ? reps : (info->type & CL_DEVICE_TYPE_GPU) ? 10 : 3;
-      const char *algorithms[] = { "im2col", "direct", "implicit", "winograd", "tuned" };
+      const char *algorithms[] = { "im2col", "direct", "implicit", "winograd", "by-width", "tuned" };
       for (guint a = 0; a < (compare_conv ? G_N_ELEMENTS (algorithms) : 1); a++)
         {
           if (compare_conv)

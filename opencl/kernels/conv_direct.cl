@@ -12,18 +12,21 @@
 #define CONV_XB 2
 #endif
 
-/* out[c, y, x] for y in [0, H + 2), x in [0, Wp): the input with a reflected
- * border of 1; columns past W + 1 are zero (they only feed discarded outputs).
- * Global size: (Wp, H + 2, C). */
-__kernel void pad_reflect1 (__global const float *in, int H, int W, int Wp, __global float *out)
+/* Rows [y0, y0 + rows) of the input with a reflected border of 1: out[c, j, x]
+ * is padded row y0 + j, column x, for x in [0, Wp); rows and columns past the
+ * padded image (H + 2 by W + 2) are zero (they only feed discarded outputs).
+ * out starts at out_offset floats.  Global size: (Wp, rows, C). */
+__kernel void pad_reflect1 (__global const float *in, int H, int W, int y0, int rows, int Wp,
+                            __global float *out, ulong out_offset)
 {
-  const int x = get_global_id (0), y = get_global_id (1), c = get_global_id (2);
-  if (x >= Wp || y >= H + 2)
+  const int x = get_global_id (0), j = get_global_id (1), c = get_global_id (2);
+  if (x >= Wp || j >= rows)
     return;
+  const int y = y0 + j;
   float v = 0.0f;
-  if (x < W + 2)
+  if (x < W + 2 && y < H + 2)
     v = in[(size_t) c * H * W + (size_t) reflect_index (y - 1, H) * W + reflect_index (x - 1, W)];
-  out[(size_t) c * (H + 2) * Wp + (size_t) y * Wp + x] = v;
+  out[out_offset + (size_t) c * rows * Wp + (size_t) j * Wp + x] = v;
 }
 
 /* weight: [O_blocks][C][9][CONV_OB] (zero-filled past O).  in: padded as

@@ -139,17 +139,20 @@ void conv3x3_implicit (__global const float *in, int C, int H, int W, int Wp,
   tile_store (acc, tx, ty, m0, n0, O, HW, bias, relu, out, HW);
 }
 
-/* V[e]'s rows k0 + TILE_B_ROW0 + 2 i at this item's tile p. */
+/* V[e]'s rows k0 + TILE_B_ROW0 + 2 i at this item's tile p; V in column
+ * blocks of 16 tiles (winograd.cl), each contiguous over the rows. */
 void winograd_fetch_b (__global const float *ve, int C, int P_pad, int p, int k0, int tid, float rb[8])
 {
+  __global const float *column = ve + (size_t) (p / 16) * C * 16 + p % 16;
   for (int i = 0; i < 8; i++)
     {
       const int k = k0 + TILE_B_ROW0 (tid) + 2 * i;
-      rb[i] = p < P_pad && k < C ? ve[(size_t) k * P_pad + p] : 0.0f;
+      rb[i] = p < P_pad && k < C ? column[(size_t) k * 16] : 0.0f;
     }
 }
 
-/* M[e] = U[e] V[e] at m_offset, as winograd_gemm computes it (same layouts).
+/* M[e] = U[e] V[e] at m_offset, as winograd_gemm computes it (same layouts:
+ * V in blocks of 16 tiles).
  * Local size (16, 16, 1); global size (ceil (P_pad / TILE_N) * 16,
  * ceil (O_pad / TILE_M) * 16, 16). */
 __kernel __attribute__ ((reqd_work_group_size (16, 16, 1)))

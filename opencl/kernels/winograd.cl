@@ -10,69 +10,83 @@
  *
  * U = G g G^T is made once on the host (ns_winograd_weights_new), as
  * [16][O_pad][C].  The tiles of a strip of tile rows are numbered
- * p = r * tiles_x + tx; V is [16][C][P_pad], M is [16][O_pad][P_pad], P_pad
- * an odd multiple of 16 (see padded_tiles in ns-conv-winograd.c). */
+ * p = r * row_tiles + tx, row_tiles = tiles_x rounded up to 16 (the tiles
+ * past the image are computed and dropped), so that the transforms move
+ * 8 tiles as one float8 and the input transform whole 16-tile blocks.  M is [16][O_pad][P_pad]; V[e] is C x P_pad,
+ * stored in column blocks of `block` tiles: V[e][c][p] at
+ * e C P_pad + (p / block) C block + c block + p % block.  block = P_pad
+ * is the plain row-major matrix (CLBlast's); block = 16 keeps each
+ * 16-tile column contiguous over c (our products walk down it).  P_pad is an
+ * odd multiple of 16 (see padded_tiles in ns-conv-winograd.c). */
 
-/* One tile of one channel.  Global size: (P_pad, C). */
-__kernel void winograd_input (__global const float *in, int C, int H, int W, int ty0, int n_tiles, int tiles_x,
-                              int P_pad, __global float *v)
+size_t winograd_v_index (int e, int c, int p, int C, int P_pad, int block)
 {
-  const int p = get_global_id (0), c = get_global_id (1);
-  if (p >= P_pad)
-    return;
-  /* Reflected rows and columns, computed once; those past H and W (odd
-   * sizes) only feed discarded outputs and read as zero. */
-  const int y0 = 2 * (ty0 + p / tiles_x) - 1, x0 = 2 * (p % tiles_x) - 1;
-  const int live = p < n_tiles;
-  int row[4], col[4], keep_row[4], keep_col[4];
-  for (int i = 0; i < 4; i++)
-    {
-      const int y = y0 + i, x = x0 + i;
-      keep_row[i] = live && y <= H;
-      keep_col[i] = x <= W;
-      row[i] = live ? reflect_index (min (y, H), H) * W : 0;
-      col[i] = reflect_index (min (x, W), W);
-    }
-  __global const float *src = in + (size_t) c * H * W;
-  float d[4][4];
-  for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++)
-      d[i][j] = keep_row[i] && keep_col[j] ? src[row[i] + col[j]] : 0.0f;
+  return (size_t) e * C * P_pad + (size_t) (p / block) * C * block + (size_t) c * block + p % block;
+}
 
-  float t[4][4];   /* B^T d */
-  for (int j = 0; j < 4; j++)
+/* 16 tiles of one tile row and one channel, in two float8 halves of a lane
+ * per tile, from the strip's padded input (pad_reflect1: rows
+ * 2 ty0 .. 2 (ty0 + n_rows) + 1, Wp = 2 row_tiles + 2 columns): two 16-wide
+ * loads per row and half give the four columns of every tile as their even
+ * and odd halves.  Channels vary fastest, so that neighbouring items fill
+ * neighbouring 64-byte lines of the blocked V.  The columns of V past the
+ * strip's tiles are zeroed by the last item of each channel.  Global size:
+ * (C, row_tiles / 16, n_rows). */
+__kernel void winograd_input (__global const float *padded, ulong padded_offset, int C, int n_rows, int Wp,
+                              int row_tiles, int P_pad, int block, __global float *v)
+{
+  const int c = get_global_id (0), g = get_global_id (1), r = get_global_id (2);
+  if (c >= C || 16 * g >= row_tiles || r >= n_rows)
+    return;
+  for (int h = 0; h < 2; h++)
     {
-      t[0][j] = d[0][j] - d[2][j];
-      t[1][j] = d[1][j] + d[2][j];
-      t[2][j] = d[2][j] - d[1][j];
-      t[3][j] = d[1][j] - d[3][j];
+      const int t0 = 16 * g + 8 * h;
+      __global const float *src = padded + padded_offset + ((size_t) c * (2 * n_rows + 2) + 2 * r) * Wp + 2 * t0;
+      float8 t[4][4];   /* B^T d, with d[i][j] = padded row i, column j of each tile */
+      {
+        float8 d[4][4];
+        for (int i = 0; i < 4; i++)
+          {
+            const float16 a = vload16 (0, src + i * Wp), b = vload16 (0, src + i * Wp + 2);
+            d[i][0] = a.even, d[i][1] = a.odd, d[i][2] = b.even, d[i][3] = b.odd;
+          }
+        for (int j = 0; j < 4; j++)
+          {
+            t[0][j] = d[0][j] - d[2][j];
+            t[1][j] = d[1][j] + d[2][j];
+            t[2][j] = d[2][j] - d[1][j];
+            t[3][j] = d[1][j] - d[3][j];
+          }
+      }
+      const int p0 = r * row_tiles + t0;   /* a multiple of 8: the 8 lanes are adjacent in V */
+      for (int i = 0; i < 4; i++)   /* (B^T d) B */
+        {
+          const float8 e[4] = { t[i][0] - t[i][2], t[i][1] + t[i][2], t[i][2] - t[i][1], t[i][1] - t[i][3] };
+          for (int j = 0; j < 4; j++)
+            vstore8 (e[j], 0, v + winograd_v_index (4 * i + j, c, p0, C, P_pad, block));
+        }
     }
-  const size_t stride = (size_t) C * P_pad;
-  __global float *dst = v + (size_t) c * P_pad + p;
-  for (int i = 0; i < 4; i++)   /* (B^T d) B */
-    {
-      dst[(4 * i + 0) * stride] = t[i][0] - t[i][2];
-      dst[(4 * i + 1) * stride] = t[i][1] + t[i][2];
-      dst[(4 * i + 2) * stride] = t[i][2] - t[i][1];
-      dst[(4 * i + 3) * stride] = t[i][1] - t[i][3];
-    }
+  if (r == n_rows - 1 && 16 * g + 16 == row_tiles)
+    for (int e = 0; e < 16; e++)   /* the padding columns, so that no stale value reaches the products */
+      for (int p = n_rows * row_tiles; p < P_pad; p++)
+        v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
 }
 
 /* M[e][o][p] = sum_c U[e][o][c] V[e][c][p] for processors: each work item
  * keeps 4 output channels x 16 tiles in registers, as conv3x3_direct does,
- * and walks 4 rows of U and one column block of V.  u: [16][O_pad][C],
- * O_pad a multiple of 4.  Global size: (O_pad / 4, P_pad / 16, 16). */
+ * and walks 4 rows of U and one 16-tile column of V (block = 16: contiguous).
+ * u: [16][O_pad][C], O_pad a multiple of 4.  Global size: (O_pad / 4, P_pad / 16, 16). */
 __kernel void winograd_gemm (__global const float *u, __global const float *v, int C, int O_pad, int P_pad,
                              __global float *m, ulong m_offset)
 {
   m += m_offset;
   const int ob = get_global_id (0), pb = get_global_id (1), e = get_global_id (2);
   __global const float *up = u + ((size_t) e * O_pad + 4 * ob) * C;
-  __global const float *vp = v + (size_t) e * C * P_pad + 16 * pb;
+  __global const float *vp = v + winograd_v_index (e, 0, 16 * pb, C, P_pad, 16);
   float8 acc[4][2];
   for (int o = 0; o < 4; o++)
     acc[o][0] = acc[o][1] = (float8) (0.0f);
-  for (int c = 0; c < C; c++, vp += P_pad)
+  for (int c = 0; c < C; c++, vp += 16)
     {
       const float8 x0 = vload8 (0, vp), x1 = vload8 (1, vp);
 #pragma unroll
@@ -91,36 +105,44 @@ __kernel void winograd_gemm (__global const float *u, __global const float *v, i
     }
 }
 
-/* One tile of one output channel: A^T M A + bias, ReLU, stored inside the
- * image.  Global size: (n_tiles, O). */
-__kernel void winograd_output (__global const float *m, ulong m_offset, int O_pad, int P_pad, int ty0, int n_tiles,
-                               int tiles_x, __global const float *bias, int relu, int H, int W, __global float *out)
+/* 8 tiles of one tile row and one output channel, a float8 lane each:
+ * A^T M A + bias, ReLU, stored as two 16-wide rows (the lanes' two columns
+ * interleaved) inside the image.  Global size: (row_tiles / 8, n_rows, O). */
+__kernel void winograd_output (__global const float *m, ulong m_offset, int O_pad, int P_pad, int ty0, int n_rows,
+                               int row_tiles, __global const float *bias, int relu, int H, int W, __global float *out)
 {
-  m += m_offset;
-  const int p = get_global_id (0), o = get_global_id (1);
-  if (p >= n_tiles)
+  const int g = get_global_id (0), r = get_global_id (1), o = get_global_id (2);
+  const int t0 = 8 * g, y0 = 2 * (ty0 + r), x0 = 2 * t0;
+  if (t0 >= row_tiles || r >= n_rows || x0 >= W)
     return;
   const size_t stride = (size_t) O_pad * P_pad;
-  __global const float *src = m + (size_t) o * P_pad + p;
-  float t[2][4];   /* A^T M */
+  __global const float *src = m + m_offset + (size_t) o * P_pad + r * row_tiles + t0;
+  float8 t[2][4];   /* A^T M */
   for (int j = 0; j < 4; j++)
     {
-      const float m0 = src[j * stride], m1 = src[(4 + j) * stride];
-      const float m2 = src[(8 + j) * stride], m3 = src[(12 + j) * stride];
+      const float8 m0 = vload8 (0, src + j * stride), m1 = vload8 (0, src + (4 + j) * stride);
+      const float8 m2 = vload8 (0, src + (8 + j) * stride), m3 = vload8 (0, src + (12 + j) * stride);
       t[0][j] = m0 + m1 + m2;
       t[1][j] = m1 - m2 - m3;
     }
-  const int y0 = 2 * (ty0 + p / tiles_x), x0 = 2 * (p % tiles_x);
   const float b = bias[o];
   __global float *dst = out + (size_t) o * H * W;
   for (int i = 0; i < 2 && y0 + i < H; i++)   /* (A^T M) A */
     {
-      float r0 = t[i][0] + t[i][1] + t[i][2] + b;
-      float r1 = t[i][1] - t[i][2] - t[i][3] + b;
+      float8 r0 = t[i][0] + t[i][1] + t[i][2] + b;
+      float8 r1 = t[i][1] - t[i][2] - t[i][3] + b;
       if (relu)
         r0 = fmax (r0, 0.0f), r1 = fmax (r1, 0.0f);
-      dst[(y0 + i) * W + x0] = r0;
-      if (x0 + 1 < W)
-        dst[(y0 + i) * W + x0 + 1] = r1;
+      const float16 row = shuffle2 (r0, r1, (uint16) (0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+      __global float *d = dst + (size_t) (y0 + i) * W + x0;
+      if (x0 + 16 <= W)
+        vstore16 (row, 0, d);
+      else
+        {
+          float tmp[16];
+          vstore16 (row, 0, tmp);
+          for (int x = 0; x < 16 && x0 + x < W; x++)
+            d[x] = tmp[x];
+        }
     }
 }
