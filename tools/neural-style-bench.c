@@ -12,10 +12,11 @@
  * - for AdaIN, the live preview's step (ns_adain_prepared_render: the blend
  *   and the decoder alone, as when the alpha slider moves).
  *
- * With --compare-conv each device runs twice, once per convolution
- * algorithm, for ratios from one run.
+ * With --compare-conv each device runs once per convolution algorithm
+ * (--conv LIST: those), for ratios from one run.
  *
- *   neural-style-bench [--device N] [--sizes 256,512,1024] [--methods adain,gatys] [--reps R] [--compare-conv] */
+ *   neural-style-bench [--device N] [--sizes 256,512,1024] [--methods adain,gatys] [--reps R]
+ *                      [--compare-conv | --conv direct,by-width] */
 #include "neural-style.h"
 #include "ns-cl-blas.h"
 #include "ns-cl-context.h"
@@ -296,13 +297,15 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   int device = -2, reps = 0;
   gboolean compare_conv = FALSE;
-  g_autofree char *sizes_text = NULL, *methods_text = NULL;
+  g_autofree char *sizes_text = NULL, *methods_text = NULL, *conv_text = NULL;
   GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_INT, &device, "Only this OpenCL device (default: every device)", "N" },
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text, "Image sides, comma-separated (default 256,512,1024)", "LIST" },
     { "methods", 'm', 0, G_OPTION_ARG_STRING, &methods_text, "adain, gatys or adain,gatys (the default)", "LIST" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Warm runs per size (default 10 on a GPU, 3 elsewhere)", "R" },
     { "compare-conv", 0, 0, G_OPTION_ARG_NONE, &compare_conv, "Run each device with each convolution algorithm", NULL },
+    { "conv", 0, 0, G_OPTION_ARG_STRING, &conv_text, "Run each device with these convolution algorithms, "
+      "comma-separated (NEURAL_STYLE_CONV's names)", "LIST" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— time AdaIN and Gatys per device and size");
@@ -351,10 +354,13 @@ main (int argc, char **argv)
         continue;
       const NsClDeviceInfo *info = devices->pdata[i];
       int r = reps > 0 ? reps : (info->type & CL_DEVICE_TYPE_GPU) ? 10 : 3;
-      const char *algorithms[] = { "im2col", "direct", "implicit", "winograd", "by-width", "tuned" };
-      for (guint a = 0; a < (compare_conv ? G_N_ELEMENTS (algorithms) : 1); a++)
+      const char *all[] = { "im2col", "direct", "implicit", "winograd", "by-width", "tuned", NULL };
+      g_auto (GStrv) chosen = conv_text != NULL ? g_strsplit (conv_text, ",", -1) : NULL;
+      const char *const *algorithms = chosen != NULL ? (const char *const *) chosen : all;
+      guint n_runs = chosen != NULL || compare_conv ? g_strv_length ((char **) algorithms) : 1;
+      for (guint a = 0; a < n_runs; a++)
         {
-          if (compare_conv)
+          if (chosen != NULL || compare_conv)
             g_setenv ("NEURAL_STYLE_CONV", algorithms[a], TRUE);
           if (!bench_device ((int) i, sizes, n_sizes, adain, gatys, r, &error))
             {
