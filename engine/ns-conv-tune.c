@@ -16,24 +16,19 @@ struct _NsConvTuner {
   GHashTable *choices;   /* "C O bucket any|exact" -> NsConvChoice */
 };
 
-/* Every way the tuner tries, in the order of the file's names. */
-static const NsConvChoice candidates[] = {
-  { NS_CONV_IM2COL, NS_WINOGRAD_GEMM_REGISTERS },
-  { NS_CONV_DIRECT, NS_WINOGRAD_GEMM_REGISTERS },
-  { NS_CONV_IMPLICIT, NS_WINOGRAD_GEMM_REGISTERS },
-  { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS },
-  { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED },
-  { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST },
-};
-
-#define SET_NAME(exact) ((exact) ? "exact" : "any")
+/* The table's keys, as the file writes them: "C O bucket any|exact". */
+static char *
+format_key (int C, int O, int bucket, gboolean exact)
+{
+  return g_strdup_printf ("%d %d %d %s", C, O, bucket, exact ? "exact" : "any");
+}
 
 static char *
 shape_key (int C, int O, int H, int W, gboolean exact)
 {
   /* Half octaves of the pixel count (as measured). */
   int bucket = (int) floor (2.0 * log2 (MIN ((double) H * W, MEASURED_PIXELS)));
-  return g_strdup_printf ("%d %d %d %s", C, O, bucket, SET_NAME (exact));
+  return format_key (C, O, bucket, exact);
 }
 
 /* "C O bucket any|exact algorithm gemm": the candidate with those names, if
@@ -48,12 +43,14 @@ parse_line (const char *line, char **key, NsConvChoice *choice)
   gboolean exact = g_strcmp0 (set, "exact") == 0;
   if (!exact && g_strcmp0 (set, "any") != 0)
     return FALSE;
-  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+  gsize n;
+  const NsConvChoice *candidates = ns_conv_choices (&n);
+  for (gsize i = 0; i < n; i++)
     if (g_strcmp0 (algorithm, ns_conv_algorithm_name (candidates[i].algorithm)) == 0
         && g_strcmp0 (gemm, ns_winograd_gemm_name (candidates[i].gemm)) == 0
         && !(exact && candidates[i].algorithm == NS_CONV_WINOGRAD))
       {
-        *key = g_strdup_printf ("%d %d %d %s", C, O, bucket, SET_NAME (exact));
+        *key = format_key (C, O, bucket, exact);
         *choice = candidates[i];
         return TRUE;
       }
@@ -188,7 +185,9 @@ ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, 
     return FALSE;
   double best = G_MAXDOUBLE;
   g_autoptr (GError) last_error = NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+  gsize n;
+  const NsConvChoice *candidates = ns_conv_choices (&n);
+  for (gsize i = 0; i < n; i++)
     {
       const NsConvChoice c = candidates[i];
       if (exact && c.algorithm == NS_CONV_WINOGRAD)
@@ -200,8 +199,9 @@ ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, 
       if (t >= 0 && (t1 = time_run (ops, in, conv, c, relu, &err)) >= 0)
         t2 = t1 > 3 * best ? t1 : time_run (ops, in, conv, c, relu, &err);
       t = t2 < 0 ? -1 : MIN (t1, t2);
-      g_debug ("conv %d -> %d at %d x %d, %s/%s: %.3f ms", in->channels, conv->out_channels, in->height, in->width,
-               ns_conv_algorithm_name (c.algorithm), ns_winograd_gemm_name (c.gemm), t * 1e3);
+      g_autofree char *name = ns_conv_choice_name (c);
+      g_debug ("conv %d -> %d at %d x %d, %s: %.3f ms", in->channels, conv->out_channels, in->height, in->width, name,
+               t * 1e3);
       if (t < 0)
         {
           g_clear_error (&last_error);

@@ -32,7 +32,7 @@ struct _NsOps {
   NsWinogradGemm winograd_gemm;
   NsWinograd *winograd;
   NsConvTuner *tuner;
-  NsClBuffer *scratch;     /* im2col strips, kept between calls, grown on demand */
+  NsClBuffer *scratch;     /* strips and padded copies, kept between calls, grown on demand */
   gsize scratch_budget;
   gsize reduce_size;       /* local size of the per-channel reductions */
 };
@@ -231,6 +231,29 @@ NsWinogradGemm
 ns_ops_get_winograd_gemm (NsOps *ops)
 {
   return ops->winograd_gemm;
+}
+
+const NsConvChoice *
+ns_conv_choices (gsize *n)
+{
+  static const NsConvChoice choices[] = {
+    { NS_CONV_IM2COL, NS_WINOGRAD_GEMM_REGISTERS },
+    { NS_CONV_DIRECT, NS_WINOGRAD_GEMM_REGISTERS },
+    { NS_CONV_IMPLICIT, NS_WINOGRAD_GEMM_REGISTERS },
+    { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS },
+    { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED },
+    { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST },
+  };
+  *n = G_N_ELEMENTS (choices);
+  return choices;
+}
+
+char *
+ns_conv_choice_name (NsConvChoice choice)
+{
+  if (choice.algorithm != NS_CONV_WINOGRAD)
+    return g_strdup (ns_conv_algorithm_name (choice.algorithm));
+  return g_strconcat (ns_conv_algorithm_name (choice.algorithm), "-", ns_winograd_gemm_name (choice.gemm), NULL);
 }
 
 gboolean

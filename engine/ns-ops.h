@@ -102,6 +102,11 @@ typedef struct {
   NsWinogradGemm gemm;
 } NsConvChoice;
 
+/* Every way ns_op_conv3x3_by() can run (what the tuner measures, in this
+ * order), and a name for one ("direct", "winograd-tiled"; to free). */
+const NsConvChoice *ns_conv_choices (gsize *n);
+char *ns_conv_choice_name (NsConvChoice choice);
+
 /* The tuned choice for a layer of C -> O channels at H x W, when it has been
  * measured (in this process or an earlier one on this device and driver),
  * for these operations (those for gradients have choices of their own). */

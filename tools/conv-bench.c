@@ -42,30 +42,14 @@ median (double *t, int n)
   return t[n / 2];
 }
 
-/* The ways the engine can run a convolution. */
-typedef struct {
-  const char *name;
-  NsConvChoice choice;
-} Variant;
-
-static const Variant variants[] = {
-  { "im2col", { NS_CONV_IM2COL, 0 } },
-  { "direct", { NS_CONV_DIRECT, 0 } },
-  { "implicit", { NS_CONV_IMPLICIT, 0 } },
-  { "winograd-registers", { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS } },
-  { "winograd-tiled", { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED } },
-  { "winograd-clblast", { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST } },
-};
-enum { N_VARIANTS = G_N_ELEMENTS (variants) };
-
 static double
-time_engine (NsOps *ops, const Variant *v, const NsTensor *x, const NsConv3x3 *conv, int reps, GError **error)
+time_engine (NsOps *ops, NsConvChoice choice, const NsTensor *x, const NsConv3x3 *conv, int reps, GError **error)
 {
   g_autofree double *t = g_new (double, reps);
   for (int r = -1; r < reps; r++)   /* one untimed run: kernel compilation, allocation */
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr (NsTensor) y = ns_op_conv3x3_by (ops, x, conv, v->choice, TRUE, error);
+      g_autoptr (NsTensor) y = ns_op_conv3x3_by (ops, x, conv, choice, TRUE, error);
       if (y == NULL || !ns_cl_context_finish (ns_ops_get_context (ops), error))
         return -1;
       if (r >= 0)
@@ -125,13 +109,24 @@ main (int argc, char **argv)
     }
   g_print ("## Convolutions at %d², %s, median of %d (OpenBLAS %s, %d threads)\n\n", size, ctx->info->name, reps,
            openblas_get_config (), openblas_get_num_threads ());
-  /* The variants to time, in the table's order. */
+  /* The variants to time: every way the engine has (ns_conv_choices), or those named. */
   g_auto (GStrv) chosen_names = chosen != NULL ? g_strsplit (chosen, ",", -1) : NULL;
-  const Variant *run[N_VARIANTS];
+  gsize n_choices;
+  const NsConvChoice *choices = ns_conv_choices (&n_choices);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree NsConvChoice *run = g_new (NsConvChoice, n_choices);
   int n_run = 0;
-  for (gsize v = 0; v < N_VARIANTS; v++)
-    if (chosen_names == NULL || g_strv_contains ((const char *const *) chosen_names, variants[v].name))
-      run[n_run++] = &variants[v];
+  for (gsize v = 0; v < n_choices; v++)
+    {
+      char *name = ns_conv_choice_name (choices[v]);
+      if (chosen_names == NULL || g_strv_contains ((const char *const *) chosen_names, name))
+        {
+          run[n_run++] = choices[v];
+          g_ptr_array_add (names, name);
+        }
+      else
+        g_free (name);
+    }
   if (n_run == 0)
     {
       g_printerr ("conv-bench: no such variant: %s\n", chosen);
@@ -139,7 +134,7 @@ main (int argc, char **argv)
     }
   g_autoptr (GString) head = g_string_new ("| layer | GEMM M x N x K | GFLOP |");
   for (int v = 0; v < n_run; v++)
-    g_string_append_printf (head, " %s GFLOP/s |", run[v]->name);
+    g_string_append_printf (head, " %s GFLOP/s |", (const char *) names->pdata[v]);
   g_string_append (head, " OpenBLAS GFLOP/s | fastest | fastest / OpenBLAS |\n|---|---|---|");
   for (int v = 0; v < n_run + 3; v++)
     g_string_append (head, "---|");
@@ -147,7 +142,8 @@ main (int argc, char **argv)
   /* Winograd's GFLOP/s count the direct convolution's operations (effective rate). */
   g_auto (GStrv) wanted = only != NULL ? g_strsplit (only, ",", -1) : NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (3);
-  double total_flop = 0, total[N_VARIANTS] = { 0 }, total_blas = 0, total_fastest = 0;
+  double total_flop = 0, total_blas = 0, total_fastest = 0;
+  g_autofree double *total = g_new0 (double, n_run), *t = g_new (double, n_run);
   for (gsize i = 0; i < G_N_ELEMENTS (layers); i++)
     {
       const Layer *l = &layers[i];
@@ -166,13 +162,13 @@ main (int argc, char **argv)
           g_printerr ("conv-bench: %s\n", error->message);
           return 1;
         }
-      double flop = 2.0 * l->out * (double) side * side * l->in * 9, t[N_VARIANTS];
+      double flop = 2.0 * l->out * (double) side * side * l->in * 9;
       int fastest = 0;
       for (int v = 0; v < n_run; v++)
         {
           if ((t[v] = time_engine (ops, run[v], x, conv, reps, &error)) < 0)
             {
-              g_printerr ("conv-bench: %s: %s\n", run[v]->name, error->message);
+              g_printerr ("conv-bench: %s: %s\n", (const char *) names->pdata[v], error->message);
               return 1;
             }
           total[v] += t[v];
@@ -186,7 +182,8 @@ main (int argc, char **argv)
       g_string_printf (row, "| %s | %d x %d x %d | %.2f |", l->name, l->out, side * side, 9 * l->in, flop / 1e9);
       for (int v = 0; v < n_run; v++)
         g_string_append_printf (row, " %.1f |", flop / t[v] / 1e9);
-      g_print ("%s %.1f | %s | %.2f |\n", row->str, flop / blas / 1e9, run[fastest]->name, blas / t[fastest]);
+      g_print ("%s %.1f | %s | %.2f |\n", row->str, flop / blas / 1e9, (const char *) names->pdata[fastest],
+               blas / t[fastest]);
     }
   g_autoptr (GString) row = g_string_new (NULL);
   g_string_printf (row, "| **all** | | %.1f |", total_flop / 1e9);
