@@ -7,6 +7,7 @@
 
 struct _NsWinograd {
   NsClContext *ctx;
+  cl_kernel weights;
   cl_kernel pad;
   cl_kernel input;
   cl_kernel gemm;
@@ -21,34 +22,13 @@ ns_winograd_out_pad (int out_channels)
   return (out_channels + NS_WINOGRAD_O_BLOCK - 1) / NS_WINOGRAD_O_BLOCK * NS_WINOGRAD_O_BLOCK;
 }
 
-float *
-ns_winograd_weights_new (const float *weight_oihw, int in_channels, int out_channels)
-{
-  static const double G[4][3] = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
-  const int C = in_channels, O_pad = ns_winograd_out_pad (out_channels);
-  float *u = g_new0 (float, (gsize) 16 * C * O_pad);
-  for (int o = 0; o < out_channels; o++)
-    for (int c = 0; c < C; c++)
-      {
-        const float *g = weight_oihw + ((gsize) o * C + c) * 9;
-        double gg[4][3];   /* G g */
-        for (int i = 0; i < 4; i++)
-          for (int j = 0; j < 3; j++)
-            gg[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
-        for (int i = 0; i < 4; i++)   /* (G g) G^T */
-          for (int j = 0; j < 4; j++)
-            u[((gsize) (4 * i + j) * O_pad + o) * C + c] =
-              (float) (gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2]);
-      }
-  return u;
-}
-
 NsWinograd *
 ns_winograd_new (NsOps *ops, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
   winograd->ctx = ns_ops_get_context (ops);
-  if ((winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
+  if ((winograd->weights = ns_ops_create_kernel (ops, "winograd_weights", error)) == NULL
+      || (winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
       || (winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
       || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
       || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
@@ -64,7 +44,7 @@ ns_winograd_free (NsWinograd *winograd)
 {
   if (winograd == NULL)
     return;
-  cl_kernel kernels[] = { winograd->pad, winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
+  cl_kernel kernels[] = { winograd->weights, winograd->pad, winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
@@ -114,17 +94,16 @@ ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, GError **error
 {
   if (conv->weight_winograd != NULL)
     return TRUE;
-  const int C = conv->in_channels, O = conv->out_channels;
-  const gsize n = (gsize) O * C * 9;
-  g_autofree float *oihw = g_new (float, n);
-  if (!ns_cl_buffer_read (conv->weight, 0, oihw, n * sizeof (float), error))
+  const int C = conv->in_channels, O = conv->out_channels, O_pad = ns_winograd_out_pad (O);
+  const char *what = _("running a convolution");
+  g_autoptr (NsClBuffer) u = ns_cl_buffer_new (winograd->ctx, (gsize) 16 * O_pad * C * sizeof (float), error);
+  if (u == NULL
+      || !ns_cl_set_args (winograd->weights, what, error, NS_CL_ARG (conv->weight->mem), NS_CL_ARG (C), NS_CL_ARG (O),
+                          NS_CL_ARG (O_pad), NS_CL_ARG (u->mem), NS_CL_ARGS_END)
+      || !ns_cl_launch (winograd->ctx, winograd->weights, 2, (gsize[]) { C, O_pad }, what, error))
     return FALSE;
-  g_autofree float *u = ns_winograd_weights_new (oihw, C, O);
-  gsize bytes = (gsize) 16 * ns_winograd_out_pad (O) * C * sizeof (float);
-  g_autoptr (NsClBuffer) buffer = ns_cl_buffer_new (winograd->ctx, bytes, error);
-  if (buffer == NULL || !ns_cl_buffer_write (buffer, 0, u, bytes, error))
-    return FALSE;
-  ((NsConv3x3 *) conv)->weight_winograd = g_steal_pointer (&buffer);
+  /* A cache of the layer's, which callers hold as const. */
+  ((NsConv3x3 *) conv)->weight_winograd = g_steal_pointer (&u);
   return TRUE;
 }
 

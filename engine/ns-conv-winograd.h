@@ -12,9 +12,7 @@ G_BEGIN_DECLS
 #define NS_WINOGRAD_O_BLOCK 4
 #define NS_WINOGRAD_P_BLOCK 16
 
-/* U = G g G^T of OIHW weights, as [16][out_pad][in_channels] with
- * out_pad = out_channels rounded up to NS_WINOGRAD_O_BLOCK (zero-filled). */
-float *ns_winograd_weights_new (const float *weight_oihw, int in_channels, int out_channels);
+/* out_channels rounded up to NS_WINOGRAD_O_BLOCK: the rows of U and M. */
 int ns_winograd_out_pad (int out_channels);
 
 typedef struct _NsWinograd NsWinograd;
@@ -23,7 +21,8 @@ NsWinograd *ns_winograd_new (NsOps *ops, GError **error);
 void ns_winograd_free (NsWinograd *winograd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsWinograd, ns_winograd_free)
 
-/* Makes the layer's transformed weights (U) unless made already; the first
+/* Makes the layer's transformed weights, U = G g G^T as [16][out_pad][in]
+ * (winograd_weights, on the device), unless made already; the first
  * Winograd run of a layer does it otherwise. */
 gboolean ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, GError **error);
 

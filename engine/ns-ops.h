@@ -119,7 +119,7 @@ typedef struct {
   NsClBuffer *weight;          /* owned, out * in * 9 floats, OIHW */
   NsClBuffer *bias;            /* owned, out floats */
   NsClBuffer *weight_blocked;  /* owned, the direct kernel's layout: [out / OB][in][9][OB] */
-  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 4][in]; made on first use */
+  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 4][in]; made by ns_ops_prepare_conv() or on first use */
 } NsConv3x3;
 
 NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,

@@ -8,7 +8,7 @@
  *          winograd_gemm below for processors)
  *   Y = A^T M A   (winograd_output: + bias, ReLU, the one store)
  *
- * U = G g G^T is made once on the host (ns_winograd_weights_new), as
+ * U = G g G^T is made once per layer (winograd_weights), as
  * [16][O_pad][C].  The tiles of a strip of tile rows are numbered
  * p = r * row_tiles + tx, row_tiles = tiles_x rounded up to 16 (the tiles
  * past the image are computed and dropped), so that the transforms move
@@ -22,6 +22,34 @@
 size_t winograd_v_index (int e, int c, int p, int C, int P_pad, int block)
 {
   return (size_t) e * C * P_pad + (size_t) (p / block) * C * block + (size_t) c * block + p % block;
+}
+
+/* U = G g G^T for each (output, input) channel pair of OIHW weights, with
+ * G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], as [16][O_pad][C] (zero
+ * past O).  Global size: (C, O_pad). */
+__kernel void winograd_weights (__global const float *w, int C, int O, int O_pad, __global float *u)
+{
+  const int c = get_global_id (0), o = get_global_id (1);
+  if (c >= C || o >= O_pad)
+    return;
+  float g[9];
+  for (int k = 0; k < 9; k++)
+    g[k] = o < O ? w[((size_t) o * C + c) * 9 + k] : 0.0f;
+  float gg[4][3];   /* G g */
+  for (int j = 0; j < 3; j++)
+    {
+      gg[0][j] = g[j];
+      gg[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+      gg[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+      gg[3][j] = g[6 + j];
+    }
+  for (int i = 0; i < 4; i++)   /* (G g) G^T */
+    {
+      const float row[4] = { gg[i][0], 0.5f * (gg[i][0] + gg[i][1] + gg[i][2]),
+                             0.5f * (gg[i][0] - gg[i][1] + gg[i][2]), gg[i][2] };
+      for (int j = 0; j < 4; j++)
+        u[((size_t) (4 * i + j) * O_pad + o) * C + c] = row[j];
+    }
 }
 
 /* 16 tiles of one tile row and one channel, in two float8 halves of a lane
