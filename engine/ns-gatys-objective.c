@@ -37,7 +37,8 @@ ns_gatys_objective_new (NsOps *ops, NsNetwork *vgg, GError **error)
     {
       const NsConv3x3 *conv = ns_network_step_conv (vgg, i);
       if (conv != NULL
-          && (obj->transposed[i] = ns_conv3x3_new_transposed (ns_ops_get_context (ops), conv, error)) == NULL)
+          && ((obj->transposed[i] = ns_conv3x3_new_transposed (ns_ops_get_context (ops), conv, error)) == NULL
+              || !ns_ops_prepare_backward_conv (ops, obj->transposed[i], error)))
         return NULL;
     }
   return g_steal_pointer (&obj);

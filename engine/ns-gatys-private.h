@@ -20,6 +20,17 @@ NsImage *ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsG
                                const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
                                GCancellable *cancellable, GError **error);
 
+/* One evaluation of the objective and its gradient as the optimiser makes
+ * it, x on the device and the content's target made once (here x is the
+ * content): what the benchmark times as a Gatys iteration, and PyTorch's
+ * baseline as a step.  run waits for the device. */
+typedef struct _NsGatysStep NsGatysStep;
+NsGatysStep *ns_gatys_step_new (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
+                                double content_weight, double style_weight, double tv_weight, GError **error);
+gboolean ns_gatys_step_run (NsGatysStep *step, NsGatysLosses *losses, GError **error);
+void ns_gatys_step_free (NsGatysStep *step);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatysStep, ns_gatys_step_free)
+
 /* For the tests of the tiled objective. */
 NsGatysObjective *ns_gatys_get_objective (NsGatys *gatys);
 NsVecOps *ns_gatys_get_vec_ops (NsGatys *gatys);

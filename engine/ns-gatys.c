@@ -331,6 +331,55 @@ ns_gatys_objective_masked (NsGatys *gatys, const NsImage *x, const NsImage *cont
   return TRUE;
 }
 
+/* --- one evaluation as the optimiser makes it -------------------------------- */
+
+struct _NsGatysStep {
+  NsGatys *gatys;
+  const NsGatysStyle *style;
+  NsTensor *x;        /* the content: an L-BFGS run's first point */
+  NsTensor *target;   /* the content's relu4_2 */
+  NsTensor *grad;
+  double content_weight, style_weight, tv_weight;
+};
+
+NsGatysStep *
+ns_gatys_step_new (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, double content_weight,
+                   double style_weight, double tv_weight, GError **error)
+{
+  g_return_val_if_fail (style->gatys == gatys, NULL);
+  if (!check_image (content, _("content"), error) || !check_weights (content_weight, style_weight, tv_weight, error))
+    return NULL;
+  g_autoptr (NsGatysStep) step = g_new0 (NsGatysStep, 1);
+  *step = (NsGatysStep) { gatys, style, NULL, NULL, NULL, content_weight, style_weight, tv_weight };
+  if ((step->x = tensor_from_rgb (gatys, content, error)) == NULL
+      || (step->target = ns_gatys_objective_content_target (gatys->objective, step->x, error)) == NULL
+      || (step->grad = ns_tensor_new (gatys->ctx, 3, content->height, content->width, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&step);
+}
+
+gboolean
+ns_gatys_step_run (NsGatysStep *step, NsGatysLosses *losses, GError **error)
+{
+  NsGatysTarget target;
+  ns_gatys_style_get_target (step->style, &target);
+  return ns_gatys_objective_evaluate_targets (step->gatys->objective, step->x, step->target, &target, NULL, NULL,
+                                              step->content_weight, step->style_weight, step->tv_weight,
+                                              step->grad->buffer, losses, error)
+         && ns_cl_context_finish (step->gatys->ctx, error);
+}
+
+void
+ns_gatys_step_free (NsGatysStep *step)
+{
+  if (step == NULL)
+    return;
+  ns_tensor_free (step->x);
+  ns_tensor_free (step->target);
+  ns_tensor_free (step->grad);
+  g_free (step);
+}
+
 /* --- the optimisation ------------------------------------------------------ */
 
 typedef struct {

@@ -113,7 +113,7 @@ ns_op_conv3x3_backward (NsGradOps *grad, const NsTensor *dy, const NsConv3x3 *tr
                     NS_CL_ARG (padded->buffer->mem), NS_CL_ARGS_END)
       || !ns_cl_launch (grad->ctx, grad->pad_zero2, 3, (gsize[]) { W + 4, H + 4, O }, what, error))
     return NULL;
-  g_autoptr (NsTensor) full = ns_op_conv3x3 (grad->ops, padded, transposed, FALSE, error);
+  g_autoptr (NsTensor) full = ns_op_conv3x3_backward_pass (grad->ops, padded, transposed, error);
   if (full == NULL)
     return NULL;
   g_clear_pointer (&padded, ns_tensor_free);

@@ -174,8 +174,10 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
     }
 }
 
-NsConvAlgorithm
-ns_ops_resolved_conv_algorithm (NsOps *ops)
+/* exact: for a convolution whose rounding may decide a mask (a forward
+ * pass of operations for gradients): no Winograd unless chosen by name. */
+static NsConvAlgorithm
+resolve_conv_algorithm (NsOps *ops, gboolean exact)
 {
   if (ops->conv_algorithm == NS_CONV_IMPLICIT && !ops->implicit_runs)
     return NS_CONV_IM2COL;
@@ -186,8 +188,14 @@ ns_ops_resolved_conv_algorithm (NsOps *ops)
    * (docs/BENCHMARKS.md); measuring every way through PoCL would take
    * seconds. */
   if ((ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0)
-    return ops->for_gradients ? NS_CONV_DIRECT : NS_CONV_BY_WIDTH;
+    return exact ? NS_CONV_DIRECT : NS_CONV_BY_WIDTH;
   return NS_CONV_TUNED;
+}
+
+NsConvAlgorithm
+ns_ops_resolved_conv_algorithm (NsOps *ops)
+{
+  return resolve_conv_algorithm (ops, ops->for_gradients);
 }
 
 void
@@ -196,14 +204,26 @@ ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients)
   ops->for_gradients = for_gradients;
 }
 
+static gboolean
+prepare_conv (NsOps *ops, const NsConv3x3 *conv, gboolean exact, GError **error)
+{
+  NsConvAlgorithm a = resolve_conv_algorithm (ops, exact);
+  gboolean wide = MIN (conv->in_channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
+  gboolean may_winograd = a == NS_CONV_WINOGRAD || (a == NS_CONV_BY_WIDTH && wide)
+                          || (a == NS_CONV_TUNED && !exact);
+  return !may_winograd || ns_winograd_prepare (ops->winograd, conv, error);
+}
+
 gboolean
 ns_ops_prepare_conv (NsOps *ops, const NsConv3x3 *conv, GError **error)
 {
-  NsConvAlgorithm a = ns_ops_resolved_conv_algorithm (ops);
-  gboolean wide = MIN (conv->in_channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
-  gboolean may_winograd = a == NS_CONV_WINOGRAD || (a == NS_CONV_BY_WIDTH && wide)
-                          || (a == NS_CONV_TUNED && !ops->for_gradients);
-  return !may_winograd || ns_winograd_prepare (ops->winograd, conv, error);
+  return prepare_conv (ops, conv, ops->for_gradients, error);
+}
+
+gboolean
+ns_ops_prepare_backward_conv (NsOps *ops, const NsConv3x3 *conv, GError **error)
+{
+  return prepare_conv (ops, conv, FALSE, error);
 }
 
 const char *
@@ -405,21 +425,33 @@ conv3x3_implicit (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolea
                          (size_t[]) { 16, 16 }, error);
 }
 
-NsTensor *
-ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+static NsTensor *
+conv3x3_chosen (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, gboolean exact,
+                GError **error)
 {
-  NsConvChoice choice = { ns_ops_resolved_conv_algorithm (ops), ops->winograd_gemm };
+  NsConvChoice choice = { resolve_conv_algorithm (ops, exact), ops->winograd_gemm };
   if (choice.algorithm == NS_CONV_BY_WIDTH)
     {
       gboolean wide = MIN (in->channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
       choice.algorithm = wide ? NS_CONV_WINOGRAD : NS_CONV_DIRECT;
     }
   if (choice.algorithm == NS_CONV_TUNED
-      && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width,
-                                ops->for_gradients, &choice)
-      && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, ops->for_gradients, &choice, error))
+      && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width, exact, &choice)
+      && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, exact, &choice, error))
     return NULL;
   return ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
+}
+
+NsTensor *
+ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
+{
+  return conv3x3_chosen (ops, in, conv, relu, ops->for_gradients, error);
+}
+
+NsTensor *
+ns_op_conv3x3_backward_pass (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, GError **error)
+{
+  return conv3x3_chosen (ops, in, conv, FALSE, FALSE, error);
 }
 
 NsTensor *

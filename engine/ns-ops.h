@@ -72,7 +72,8 @@ const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_resolved_conv_algorithm (NsOps *ops);
 
 /* Whether these operations feed gradients (Gatys): then auto and tuned
- * leave Winograd out (by width and winograd, chosen by name, do not).  Its rounding (a few 1e-7, some 3x that of the others) is
+ * leave Winograd out of ns_op_conv3x3() (by width and winograd, chosen by
+ * name, do not; the backward pass may use it).  Its rounding (a few 1e-7, some 3x that of the others) is
  * harmless to values but flips the on/off of ReLUs and the winners of
  * max-pools that sit at a tie, where a gradient jumps: the Gatys golden's
  * gradient comes within 7e-4 under Winograd, 5e-7 under the others. */
@@ -132,6 +133,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConv3x3, ns_conv3x3_free)
  * Winograd for it), so that the memory in use before a run counts it and
  * the run's peak stays within a budget drawn from that. */
 gboolean ns_ops_prepare_conv (NsOps *ops, const NsConv3x3 *conv, GError **error);
+/* The same for a convolution run by ns_op_conv3x3_backward_pass(). */
+gboolean ns_ops_prepare_backward_conv (NsOps *ops, const NsConv3x3 *conv, GError **error);
 
 /* Rows [y0, y0 + rows) of `in` with its reflection border of 1, Wp columns
  * (zero past the padded image), into `out` at out_offset floats; `pad` is a
@@ -142,6 +145,10 @@ gboolean ns_op_pad_rows (NsOps *ops, cl_kernel pad, const NsTensor *in, int y0, 
 
 /* 3x3, stride 1, reflection padding 1, + bias, + ReLU when relu.  Needs H, W >= 2. */
 NsTensor *ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error);
+/* The same without ReLU for a backward pass (a gradient going back through a
+ * convolution): its rounding decides no ReLU or max-pool, so auto and tuned
+ * may take Winograd even for operations for gradients. */
+NsTensor *ns_op_conv3x3_backward_pass (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, GError **error);
 /* The same by one given way (the tuner's measurements). */
 NsTensor *ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice choice,
                             gboolean relu, GError **error);

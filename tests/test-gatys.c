@@ -3,6 +3,7 @@
  * tensors of awkward sizes; the whole objective against the gatys_a golden;
  * the optimisers on functions with known minima; a short run. */
 #include "ns-gatys-objective.h"
+#include "ns-gatys-private.h"
 #include "ns-image-io.h"
 #include "ns-optim.h"
 #include "ns-safetensors.h"
@@ -487,6 +488,38 @@ test_golden (gconstpointer data)
   ns_test_assert_close (grad->data, want_grad, 64 * 64 * 3, 1e-3, "gatys_a gradient");
 }
 
+/* The benchmark's step (x = the content on the device, the content's target
+ * made once) evaluates the same objective as ns_gatys_objective(), and
+ * again to the same value. */
+static void
+test_step (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  NsGatys *gatys = fixture_gatys (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
+  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
+  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, style_image);
+  NsGatysLosses want, got;
+  g_assert_true (ns_gatys_objective (gatys, content, content, style, 1.0, 1000.0, 0.5, &want, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (NsGatysStep) step = ns_gatys_step_new (gatys, content, style, 1.0, 1000.0, 0.5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (want.style, >, 0.0);
+  g_assert_cmpfloat (want.tv, >, 0.0);
+  for (int round = 0; round < 2; round++)
+    {
+      g_assert_true (ns_gatys_step_run (step, &got, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (fabs (got.content - want.content), <=, 1e-6 * want.total);
+      g_assert_cmpfloat (fabs (got.style - want.style), <=, 1e-6 * want.style);
+      g_assert_cmpfloat (fabs (got.tv - want.tv), <=, 1e-6 * want.tv);
+      g_assert_cmpfloat (fabs (got.total - want.total), <=, 1e-6 * want.total);
+    }
+  g_assert_null (ns_gatys_step_new (gatys, content, style, -1.0, 1000.0, 0.0, &error));
+  g_assert_nonnull (error);
+}
+
 /* --- a short run ------------------------------------------------------------- */
 
 typedef struct {
@@ -821,6 +854,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gatys/content-gradient", &f, test_content_grad);
   g_test_add_data_func ("/gatys/total-variation", &f, test_tv);
   g_test_add_data_func ("/gatys/golden", &f, test_golden);
+  g_test_add_data_func ("/gatys/step", &f, test_step);
   g_test_add_data_func ("/gatys/run", &f, test_run);
   g_test_add_data_func ("/gatys/coarse-to-fine", &f, test_coarse_to_fine);
   g_test_add_data_func ("/gatys/run-adam", &f, test_run_adam);

@@ -191,6 +191,23 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_cmpint (again.algorithm, ==, first.algorithm);
   ns_ops_free (ops);
 
+  /* Their backward passes decide no mask: they take from every way. */
+  ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_conv_algorithm (ops, NS_CONV_TUNED);
+  ns_ops_set_for_gradients (ops, TRUE);
+  g_autofree float *in_host = NULL, *weight = g_new (float, 6 * 5 * 9), *bias = g_new0 (float, 6);
+  ns_test_fill_random (f->rand, weight, 6 * 5 * 9, -0.5f, 0.5f);
+  g_autoptr (NsTensor) in = random_tensor (f, 5, 11, 12, -1.0f, 1.0f, &in_host);
+  g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, 5, 6, weight, bias, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsTensor) back = ns_op_conv3x3_backward_pass (ops, in, conv, &error);
+  g_assert_no_error (error);
+  g_assert_false (ns_ops_tuned_choice (ops, 5, 6, 11, 12, &again));
+  ns_ops_set_for_gradients (ops, FALSE);
+  g_assert_true (ns_ops_tuned_choice (ops, 5, 6, 11, 12, &again));
+  ns_ops_free (ops);
+
   /* Two contexts measuring at once (the engine's and Gatys's, or two
    * processes): each save keeps what the other saved. */
   NsOps *a = ns_ops_new (f->ctx, &error), *b = ns_ops_new (f->ctx, &error);
@@ -227,6 +244,39 @@ test_conv_tuned_file (gconstpointer data)
 
   ns_cl_context_set_cache_dir (f->ctx, saved_dir);
   ns_test_remove_tree (dir);
+}
+
+/* Operations for gradients leave Winograd out of their forward convolutions
+ * (under auto and tuned) but not out of their backward passes, which decide
+ * no ReLU or max-pool: the backward pass's layers get Winograd's weights,
+ * and both compute the same convolution. */
+static void
+test_conv_backward_pass (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  const int C = 40, O = 36, H = 9, W = 14;
+  g_autoptr (NsOps) ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_for_gradients (ops, TRUE);
+  g_autofree float *weight = g_new (float, (gsize) O * C * 9), *bias = g_new (float, O), *in_host = NULL;
+  ns_test_fill_random (f->rand, weight, (gsize) O * C * 9, -0.5f, 0.5f);
+  ns_test_fill_random (f->rand, bias, O, -0.5f, 0.5f);
+  g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
+  g_assert_no_error (error);
+  g_assert_true (ns_ops_prepare_conv (ops, conv, &error));
+  g_assert_null (conv->weight_winograd);
+  g_assert_true (ns_ops_prepare_backward_conv (ops, conv, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (conv->weight_winograd);
+
+  g_autoptr (NsTensor) x = random_tensor (f, C, H, W, -1.0f, 1.0f, &in_host);
+  g_autoptr (NsTensor) exact = ns_op_conv3x3 (ops, x, conv, FALSE, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsTensor) back = ns_op_conv3x3_backward_pass (ops, x, conv, &error);
+  g_assert_no_error (error);
+  g_autofree float *want = ns_test_download (exact), *got = ns_test_download (back);
+  ns_test_assert_close (got, want, (gsize) O * H * W, 1e-5, "backward pass against the exact convolution");
 }
 
 /* A device whose compiler rejects the tiled GPU kernels keeps every other
@@ -433,6 +483,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ops/conv3x3/by-width", by_width, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/tuned-file", &f, test_conv_tuned_file);
   g_test_add_data_func ("/ops/conv3x3/without-tiled", &f, test_conv_without_tiled);
+  g_test_add_data_func ("/ops/conv3x3/backward-pass", &f, test_conv_backward_pass);
   g_test_add_data_func ("/ops/conv3x3/im2col", im2col, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/direct", direct, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/implicit", implicit, test_conv3x3);

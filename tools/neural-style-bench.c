@@ -20,7 +20,7 @@
 #include "neural-style.h"
 #include "ns-cl-blas.h"
 #include "ns-cl-context.h"
-#include "ns-gatys.h"
+#include "ns-gatys-private.h"
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -126,12 +126,15 @@ static const BenchMethod adain_method = {
   adain_open, (void (*) (gpointer)) ns_engine_free, adain_run, adain_peak_mib, adain_cached,
 };
 
-/* --- Gatys: the style's targets once, then objective + gradient per run - */
+/* --- Gatys: the style's targets once, the content's per size, then one
+ * evaluation (objective + gradient, x on the device) per run ------------- */
 
 typedef struct {
   NsGatys *gatys;
   NsGatysStyle *style;
   const NsImage *style_image;
+  NsGatysStep *step;
+  const NsImage *content_image;
 } GatysModel;
 
 static gpointer
@@ -149,6 +152,7 @@ static void
 gatys_close (gpointer data)
 {
   GatysModel *model = data;
+  g_clear_pointer (&model->step, ns_gatys_step_free);
   g_clear_pointer (&model->style, ns_gatys_style_free);
   ns_gatys_free (model->gatys);
   g_free (model);
@@ -160,18 +164,24 @@ gatys_run (gpointer data, const NsImage *content, const NsImage *style, GError *
   GatysModel *model = data;
   if (model->style_image != style)
     {
+      g_clear_pointer (&model->step, ns_gatys_step_free);
       g_clear_pointer (&model->style, ns_gatys_style_free);
       if ((model->style = ns_gatys_style_new (model->gatys, style, NULL, error)) == NULL)
         return FALSE;
       model->style_image = style;
     }
-  NsGatysOptions defaults;
-  ns_gatys_options_init (&defaults);
+  if (model->step == NULL || model->content_image != content)
+    {
+      NsGatysOptions defaults;
+      ns_gatys_options_init (&defaults);
+      g_clear_pointer (&model->step, ns_gatys_step_free);
+      if ((model->step = ns_gatys_step_new (model->gatys, content, model->style, defaults.content_weight,
+                                            defaults.style_weight, defaults.tv_weight, error)) == NULL)
+        return FALSE;
+      model->content_image = content;
+    }
   NsGatysLosses losses;
-  g_autoptr (NsImage) gradient = NULL;
-  /* x = the content, as an L-BFGS run's first iteration sees it. */
-  return ns_gatys_objective (model->gatys, content, content, model->style, defaults.content_weight,
-                             defaults.style_weight, defaults.tv_weight, &losses, &gradient, error);
+  return ns_gatys_step_run (model->step, &losses, error);
 }
 
 static double
