@@ -451,6 +451,15 @@ fixture_gatys (Fixture *f)
   return f->gatys;
 }
 
+/* The gatys_a golden's content, and its style's targets. */
+static NsGatysStyle *
+golden_pair (NsGatys *gatys, NsImage **content)
+{
+  *content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
+  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
+  return ns_test_gatys_style_new (gatys, style_image);
+}
+
 static void
 test_golden (gconstpointer data)
 {
@@ -458,9 +467,8 @@ test_golden (gconstpointer data)
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) x = ns_test_load_shared_image ("goldens", "gatys_a_x.png");
-  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
-  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
-  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, style_image);
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsGatysStyle) style = golden_pair (gatys, &content);
   NsGatysLosses losses;
   g_autoptr (NsImage) grad = NULL;
   g_assert_true (ns_gatys_objective (gatys, x, content, style, 1.0, 1000.0, 0.0, &losses, &grad, &error));
@@ -497,9 +505,8 @@ test_step (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
-  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
-  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, style_image);
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsGatysStyle) style = golden_pair (gatys, &content);
   NsGatysLosses want, got;
   g_assert_true (ns_gatys_objective (gatys, content, content, style, 1.0, 1000.0, 0.5, &want, NULL, &error));
   g_assert_no_error (error);
@@ -555,9 +562,8 @@ test_run (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
-  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
-  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, style_image);
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsGatysStyle) style = golden_pair (gatys, &content);
   NsGatysOptions options;
   ns_gatys_options_init (&options);
   options.iterations = 30;
@@ -621,9 +627,8 @@ test_coarse_to_fine (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
-  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
-  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, style_image);
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsGatysStyle) style = golden_pair (gatys, &content);
   NsGatysOptions options;
   ns_gatys_options_init (&options);
   options.iterations = 4;
@@ -659,9 +664,8 @@ test_run_adam (gconstpointer data)
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
-  g_autoptr (NsImage) style_image = ns_test_load_shared_image ("goldens", "gatys_a_style.png");
-  g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, style_image);
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsGatysStyle) style = golden_pair (gatys, &content);
   NsGatysOptions options;
   ns_gatys_options_init (&options);
   options.iterations = 8;
