@@ -11,6 +11,7 @@ ns_cl_sgemm (NsClContext *ctx, gboolean transpose_a, gboolean transpose_b,
              cl_mem b, gsize b_offset, gsize ldb, float beta,
              cl_mem c, gsize c_offset, gsize ldc, GError **error)
 {
+  ctx->used_clblast = TRUE;
   CLBlastStatusCode status =
     CLBlastSgemm (CLBlastLayoutRowMajor,
                   transpose_a ? CLBlastTransposeYes : CLBlastTransposeNo,
@@ -28,6 +29,7 @@ ns_cl_sgemm_strided_batched (NsClContext *ctx, gboolean transpose_a, gboolean tr
                              cl_mem c, gsize c_offset, gsize ldc, gsize c_stride,
                              gsize batch, GError **error)
 {
+  ctx->used_clblast = TRUE;
   CLBlastStatusCode status =
     CLBlastSgemmStridedBatched (CLBlastLayoutRowMajor,
                                 transpose_a ? CLBlastTransposeYes : CLBlastTransposeNo,

@@ -1,5 +1,7 @@
 #include "ns-cl-context.h"
 
+#include "ns-cl-blas.h"
+
 #include "ns-cl-error.h"
 #include "ns-i18n.h"
 #include <stdlib.h>
@@ -192,6 +194,13 @@ ns_cl_context_free (NsClContext *ctx)
       clFinish (ctx->queue);
       clReleaseCommandQueue (ctx->queue);
     }
+  /* CLBlast keeps the programs it built, and with them the context, in a
+   * cache it would otherwise release from a static destructor at exit, after
+   * the OpenCL runtime's own teardown has begun: a crash at exit under some
+   * runtimes (Oclgrind's shows it).  Its cache is one for the process, so
+   * another live context rebuilds its CLBlast kernels on next use. */
+  if (ctx->used_clblast)
+    ns_cl_blas_clear_cache ();
   if (ctx->context != NULL)
     clReleaseContext (ctx->context);
   ns_cl_device_info_free (ctx->info);

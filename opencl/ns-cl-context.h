@@ -41,6 +41,7 @@ typedef struct {
   gsize mem_current;
   gsize mem_peak;
   char *cache_dir;        /* compiled programs: $NEURAL_STYLE_CACHE_DIR, else the user's cache */
+  gboolean used_clblast;  /* CLBlast holds programs on this context (ns-cl-blas.c) */
   /* With $NEURAL_STYLE_PROFILE set: each kernel's name -> NsClProfileEntry,
    * every launch timed alone (waiting for the queue before and after). */
   GHashTable *profile;

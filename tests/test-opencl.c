@@ -1,5 +1,6 @@
 /* The OpenCL layer: device discovery and choice, error sentences, and the
  * program binary cache (hit, miss, corruption, invalidation by source). */
+#include "ns-cl-blas.h"
 #include "ns-cl-context.h"
 #include "ns-cl-error.h"
 #include "ns-cl-kernel.h"
@@ -208,6 +209,74 @@ test_build_failure (void)
   g_rmdir (dir);
 }
 
+/* CLBlast keeps the programs it builds, each holding the context, in a cache
+ * of its own; freeing our context must empty it, or the context lives on
+ * until CLBlast's static destructor releases it at exit, after the OpenCL
+ * runtime's teardown has begun (a crash at exit under Oclgrind). */
+static void
+test_clblast_released (void)
+{
+  g_autoptr (GError) error = NULL;
+  NsClContext *ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  const float a[4] = { 1, 2, 3, 4 };
+  float c[4] = { 0 };
+  cl_int err;
+  cl_mem ma = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof a, (void *) a, &err);
+  cl_mem mc = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE, sizeof c, NULL, &err);
+  g_assert_cmpint (err, ==, CL_SUCCESS);
+  g_assert_true (ns_cl_sgemm (ctx, FALSE, FALSE, 2, 2, 2, 1.0f, ma, 0, 2, ma, 0, 2, 0.0f, mc, 0, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (clEnqueueReadBuffer (ctx->queue, mc, CL_TRUE, 0, sizeof c, c, 0, NULL, NULL), ==, CL_SUCCESS);
+  g_assert_cmpfloat (c[0], ==, 7.0f);   /* [1 2; 3 4]^2 = [7 10; 15 22] */
+  g_assert_cmpfloat (c[3], ==, 22.0f);
+  clReleaseMemObject (ma);
+  clReleaseMemObject (mc);
+
+  cl_context context = ctx->context;
+  clRetainContext (context);
+  ns_cl_context_free (ctx);
+  cl_uint references = 0;
+  g_assert_cmpint (clGetContextInfo (context, CL_CONTEXT_REFERENCE_COUNT, sizeof references, &references, NULL), ==,
+                   CL_SUCCESS);
+  g_assert_cmpuint (references, ==, 1);   /* ours alone */
+  clReleaseContext (context);
+}
+
+/* A kernel with a data race: every item of a group writes its id to local
+ * memory and reads its neighbour's with no barrier between.  Harmless where a
+ * group's items run one after another (PoCL), and nothing is asserted of the
+ * values read; it is there for test-oclgrind.sh, which runs it under
+ * Oclgrind and must see the race reported: its checks are on. */
+static void
+test_racy_kernel (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsClContext) ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  NsClProgram *p = ns_cl_program_new (ctx,
+                                      "__kernel void racy (__global float *out) {\n"
+                                      "  __local float shared[16];\n"
+                                      "  const int i = get_local_id (0);\n"
+                                      "  shared[i] = (float) i;\n"
+                                      "  out[get_global_id (0)] = shared[(i + 1) % 16];\n"
+                                      "}\n", "", &error);
+  g_assert_no_error (error);
+  cl_kernel kernel = ns_cl_program_create_kernel (p, "racy", &error);
+  g_assert_no_error (error);
+  cl_int err;
+  cl_mem buffer = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE, 16 * sizeof (float), NULL, &err);
+  g_assert_cmpint (err, ==, CL_SUCCESS);
+  clSetKernelArg (kernel, 0, sizeof buffer, &buffer);
+  const size_t global = 16, local = 16;
+  g_assert_true (ns_cl_enqueue (ctx, kernel, 1, &global, &local, "racing", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (clFinish (ctx->queue), ==, CL_SUCCESS);
+  clReleaseMemObject (buffer);
+  clReleaseKernel (kernel);
+  ns_cl_program_free (p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -217,5 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/opencl/profile", test_profile);
   g_test_add_func ("/opencl/program-cache", test_program_cache);
   g_test_add_func ("/opencl/build-failure", test_build_failure);
+  g_test_add_func ("/opencl/clblast-released", test_clblast_released);
+  g_test_add_func ("/opencl/racy-kernel", test_racy_kernel);
   return g_test_run ();
 }
