@@ -457,7 +457,8 @@ ns_gatys_evaluation_memory_estimate (NsGatysObjective *obj, int width, int heigh
 {
   /* Every step's output is kept for the backward pass; on top, at the
    * largest layer, its gradient, the next one down, a padded copy and a
-   * weighted copy (tiles); im2col adds its strip. */
+   * weighted copy (tiles); im2col and Winograd add their strips, forward or
+   * backward. */
   NsNetwork *vgg = ns_gatys_objective_get_network (obj);
   NsOps *ops = ns_gatys_objective_get_ops (obj);
   gsize kept = 0, largest = 0;
@@ -471,7 +472,8 @@ ns_gatys_evaluation_memory_estimate (NsGatysObjective *obj, int width, int heigh
       largest = MAX (largest, (gsize) spec->out_channels * (w + 16) * (h + 4));
     }
   gsize estimate = (kept + 4 * largest) * sizeof (float);
-  if (ns_ops_resolved_conv_algorithm (ops) != NS_CONV_DIRECT)
+  if (ns_ops_resolved_conv_algorithm (ops) != NS_CONV_DIRECT
+      || ns_ops_resolved_backward_conv_algorithm (ops) != NS_CONV_DIRECT)
     estimate += ns_ops_get_scratch_budget (ops);
   return estimate;
 }

@@ -198,6 +198,12 @@ ns_ops_resolved_conv_algorithm (NsOps *ops)
   return resolve_conv_algorithm (ops, ops->for_gradients);
 }
 
+NsConvAlgorithm
+ns_ops_resolved_backward_conv_algorithm (NsOps *ops)
+{
+  return resolve_conv_algorithm (ops, FALSE);
+}
+
 void
 ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients)
 {

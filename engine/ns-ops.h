@@ -70,6 +70,8 @@ const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
 /* What the chosen algorithm comes to on this device: auto resolved (to
  * by-width, direct or tuned), implicit to im2col where it cannot run. */
 NsConvAlgorithm ns_ops_resolved_conv_algorithm (NsOps *ops);
+/* The same for ns_op_conv3x3_backward_pass(). */
+NsConvAlgorithm ns_ops_resolved_backward_conv_algorithm (NsOps *ops);
 
 /* Whether these operations feed gradients (Gatys): then auto and tuned
  * leave Winograd out of ns_op_conv3x3() (by width and winograd, chosen by
