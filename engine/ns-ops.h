@@ -2,9 +2,9 @@
  * leaves its input alone; the caller frees what it no longer needs, which is
  * what keeps peak memory to a few activations.
  *
- * The convolution is one function, ns_op_conv3x3(): today im2col in strips +
- * CLBlast SGEMM + a fused bias/ReLU pass; a faster kernel replaces it here
- * without touching any caller. */
+ * The convolution is one function, ns_op_conv3x3() (with its twin for
+ * backward passes), whatever runs it: how is chosen per device and layer
+ * shape (NsConvAlgorithm below), without touching any caller. */
 #pragma once
 
 #include "ns-cl-program.h"
