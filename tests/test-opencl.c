@@ -246,7 +246,10 @@ test_clblast_released (void)
       g_assert_cmpint (clGetContextInfo (context, CL_CONTEXT_REFERENCE_COUNT, sizeof references, &references, NULL),
                        ==, CL_SUCCESS);
       if (references == 1)
-        break;
+        {
+          g_test_message ("the context's references came down to ours after %d ms", 10 * wait);
+          break;
+        }
       g_usleep (10000);
     }
   g_assert_cmpuint (references, ==, 1);
