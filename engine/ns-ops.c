@@ -210,13 +210,20 @@ ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients)
   ops->for_gradients = for_gradients;
 }
 
+/* What by-width runs a layer of C -> O channels with. */
+static NsConvAlgorithm
+by_width (int C, int O)
+{
+  return MIN (C, O) >= NS_CONV_WINOGRAD_MIN_WIDTH ? NS_CONV_WINOGRAD : NS_CONV_DIRECT;
+}
+
 static gboolean
 prepare_conv (NsOps *ops, const NsConv3x3 *conv, gboolean exact, GError **error)
 {
   NsConvAlgorithm a = resolve_conv_algorithm (ops, exact);
-  gboolean wide = MIN (conv->in_channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
-  gboolean may_winograd = a == NS_CONV_WINOGRAD || (a == NS_CONV_BY_WIDTH && wide)
-                          || (a == NS_CONV_TUNED && !exact);
+  if (a == NS_CONV_BY_WIDTH)
+    a = by_width (conv->in_channels, conv->out_channels);
+  gboolean may_winograd = a == NS_CONV_WINOGRAD || (a == NS_CONV_TUNED && !exact);
   return !may_winograd || ns_winograd_prepare (ops->winograd, conv, error);
 }
 
@@ -437,10 +444,7 @@ conv3x3_chosen (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
 {
   NsConvChoice choice = { resolve_conv_algorithm (ops, exact), ops->winograd_gemm };
   if (choice.algorithm == NS_CONV_BY_WIDTH)
-    {
-      gboolean wide = MIN (in->channels, conv->out_channels) >= NS_CONV_WINOGRAD_MIN_WIDTH;
-      choice.algorithm = wide ? NS_CONV_WINOGRAD : NS_CONV_DIRECT;
-    }
+    choice.algorithm = by_width (in->channels, conv->out_channels);
   if (choice.algorithm == NS_CONV_TUNED
       && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width, exact, &choice)
       && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, exact, &choice, error))

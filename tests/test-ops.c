@@ -121,9 +121,10 @@ test_conv3x3 (gconstpointer data)
   ns_ops_set_winograd_gemm (f->ops, saved_gemm);
 }
 
-/* Runs one convolution C -> O at H x W on `ops`, asserting it worked. */
+/* Runs one convolution C -> O at H x W on `ops` (as a backward pass when
+ * backward_pass), asserting it worked. */
 static void
-run_conv (Fixture *f, NsOps *ops, int C, int O, int H, int W)
+run_conv (Fixture *f, NsOps *ops, int C, int O, int H, int W, gboolean backward_pass)
 {
   g_autoptr (GError) error = NULL;
   g_autofree float *in_host = NULL, *weight = g_new (float, (gsize) O * C * 9), *bias = g_new (float, O);
@@ -132,7 +133,8 @@ run_conv (Fixture *f, NsOps *ops, int C, int O, int H, int W)
   g_autoptr (NsTensor) in = random_tensor (f, C, H, W, -1.0f, 1.0f, &in_host);
   g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, weight, bias, &error);
   g_assert_no_error (error);
-  g_autoptr (NsTensor) out = ns_op_conv3x3 (ops, in, conv, TRUE, &error);
+  g_autoptr (NsTensor) out = backward_pass ? ns_op_conv3x3_backward_pass (ops, in, conv, &error)
+                                           : ns_op_conv3x3 (ops, in, conv, TRUE, &error);
   g_assert_no_error (error);
   g_assert_nonnull (out);
 }
@@ -155,7 +157,7 @@ test_conv_tuned_file (gconstpointer data)
   ns_ops_set_conv_algorithm (ops, NS_CONV_TUNED);
   NsConvChoice first, again;
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &first));
-  run_conv (f, ops, 8, 12, 10, 13);
+  run_conv (f, ops, 8, 12, 10, 13, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &first));
   g_assert_cmpint (first.algorithm, <, NS_CONV_TUNED);
   g_test_message ("tuned: %s / %s", ns_conv_algorithm_name (first.algorithm), ns_winograd_gemm_name (first.gemm));
@@ -163,7 +165,7 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 20, 26, &again));  /* 4x the pixels */
   g_assert_false (ns_ops_tuned_choice (ops, 12, 8, 10, 13, &again));  /* other channels */
   /* Beyond 2^17 pixels, measured on the first rows; every larger size shares it. */
-  run_conv (f, ops, 2, 3, 300, 500);
+  run_conv (f, ops, 2, 3, 300, 500, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 2, 3, 300, 500, &again));
   g_assert_true (ns_ops_tuned_choice (ops, 2, 3, 4000, 3000, &again));
   g_assert_false (ns_ops_tuned_choice (ops, 2, 3, 200, 300, &again));
@@ -183,7 +185,7 @@ test_conv_tuned_file (gconstpointer data)
   ns_ops_set_conv_algorithm (ops, NS_CONV_TUNED);
   ns_ops_set_for_gradients (ops, TRUE);
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
-  run_conv (f, ops, 8, 12, 10, 13);
+  run_conv (f, ops, 8, 12, 10, 13, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
   g_assert_cmpint (again.algorithm, !=, NS_CONV_WINOGRAD);
   ns_ops_set_for_gradients (ops, FALSE);
@@ -196,13 +198,7 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_no_error (error);
   ns_ops_set_conv_algorithm (ops, NS_CONV_TUNED);
   ns_ops_set_for_gradients (ops, TRUE);
-  g_autofree float *in_host = NULL, *weight = g_new (float, 6 * 5 * 9), *bias = g_new0 (float, 6);
-  ns_test_fill_random (f->rand, weight, 6 * 5 * 9, -0.5f, 0.5f);
-  g_autoptr (NsTensor) in = random_tensor (f, 5, 11, 12, -1.0f, 1.0f, &in_host);
-  g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, 5, 6, weight, bias, &error);
-  g_assert_no_error (error);
-  g_autoptr (NsTensor) back = ns_op_conv3x3_backward_pass (ops, in, conv, &error);
-  g_assert_no_error (error);
+  run_conv (f, ops, 5, 6, 11, 12, TRUE);
   g_assert_false (ns_ops_tuned_choice (ops, 5, 6, 11, 12, &again));
   ns_ops_set_for_gradients (ops, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 5, 6, 11, 12, &again));
@@ -214,8 +210,8 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_no_error (error);
   ns_ops_set_conv_algorithm (a, NS_CONV_TUNED);
   ns_ops_set_conv_algorithm (b, NS_CONV_TUNED);
-  run_conv (f, a, 4, 6, 9, 9);
-  run_conv (f, b, 6, 4, 9, 9);
+  run_conv (f, a, 4, 6, 9, 9, FALSE);
+  run_conv (f, b, 6, 4, 9, 9, FALSE);
   ns_ops_free (a);
   ns_ops_free (b);
   ops = ns_ops_new (f->ctx, &error);
