@@ -159,7 +159,7 @@ valid_image (const NsImage *image)
  * 8-bit formats through gdk-pixbuf */
 
 static NsImage *
-image_from_pixbuf (GdkPixbuf *pixbuf, const char *path, GError **error)
+image_from_pixbuf (GdkPixbuf *pixbuf, const char *path, gboolean keep_alpha, GError **error)
 {
   const int n_channels = gdk_pixbuf_get_n_channels (pixbuf);
   if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB ||
@@ -183,19 +183,17 @@ image_from_pixbuf (GdkPixbuf *pixbuf, const char *path, GError **error)
   const int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
   /* read_pixels: no copy-on-write of a possibly shared buffer. */
   const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
-  NsImage *image = ns_image_new (width, height, 3);
+  const int out_channels = keep_alpha && n_channels == 4 ? 4 : 3;
+  NsImage *image = ns_image_new (width, height, out_channels);
   for (int y = 0; y < height; y++)
     {
       /* Only width * n_channels bytes of a row are read: the last row may be
        * shorter than rowstride. */
       const guint8 *src = pixels + (gsize) y * rowstride;
       float *dst = ns_image_pixel (image, 0, y);
-      for (int x = 0; x < width; x++, src += n_channels, dst += 3)
-        {
-          dst[0] = lut[src[0]];
-          dst[1] = lut[src[1]];
-          dst[2] = lut[src[2]];
-        }
+      for (int x = 0; x < width; x++, src += n_channels, dst += out_channels)
+        for (int c = 0; c < out_channels; c++)
+          dst[c] = lut[src[c]];
     }
   return image;
 }
@@ -233,8 +231,8 @@ load_by_signature (const char *path, GError **error)
   return NULL;
 }
 
-NsImage *
-ns_image_load (const char *path, GError **error)
+static NsImage *
+load_image (const char *path, gboolean keep_alpha, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -284,7 +282,19 @@ ns_image_load (const char *path, GError **error)
                    _("there is not enough memory to decode it"));
       return NULL;
     }
-  return image_from_pixbuf (oriented, path, error);
+  return image_from_pixbuf (oriented, path, keep_alpha, error);
+}
+
+NsImage *
+ns_image_load (const char *path, GError **error)
+{
+  return load_image (path, FALSE, error);
+}
+
+NsImage *
+ns_image_load_with_alpha (const char *path, GError **error)
+{
+  return load_image (path, TRUE, error);
 }
 
 static inline guint8

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * any format gdk-pixbuf reads, or from a PFM.  Errors name the file and say
  * why in a sentence. */
 NsImage *ns_image_load (const char *path, GError **error);
+/* The same, but an image with an alpha channel keeps it: 3 or 4 channels. */
+NsImage *ns_image_load_with_alpha (const char *path, GError **error);
 
 /* 8-bit PNG, values clamped to [0, 1] and rounded.  1, 3 or 4 channels. */
 gboolean ns_image_save_png (const NsImage *image, const char *path, GError **error);

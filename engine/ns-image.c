@@ -334,3 +334,21 @@ ns_image_to_rgb (const NsImage *image)
     }
   return out;
 }
+
+NsImage *
+ns_image_with_alpha (const NsImage *rgb, const NsImage *alpha_from)
+{
+  g_return_val_if_fail (valid_image (rgb) && rgb->channels == 3, NULL);
+  g_return_val_if_fail (valid_image (alpha_from), NULL);
+  g_return_val_if_fail (rgb->width == alpha_from->width && rgb->height == alpha_from->height, NULL);
+
+  NsImage *out = ns_image_new (rgb->width, rgb->height, 4);
+  const gsize n_pixels = (gsize) rgb->width * rgb->height;
+  const int c = alpha_from->channels;
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      memcpy (out->data + i * 4, rgb->data + i * 3, 3 * sizeof (float));
+      out->data[i * 4 + 3] = c == 4 ? alpha_from->data[i * 4 + 3] : 1.0f;
+    }
+  return out;
+}

@@ -39,5 +39,8 @@ NsImage *ns_image_crop (const NsImage *image, int x, int y, int width, int heigh
 
 /* The same image with 3 channels: grey is replicated, alpha is dropped. */
 NsImage *ns_image_to_rgb (const NsImage *image);
+/* rgb's colours (3 channels, as they are) with alpha_from's alpha channel
+ * (opaque when it has none): 4 channels, the same size as both. */
+NsImage *ns_image_with_alpha (const NsImage *rgb, const NsImage *alpha_from);
 
 G_END_DECLS

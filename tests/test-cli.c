@@ -179,6 +179,52 @@ test_controls_and_metrics (void)
   ns_test_remove_tree (dir);
 }
 
+/* A photo with transparency: the PNG result keeps its alpha, byte for byte,
+ * and its colours are those of the same photo without alpha. */
+static void
+test_keeps_transparency (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair01_style.png", NULL);
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair01_content.png");
+  g_autoptr (NsImage) small = ns_image_resize (photo, 48, 40);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr (NsImage) alpha = ns_test_random_image (rand, 48, 40, 4);
+  for (gsize i = 0; i < 48 * 40; i++)   /* 8-bit values, so that the PNG keeps them exactly */
+    alpha->data[i * 4 + 3] = (float) g_rand_int_range (rand, 0, 256) / 255.0f;
+  g_autoptr (NsImage) cut_out = ns_image_with_alpha (small, alpha);
+  g_autofree char *rgba_path = g_build_filename (dir, "cut-out.png", NULL);
+  g_autofree char *rgb_path = g_build_filename (dir, "opaque.png", NULL);
+  g_autofree char *rgba_out = g_build_filename (dir, "cut-out-styled.png", NULL);
+  g_autofree char *rgb_out = g_build_filename (dir, "opaque-styled.png", NULL);
+  g_assert_true (ns_image_save_png (cut_out, rgba_path, NULL));
+  g_assert_true (ns_image_save_png (small, rgb_path, NULL));
+
+  g_auto (NsTestRun) run = { 0 };
+  run_cli (&run, NULL, "--style", style, "--style-size", "64", "-o", rgba_out, rgba_path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  ns_test_run_clear (&run);
+  run_cli (&run, NULL, "--style", style, "--style-size", "64", "-o", rgb_out, rgb_path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) styled = ns_image_load_with_alpha (rgba_out, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) styled_opaque = ns_image_load_with_alpha (rgb_out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (styled->channels, ==, 4);
+  g_assert_cmpint (styled_opaque->channels, ==, 3);
+  g_autoptr (NsImage) input = ns_image_load_with_alpha (rgba_path, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < 48 * 40; i++)
+    {
+      g_assert_cmpfloat (styled->data[i * 4 + 3], ==, input->data[i * 4 + 3]);
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpfloat (styled->data[i * 4 + c], ==, styled_opaque->data[i * 3 + c]);
+    }
+  ns_test_remove_tree (dir);
+}
+
 static void
 test_list_devices (void)
 {
@@ -193,6 +239,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/mistakes", test_mistakes);
   g_test_add_func ("/cli/list-devices", test_list_devices);
+  g_test_add_func ("/cli/keeps-transparency", test_keeps_transparency);
   g_test_add_func ("/cli/output-in-missing-folder", test_output_in_missing_folder);
   g_test_add_func ("/cli/golden-pair-pfm", test_golden_pair_pfm);
   g_test_add_func ("/cli/controls-and-metrics", test_controls_and_metrics);

@@ -211,6 +211,27 @@ test_to_rgb (void)
 }
 
 static void
+test_with_alpha (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (31);
+  g_autoptr (NsImage) rgb = random_image (rand, 6, 4, 3, -0.5, 1.5);
+  g_autoptr (NsImage) rgba = random_image (rand, 6, 4, 4, 0.0, 1.0);
+  g_autoptr (NsImage) joined = ns_image_with_alpha (rgb, rgba);
+  g_autoptr (NsImage) opaque = ns_image_with_alpha (rgb, rgb);
+  g_assert_cmpint (joined->channels, ==, 4);
+  for (int i = 0; i < 24; i++)
+    {
+      for (int ch = 0; ch < 3; ch++)
+        {
+          g_assert_cmpfloat (joined->data[i * 4 + ch], ==, rgb->data[i * 3 + ch]);   /* unclamped */
+          g_assert_cmpfloat (opaque->data[i * 4 + ch], ==, rgb->data[i * 3 + ch]);
+        }
+      g_assert_cmpfloat (joined->data[i * 4 + 3], ==, rgba->data[i * 4 + 3]);
+      g_assert_cmpfloat (opaque->data[i * 4 + 3], ==, 1.0f);
+    }
+}
+
+static void
 test_resize_identity (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (4);
@@ -341,6 +362,14 @@ test_png_round_trip (void)
       g_assert_no_error (error);
       g_autoptr (NsImage) rgb = ns_image_to_rgb (image);
       assert_same_image (loaded, rgb);
+
+      /* Keeping alpha: RGBA comes back whole, the others as RGB. */
+      g_autoptr (NsImage) with_alpha = ns_image_load_with_alpha (path, &error);
+      g_assert_no_error (error);
+      if (c == 4)
+        assert_same_image (with_alpha, image);
+      else
+        assert_same_image (with_alpha, rgb);
     }
 
   /* Out-of-range values are clamped. */
@@ -701,6 +730,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/pad-reflect/too-large", test_pad_reflect_too_large);
   g_test_add_func ("/image/crop", test_crop);
   g_test_add_func ("/image/to-rgb", test_to_rgb);
+  g_test_add_func ("/image/with-alpha", test_with_alpha);
   g_test_add_func ("/image/resize/identity", test_resize_identity);
   g_test_add_func ("/image/resize/half", test_resize_half);
   g_test_add_func ("/image/resize/constant", test_resize_constant);

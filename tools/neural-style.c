@@ -34,6 +34,17 @@ fail (int status, const GError *error)
   return status;
 }
 
+/* The photo's transparency is the result's (a cut-out stays a cut-out); the
+ * engine restyles the colours only.  PFM has no alpha: it is dropped there. */
+static gboolean
+save_result (const NsImage *result, const NsImage *content, const char *path, GError **error)
+{
+  if (content->channels != 4)
+    return ns_image_save (result, path, error);
+  g_autoptr (NsImage) with_alpha = ns_image_with_alpha (result, content);
+  return ns_image_save (with_alpha, path, error);
+}
+
 /* The styles of FILE[:WEIGHT] specifications; the images go into `keep`. */
 static GArray *
 load_styles (char **specs, GPtrArray *keep, GError **error)
@@ -198,7 +209,7 @@ run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *
   /* Coarse to fine adds the coarse scales' iterations to the count. */
   int total = ns_gatys_total_iterations (&options, content->width, content->height);
   g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &total, NULL, &error);
-  if (result == NULL || !ns_image_save (result, output_path, &error))
+  if (result == NULL || !save_result (result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, %d iterations %.2f s, peak device memory %.1f MiB\n"),
@@ -258,7 +269,7 @@ main (int argc, char **argv)
     { "device", 'd', 0, G_OPTION_ARG_INT, &device,
       N_("OpenCL device number (see --list-devices; default: $NEURAL_STYLE_DEVICE, else the first GPU)"), N_("N") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
-      N_("Where to write the result: PNG, or raw float32 PFM when the name ends in .pfm"), N_("OUT") },
+      N_("Where to write the result: PNG (with the photo’s transparency, if it has any), or raw float32 PFM when the name ends in .pfm"), N_("OUT") },
     { "iterations", 'n', 0, G_OPTION_ARG_INT, &gatys.iterations,
       N_("Gatys: optimisation steps (default 300)"), N_("N") },
     { "content-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.content_weight,
@@ -336,7 +347,7 @@ main (int argc, char **argv)
   if ((mask_path == NULL) != (outside_specs == NULL))
     return usage_error (_("--mask and --outside-style go together."));
 
-  g_autoptr (NsImage) content = ns_image_load (rest[0], &error);
+  g_autoptr (NsImage) content = ns_image_load_with_alpha (rest[0], &error);
   if (content == NULL)
     return fail (EXIT_RUN_FAILED, error);
   g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) ns_image_free);
@@ -367,7 +378,7 @@ main (int argc, char **argv)
   gint64 ready = g_get_monotonic_time ();
   adain.alpha = alpha;
   g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, NULL, &error);
-  if (result == NULL || !ns_image_save (result, output_path, &error))
+  if (result == NULL || !save_result (result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, style transfer %.2f s, peak device memory %.1f MiB\n"),
