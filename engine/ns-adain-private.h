@@ -20,9 +20,12 @@ NsClBuffer *ns_adain_mask_buffer (NsEngine *engine, const NsImage *grey, GError 
 /* How far each tile reaches into its neighbours. */
 #define NS_TILE_MARGIN 64
 
-/* The whole run in overlapping tiles of `tile` pixels (a multiple of 8). */
+/* The whole run in overlapping tiles of `tile` pixels (a multiple of 8).
+ * Up to keep_bytes of the first pass's features stay in host memory, so that
+ * those tiles are not encoded again; *encoded (NULL: not wanted) is set to the
+ * number of the encoder's runs on tiles. */
 NsImage *ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int tile,
-                             GCancellable *cancellable, GError **error);
+                             gsize keep_bytes, guint *encoded, GCancellable *cancellable, GError **error);
 /* Device memory an untiled run on an image of this size needs, roughly, above what the engine holds. */
 gsize ns_adain_memory_estimate (NsEngine *engine, int width, int height);
 

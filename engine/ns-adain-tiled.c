@@ -6,6 +6,8 @@
  * again (with a margin, so its own area sees its real neighbours), applies
  * AdaIN with those statistics, decodes, and blends the tiles with weights
  * that fall linearly to 0 across the margins (they add up to 1 everywhere).
+ * Pass 1's features are kept on the host (up to a byte budget), so that most
+ * tiles are encoded once: the encoder is nearly half of an AdaIN run's work.
  * Tile corners and margins are multiples of 8, so the pooling grid is the
  * untiled image's. */
 #include "ns-adain-private.h"
@@ -58,29 +60,45 @@ make_tiles (int width, int height, int tile)
   return tiles;
 }
 
-/* relu4_1 of a tile's extended area. */
+/* relu4_1 of a tile's extended area: pass 1's copy when it was kept (`kept`,
+ * CHW, NULL if not), else from the encoder; `encoded` counts the encoder's runs. */
 static NsTensor *
-encode_tile (NsEngine *engine, const NsImage *image, const Tile *t, GCancellable *cancellable, GError **error)
+tile_features (NsEngine *engine, const NsImage *image, const Tile *t, const float *kept, guint *encoded,
+               GCancellable *cancellable, GError **error)
 {
-  g_autoptr (NsImage) part = ns_image_crop (image, t->ex0, t->ey0, t->ex1 - t->ex0, t->ey1 - t->ey0);
+  const int w = t->ex1 - t->ex0, h = t->ey1 - t->ey0;
+  if (kept != NULL)
+    {
+      g_autoptr (NsTensor) features = ns_tensor_new (engine->ctx, NS_RELU4_1_CHANNELS, h / NS_ENCODER_STRIDE,
+                                                     w / NS_ENCODER_STRIDE, error);
+      if (features == NULL || !ns_tensor_write (features, kept, error))
+        return NULL;
+      return g_steal_pointer (&features);
+    }
+  (*encoded)++;
+  g_autoptr (NsImage) part = ns_image_crop (image, t->ex0, t->ey0, w, h);
   return ns_engine_encode (engine, part, cancellable, error);
 }
 
-/* Pass 1: the whole image's per-channel mean and variance, from each tile's own area. */
+/* Pass 1: the whole image's per-channel mean and variance, from each tile's
+ * own area.  Each tile's features go into `kept` (one entry per tile, NULL
+ * once keep_bytes would be exceeded). */
 static gboolean
 global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, NsFeatureStats *stats,
-                      GCancellable *cancellable, GError **error)
+                      GPtrArray *kept, gsize keep_bytes, guint *encoded, GCancellable *cancellable, GError **error)
 {
   const int C = NS_RELU4_1_CHANNELS, s = NS_ENCODER_STRIDE;
   g_autofree double *sum = g_new0 (double, C), *sum_sq = g_new0 (double, C);
   double count = 0;
+  gsize kept_bytes = 0;
   for (guint i = 0; i < tiles->len; i++)
     {
       const Tile *t = &g_array_index (tiles, Tile, i);
-      g_autoptr (NsTensor) features = encode_tile (engine, image, t, cancellable, error);
+      g_autoptr (NsTensor) features = tile_features (engine, image, t, NULL, encoded, cancellable, error);
       if (features == NULL)
         return FALSE;
-      g_autofree float *host = g_new (float, ns_tensor_n_elements (features));
+      const gsize bytes = ns_tensor_n_elements (features) * sizeof (float);
+      g_autofree float *host = g_malloc (bytes);
       if (!ns_tensor_read (features, host, error))
         return FALSE;
       int fw = features->width, fh = features->height;
@@ -95,6 +113,9 @@ global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, NsF
               sum_sq[c] += v * v;
             }
       count += (double) (fy1 - fy0) * (fx1 - fx0);
+      const gboolean keep = kept_bytes + bytes <= keep_bytes;
+      kept_bytes += keep ? bytes : 0;
+      g_ptr_array_add (kept, keep ? g_steal_pointer (&host) : NULL);
     }
   g_autofree float *mean = g_new (float, C), *var = g_new (float, C);
   for (int c = 0; c < C; c++)
@@ -124,11 +145,12 @@ ramp (int v, int own0, int own1, int ext0, int ext1)
 
 /* Pass 2 for one tile: its decoded result, added into acc with its weights. */
 static gboolean
-render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const Tile *t,
-             const NsFeatureStats *content, const NsFeatureStats *inside, const NsFeatureStats *outside,
-             double alpha, float *acc, float *weight, GCancellable *cancellable, GError **error)
+render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const Tile *t, const float *kept,
+             guint *encoded, const NsFeatureStats *content, const NsFeatureStats *inside,
+             const NsFeatureStats *outside, double alpha, float *acc, float *weight, GCancellable *cancellable,
+             GError **error)
 {
-  g_autoptr (NsTensor) features = encode_tile (engine, image, t, cancellable, error);
+  g_autoptr (NsTensor) features = tile_features (engine, image, t, kept, encoded, cancellable, error);
   if (features == NULL)
     return FALSE;
   g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, features, content->mean, content->var, inside->mean,
@@ -172,8 +194,12 @@ render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const 
 
 NsImage *
 ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int tile,
-                    GCancellable *cancellable, GError **error)
+                    gsize keep_bytes, guint *encoded, GCancellable *cancellable, GError **error)
 {
+  guint encoder_runs = 0;
+  if (encoded == NULL)
+    encoded = &encoder_runs;
+  *encoded = 0;
   if (!ns_adain_check_options (content, options, error) || !ns_engine_check_alpha (options->alpha, error))
     return NULL;
   tile = MAX (MIN_TILE, tile / NS_ENCODER_STRIDE * NS_ENCODER_STRIDE);
@@ -200,14 +226,18 @@ ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptio
 
   g_autoptr (GArray) tiles = make_tiles (image->width, image->height, tile);
   g_auto (NsFeatureStats) content_stats = { 0 };
-  if (!global_content_stats (engine, image, tiles, &content_stats, cancellable, error))
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  if (!global_content_stats (engine, image, tiles, &content_stats, kept, keep_bytes, encoded, cancellable, error))
     return NULL;
   gsize n = (gsize) image->width * image->height;
   g_autofree float *acc = g_new0 (float, 3 * n), *weight = g_new0 (float, n);
   for (guint i = 0; i < tiles->len; i++)
-    if (!render_tile (engine, image, mask, &g_array_index (tiles, Tile, i), &content_stats, &inside, &outside,
-                      options->alpha, acc, weight, cancellable, error))
-      return NULL;
+    {
+      if (!render_tile (engine, image, mask, &g_array_index (tiles, Tile, i), g_ptr_array_index (kept, i), encoded,
+                        &content_stats, &inside, &outside, options->alpha, acc, weight, cancellable, error))
+        return NULL;
+      g_clear_pointer (&g_ptr_array_index (kept, i), g_free);   /* used: the host memory goes back at once */
+    }
 
   g_autoptr (NsImage) result = ns_image_new (content->width, content->height, 3);
   for (int y = 0; y < content->height; y++)

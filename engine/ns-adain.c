@@ -309,7 +309,9 @@ ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const 
   while (result == NULL && tile > 0 && (local == NULL || out_of_memory (local)))
     {
       g_clear_error (&local);
-      result = ns_adain_tiled_run (engine, content, options, tile, cancellable, &local);
+      /* Pass 1's features kept on the host, within half the budget: on a
+       * processor the device's memory is the host's. */
+      result = ns_adain_tiled_run (engine, content, options, tile, budget / 2, NULL, cancellable, &local);
       if (result == NULL && out_of_memory (local) && tile > 64)
         tile = MAX (64, tile / 2);
       else

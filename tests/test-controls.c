@@ -2,6 +2,7 @@
  * colour preservation, and the prepared (preview) path giving the same
  * pixels as a full run.  Small images: this runs on PoCL in CI. */
 #include "neural-style.h"
+#include "ns-adain-private.h"
 #include "ns-cl-error.h"
 #include "ns-image-io.h"
 #include "ns-test-util.h"
@@ -233,6 +234,38 @@ test_tiled_equals_untiled (gconstpointer data)
   g_assert_cmpfloat (seam, <, 1.1 * reference);
 }
 
+/* The second pass takes the first pass's features where they were kept (the
+ * encoder runs once per tile instead of twice) and gives the same pixels. */
+static void
+test_tiled_keeps_features (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair03_content.png");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 257, 190);   /* 5 x 3 tiles of 64 */
+  NsWeightedStyle one;
+  NsAdainOptions options;
+  ns_adain_options_init_single (&options, &one, f->style_a, 64);
+  const gsize keep[] = { 0, G_MAXSIZE, 2 << 20 };
+  guint encoded[3] = { 0 };
+  NsImage *result[3] = { NULL };
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      result[i] = ns_adain_tiled_run (f->engine, content, &options, 64, keep[i], &encoded[i], NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("keep %zu bytes: %u encoder runs", keep[i], encoded[i]);
+    }
+  g_assert_cmpuint (encoded[0], ==, 30);
+  g_assert_cmpuint (encoded[1], ==, 15);
+  g_assert_cmpuint (encoded[2], >, 15);
+  g_assert_cmpuint (encoded[2], <, 30);
+  const gsize bytes = (gsize) 257 * 190 * 3 * sizeof (float);
+  for (int i = 1; i < 3; i++)
+    g_assert_cmpmem (result[i]->data, bytes, result[0]->data, bytes);
+  for (int i = 0; i < 3; i++)
+    ns_image_free (result[i]);
+}
+
 static void
 test_large_under_budget (gconstpointer data)
 {
@@ -365,6 +398,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/controls/colour-match", &f, test_colour_match);
   g_test_add_data_func ("/controls/prepared-equals-full", &f, test_prepared_equals_full);
   g_test_add_data_func ("/controls/tiled-equals-untiled", &f, test_tiled_equals_untiled);
+  g_test_add_data_func ("/controls/tiled-keeps-features", &f, test_tiled_keeps_features);
   g_test_add_data_func ("/controls/large-under-budget", &f, test_large_under_budget);
   g_test_add_data_func ("/controls/cancel", &f, test_cancel);
   g_test_add_data_func ("/controls/option-errors", &f, test_option_errors);
