@@ -65,6 +65,10 @@ typedef struct {
   double weight;
 } NsWeightedStyle;
 
+/* How far a long run has come: `fraction` of its work done, in (0, 1].
+ * Called on the thread that runs the engine. */
+typedef void (*NsAdainProgress) (double fraction, gpointer user_data);
+
 /* Everything an AdaIN run can be told.  Set with ns_adain_options_init(). */
 typedef struct {
   double alpha;                        /* style strength, [0, 1]; default 1 */
@@ -87,6 +91,10 @@ typedef struct {
    * device's memory when that is less.  Running out of device memory anyway
    * retries with smaller tiles before giving up. */
   gsize memory_budget;
+  /* A tiled run calls this after each tile of its two passes (NULL: no one
+   * asks); an untiled run, one pass through the networks, does not. */
+  NsAdainProgress progress;
+  gpointer progress_data;
 } NsAdainOptions;
 
 void ns_adain_options_init (NsAdainOptions *options);

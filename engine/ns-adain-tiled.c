@@ -83,9 +83,19 @@ tile_features (NsEngine *engine, const NsImage *image, const Tile *t, const floa
 /* Pass 1: the whole image's per-channel mean and variance, from each tile's
  * own area.  Each tile's features go into `kept` (one entry per tile, NULL
  * once keep_bytes would be exceeded). */
+/* Each tile counts once in each pass: with its features kept, a second pass's
+ * tile (AdaIN and the decoder) costs about what a first pass's (the encoder) does. */
+static void
+report (const NsAdainOptions *options, guint tiles_done, guint n_tiles)
+{
+  if (options->progress != NULL)
+    options->progress ((double) tiles_done / (2.0 * n_tiles), options->progress_data);
+}
+
 static gboolean
-global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, NsFeatureStats *stats,
-                      GPtrArray *kept, gsize keep_bytes, guint *encoded, GCancellable *cancellable, GError **error)
+global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, const NsAdainOptions *options,
+                      NsFeatureStats *stats, GPtrArray *kept, gsize keep_bytes, guint *encoded,
+                      GCancellable *cancellable, GError **error)
 {
   const int C = NS_RELU4_1_CHANNELS, s = NS_ENCODER_STRIDE;
   g_autofree double *sum = g_new0 (double, C), *sum_sq = g_new0 (double, C);
@@ -116,6 +126,7 @@ global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, NsF
       const gboolean keep = kept_bytes + bytes <= keep_bytes;
       kept_bytes += keep ? bytes : 0;
       g_ptr_array_add (kept, keep ? g_steal_pointer (&host) : NULL);
+      report (options, i + 1, tiles->len);
     }
   g_autofree float *mean = g_new (float, C), *var = g_new (float, C);
   for (int c = 0; c < C; c++)
@@ -227,7 +238,8 @@ ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptio
   g_autoptr (GArray) tiles = make_tiles (image->width, image->height, tile);
   g_auto (NsFeatureStats) content_stats = { 0 };
   g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
-  if (!global_content_stats (engine, image, tiles, &content_stats, kept, keep_bytes, encoded, cancellable, error))
+  if (!global_content_stats (engine, image, tiles, options, &content_stats, kept, keep_bytes, encoded, cancellable,
+                             error))
     return NULL;
   gsize n = (gsize) image->width * image->height;
   g_autofree float *acc = g_new0 (float, 3 * n), *weight = g_new0 (float, n);
@@ -237,6 +249,7 @@ ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptio
                         &content_stats, &inside, &outside, options->alpha, acc, weight, cancellable, error))
         return NULL;
       g_clear_pointer (&g_ptr_array_index (kept, i), g_free);   /* used: the host memory goes back at once */
+      report (options, tiles->len + i + 1, tiles->len);
     }
 
   g_autoptr (NsImage) result = ns_image_new (content->width, content->height, 3);

@@ -132,7 +132,7 @@ remember (const NsSettings *s, const char *key_file)
 
 /* Called about ten times a second while the engine works: GIMP's progress
  * bar, and the plug-in's own window with Stop and Cancel when there is one.
- * `fraction` < 0: AdaIN, which reports no fractions. */
+ * `fraction` < 0: not known (AdaIN, unless it runs in tiles). */
 static void
 tick (gpointer data, double fraction, int iteration, int iterations, const NsImage *preview)
 {
@@ -148,7 +148,7 @@ tick (gpointer data, double fraction, int iteration, int iterations, const NsIma
     ns_progress_window_pulse (data);
   else
     {
-      g_autofree char *text = g_strdup_printf (_("Iteration %d of %d"), iteration, iterations);
+      g_autofree char *text = iterations > 0 ? g_strdup_printf (_("Iteration %d of %d"), iteration, iterations) : NULL;
       ns_progress_window_set_fraction (data, fraction, text);
     }
 }

@@ -1,6 +1,6 @@
 /* One job, one thread: the result comes back through an async queue that the
- * calling thread polls between ticks; the Gatys progress (the iteration and
- * the latest preview) through a mutex. */
+ * calling thread polls between ticks; the progress (Gatys's iteration and
+ * latest preview, a tiled AdaIN run's fraction) through a mutex. */
 #include "plugin-worker.h"
 #include "neural-style.h"
 #include "ns-gatys.h"
@@ -16,9 +16,10 @@ typedef struct {
   GAsyncQueue *done;
   NsImage *result;
   GError *error;
-  GMutex lock;   /* guards the two below */
+  GMutex lock;   /* guards the three below */
   int iteration;
   NsImage *preview;
+  double fraction;   /* AdaIN: < 0 until a tiled run reports */
 } Job;
 
 static NsColourPreservation
@@ -84,6 +85,15 @@ gatys_progress (int iteration, const NsGatysLosses *losses, const NsImage *previ
   g_mutex_unlock (&job->lock);
 }
 
+static void
+adain_progress (double fraction, gpointer user_data)
+{
+  Job *job = user_data;
+  g_mutex_lock (&job->lock);
+  job->fraction = fraction;
+  g_mutex_unlock (&job->lock);
+}
+
 static NsImage *
 run_gatys (Job *job)
 {
@@ -115,6 +125,8 @@ run_adain (Job *job)
   NsAdainOptions options;
   style_controls (job, &options, inside, outside);
   options.alpha = s->alpha;
+  options.progress = adain_progress;
+  options.progress_data = job;
   return ns_engine_stylise_with_options (engine, job->input->content, &options, job->engine_cancellable,
                                          &job->error);
 }
@@ -146,6 +158,7 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
                                                         settings->iterations) : 0;
   g_autoptr (GCancellable) engine_cancellable = g_cancellable_new ();
   Job job = { input, settings, input->previews && tick != NULL, engine_cancellable, g_async_queue_new (), NULL, NULL };
+  job.fraction = -1.0;
   g_mutex_init (&job.lock);
   if (stopped_at != NULL)
     *stopped_at = 0;
@@ -163,9 +176,10 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
         continue;
       g_mutex_lock (&job.lock);
       int iteration = job.iteration;
+      double fraction = gatys ? (double) iteration / MAX (1, total) : job.fraction;
       g_autoptr (NsImage) preview = g_steal_pointer (&job.preview);
       g_mutex_unlock (&job.lock);
-      tick (tick_data, gatys ? (double) iteration / MAX (1, total) : -1.0, iteration, total, preview);
+      tick (tick_data, fraction, iteration, total, preview);
     }
   g_thread_join (thread);
   g_async_queue_unref (job.done);

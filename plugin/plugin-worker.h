@@ -9,8 +9,9 @@
 G_BEGIN_DECLS
 
 /* Called on the calling thread about ten times a second while the worker
- * runs: `fraction` is the part done (0 .. 1) or < 0 when unknown (AdaIN);
- * `iteration` the Gatys iteration reached (0 for AdaIN); `preview`, when
+ * runs: `fraction` is the part done (0 .. 1) or < 0 when unknown (AdaIN
+ * untiled, or before its first tile); `iteration` the Gatys iteration
+ * reached, `iterations` its total (both 0 for AdaIN); `preview`, when
  * not NULL, a new image so far (RGB, borrowed for the call). */
 typedef void (*NsTickFunc) (gpointer data, double fraction, int iteration, int iterations,
                             const NsImage *preview);

@@ -159,10 +159,13 @@ test_controls_and_metrics (void)
   g_autoptr (NsImage) b = load_pfm (blend);
   ns_test_assert_close (b->data, a->data, (gsize) a->width * a->height * 3, 1e-4, "CLI blend (1, 0) vs one style");
   ns_test_run_clear (&run);
-  run_cli (&run, NULL, "--style", style, "--style-size", "64", "--preserve-color", "luminance", "--tile", "64", "-o",
-           luma, content, NULL);
+  ns_test_run (&run, NULL, TRUE, NS_CLI_PATH, "-v", "--style", style, "--style-size", "64", "--preserve-color",
+               "luminance", "--tile", "64", "-o", luma, content, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_file_test (luma, G_FILE_TEST_IS_REGULAR));
+  /* Verbose, a tiled run says how far it has come. */
+  g_assert_nonnull (strstr (run.out, "50 % done\n"));
+  g_assert_true (g_str_has_suffix (run.out, "100 % done\n"));
   ns_test_run_clear (&run);
   run_cli (&run, NULL, "--style", style, "--preserve-color", "sepia", "-o", luma, content, NULL);
   g_assert_cmpint (run.status, ==, 2);

@@ -234,6 +234,12 @@ test_tiled_equals_untiled (gconstpointer data)
   g_assert_cmpfloat (seam, <, 1.1 * reference);
 }
 
+static void
+record_fraction (double fraction, gpointer data)
+{
+  g_array_append_val ((GArray *) data, fraction);
+}
+
 /* The second pass takes the first pass's features where they were kept (the
  * encoder runs once per tile instead of twice) and gives the same pixels. */
 static void
@@ -245,6 +251,9 @@ test_tiled_keeps_features (gconstpointer data)
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, f->style_a, 64);
+  GArray *fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  options.progress = record_fraction;
+  options.progress_data = fractions;
   const gsize keep[] = { 0, G_MAXSIZE, 2 << 20 };
   guint encoded[3] = { 0 };
   NsImage *result[3] = { NULL };
@@ -254,7 +263,18 @@ test_tiled_keeps_features (gconstpointer data)
       result[i] = ns_adain_tiled_run (f->engine, content, &options, 64, keep[i], &encoded[i], NULL, &error);
       g_assert_no_error (error);
       g_test_message ("keep %zu bytes: %u encoder runs", keep[i], encoded[i]);
+      /* Progress after each tile of both passes, rising to 1. */
+      g_assert_cmpuint (fractions->len, ==, 30);
+      for (guint k = 0; k < fractions->len; k++)
+        g_assert_cmpfloat_with_epsilon (g_array_index (fractions, double, k), (k + 1) / 30.0, 1e-12);
+      g_array_set_size (fractions, 0);
     }
+  /* One pass through the networks reports nothing. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) untiled = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fractions->len, ==, 0);
+  g_array_unref (fractions);
   g_assert_cmpuint (encoded[0], ==, 30);
   g_assert_cmpuint (encoded[1], ==, 15);
   g_assert_cmpuint (encoded[2], >, 15);

@@ -160,6 +160,18 @@ print_progress (int iteration, const NsGatysLosses *losses, const NsImage *previ
            *iterations, losses->content, losses->style, losses->tv, losses->total);
 }
 
+/* A tiled AdaIN run's progress, as a line per tenth. */
+static void
+print_fraction (double fraction, gpointer user_data)
+{
+  int *tenths = user_data;
+  if ((int) (fraction * 10) > *tenths)
+    {
+      *tenths = (int) (fraction * 10);
+      g_print (_("%d %% done\n"), *tenths * 10);
+    }
+}
+
 typedef struct {
   char *method, *init, *optimizer;
   int iterations;
@@ -377,6 +389,9 @@ main (int argc, char **argv)
     return fail (EXIT_RUN_FAILED, error);
   gint64 ready = g_get_monotonic_time ();
   adain.alpha = alpha;
+  int tenths = 0;
+  adain.progress = verbose ? print_fraction : NULL;
+  adain.progress_data = &tenths;
   g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, NULL, &error);
   if (result == NULL || !save_result (result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
