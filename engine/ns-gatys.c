@@ -651,6 +651,23 @@ ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height)
   return total;
 }
 
+double
+ns_gatys_work_fraction (const NsGatysOptions *options, int width, int height, int iteration)
+{
+  int scales = n_scales (width, height, options);
+  double total = 0, done = 0;
+  for (int k = scales - 1; k >= 0; k--)   /* coarsest first, as a run goes */
+    {
+      double pixels = (double) MAX (1, width >> k) * MAX (1, height >> k);
+      int iterations = scale_iterations (options, scales, k);
+      int here = CLAMP (iteration, 0, iterations);
+      iteration -= here;
+      total += pixels * iterations;
+      done += pixels * here;
+    }
+  return total > 0 ? done / total : 1.0;
+}
+
 NsImage *
 ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style, const NsGatysOptions *options,
               NsGatysProgress progress, gpointer user_data, GCancellable *cancellable, GError **error)

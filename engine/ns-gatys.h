@@ -128,6 +128,10 @@ typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, con
 /* How many iterations (progress callbacks) a run of `options` on a content
  * of this size makes over all its scales. */
 int ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height);
+/* The part (0 .. 1) of such a run's work done after `iteration` of those
+ * iterations: each counts the pixels of its scale, so the finest scale, with
+ * the fewest iterations, is about half the work. */
+double ns_gatys_work_fraction (const NsGatysOptions *options, int width, int height, int iteration);
 
 NsImage *ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
                        const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,

@@ -140,12 +140,20 @@ work (gpointer data)
   return NULL;
 }
 
-int
-ns_plugin_gatys_total_iterations (int width, int height, int iterations)
+/* The options that decide a Gatys run's schedule of scales and iterations. */
+static NsGatysOptions
+gatys_schedule (int iterations)
 {
   NsGatysOptions options;
   ns_gatys_options_init (&options);
   options.iterations = iterations;
+  return options;
+}
+
+int
+ns_plugin_gatys_total_iterations (int width, int height, int iterations)
+{
+  NsGatysOptions options = gatys_schedule (iterations);
   return ns_gatys_total_iterations (&options, width, height);
 }
 
@@ -154,8 +162,9 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
                    GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data, GError **error)
 {
   gboolean gatys = settings->method == NS_METHOD_GATYS;
-  int total = gatys ? ns_plugin_gatys_total_iterations (input->content->width, input->content->height,
-                                                        settings->iterations) : 0;
+  /* The bar follows the work, not the iterations: a coarse scale's are cheap. */
+  const NsGatysOptions schedule = gatys_schedule (settings->iterations);
+  int total = gatys ? ns_gatys_total_iterations (&schedule, input->content->width, input->content->height) : 0;
   g_autoptr (GCancellable) engine_cancellable = g_cancellable_new ();
   Job job = { input, settings, input->previews && tick != NULL, engine_cancellable, g_async_queue_new (), NULL, NULL };
   job.fraction = -1.0;
@@ -176,7 +185,9 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
         continue;
       g_mutex_lock (&job.lock);
       int iteration = job.iteration;
-      double fraction = gatys ? (double) iteration / MAX (1, total) : job.fraction;
+      double fraction = gatys ? ns_gatys_work_fraction (&schedule, input->content->width, input->content->height,
+                                                        iteration)
+                              : job.fraction;
       g_autoptr (NsImage) preview = g_steal_pointer (&job.preview);
       g_mutex_unlock (&job.lock);
       tick (tick_data, fraction, iteration, total, preview);

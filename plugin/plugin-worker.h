@@ -9,7 +9,8 @@
 G_BEGIN_DECLS
 
 /* Called on the calling thread about ten times a second while the worker
- * runs: `fraction` is the part done (0 .. 1) or < 0 when unknown (AdaIN
+ * runs: `fraction` is the part of the work done (0 .. 1; for Gatys weighed
+ * by the pixels of each iteration's scale) or < 0 when unknown (AdaIN
  * untiled, or before its first tile); `iteration` the Gatys iteration
  * reached, `iterations` its total (both 0 for AdaIN); `preview`, when
  * not NULL, a new image so far (RGB, borrowed for the call). */

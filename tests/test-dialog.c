@@ -11,6 +11,7 @@
  * same options, a second style outside the selection uses the host's mask. */
 #include "neural-style.h"
 #include "ns-dialog.h"
+#include "ns-progress-window.h"
 #include "ns-image-io.h"
 #include "ns-test-util.h"
 
@@ -529,6 +530,32 @@ test_layer_style (void)
   gtk_widget_destroy (dialog);
 }
 
+/* The progress bar's text: the time left at the pace since the first progress. */
+static void
+test_progress_bar_text (void)
+{
+  const char *it = "Iteration 3 of 10";
+  struct {
+    const char *text;
+    double t0, f0, t, f;
+    const char *want;
+  } cases[] = {
+    { it, 0, 0.1, 2, 0.2, "Iteration 3 of 10" },                     /* under 3 s: no pace yet */
+    { it, 0, 0.1, 10, 0.5, "Iteration 3 of 10, about 13 s left" },   /* 25 s per unit x 0.5 */
+    { it, 0, 0.01, 60, 0.11, "Iteration 3 of 10, about 9 min left" },
+    { it, 0, 0.01, 100, 0.02, "Iteration 3 of 10, about 2 h 44 min left" },
+    { NULL, 0, 0.1, 10, 0.5, "about 13 s left" },
+    { it, 0, 0.2, 10, 0.2, "Iteration 3 of 10" },                    /* has not moved */
+    { it, 0, 0.2, 10, 1.0, "Iteration 3 of 10" },                    /* done */
+    { NULL, 0, 0.1, 1, 0.5, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = ns_progress_bar_text (cases[i].text, cases[i].t0, cases[i].f0, cases[i].t, cases[i].f);
+      g_assert_cmpstr (text, ==, cases[i].want);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -536,6 +563,7 @@ main (int argc, char **argv)
   if (!gtk_init_check (&argc, &argv))
     g_error ("no display: run this test under xvfb-run");
   g_test_add_func ("/dialog/ok-returns-settings", test_ok_returns_settings);
+  g_test_add_func ("/dialog/progress-bar-text", test_progress_bar_text);
   g_test_add_func ("/dialog/preview-follows-alpha", test_preview_follows_alpha);
   g_test_add_func ("/dialog/layer-style", test_layer_style);
   g_test_add_func ("/dialog/widgets", test_widgets);

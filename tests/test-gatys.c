@@ -840,6 +840,36 @@ test_adam_quadratic (gconstpointer data)
     g_assert_cmpfloat (fabs (x[i] - sin ((double) i)), <, 1e-2);
 }
 
+/* The schedule of a coarse-to-fine run, and its progress weighed by pixels. */
+static void
+test_work_fraction (void)
+{
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = 300;
+  /* 2048 x 1536: three scales (512, 1024, 2048 wide) of 300, 150 and 75 iterations. */
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 2048, 1536), ==, 525);
+  const double unit = 512.0 * 384 * 300, all = unit * (1 + 2 + 4);   /* each finer scale: 4x pixels, half the iterations */
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 0), ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 150), unit / 2 / all, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 300), unit / all, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 450), 3 * unit / all, 1e-12);
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 525), ==, 1.0);
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 600), ==, 1.0);
+  double last = 0;
+  for (int i = 1; i <= 525; i++)
+    {
+      double f = ns_gatys_work_fraction (&options, 2048, 1536, i);
+      g_assert_cmpfloat (f, >, last);
+      last = f;
+    }
+  /* One scale: the iterations themselves. */
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 400, 300), ==, 300);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 400, 300, 120), 0.4, 1e-12);
+  options.iterations = 0;
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 400, 300, 0), ==, 1.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -861,6 +891,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gatys/step", &f, test_step);
   g_test_add_data_func ("/gatys/run", &f, test_run);
   g_test_add_data_func ("/gatys/coarse-to-fine", &f, test_coarse_to_fine);
+  g_test_add_func ("/gatys/work-fraction", test_work_fraction);
   g_test_add_data_func ("/gatys/run-adam", &f, test_run_adam);
   g_test_add_data_func ("/optim/lbfgs-quadratic", &f, test_lbfgs_quadratic);
   g_test_add_data_func ("/optim/lbfgs-scaled", &f, test_lbfgs_scaled);

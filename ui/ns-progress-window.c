@@ -3,6 +3,7 @@
 #include "ns-progress-window.h"
 #include "ns-i18n.h"
 #include <gdk/gdkx.h>
+#include <math.h>
 
 #define PREVIEW_SIDE 256
 
@@ -109,13 +110,55 @@ ns_progress_window_pulse (GtkWidget *window)
   handle_events ();
 }
 
+/* A pace measured over less than this says little (the first iterations also
+ * build kernels and measure convolutions). */
+#define MIN_SECONDS_FOR_PACE 3.0
+
+char *
+ns_progress_bar_text (const char *text, double t0, double f0, double t, double f)
+{
+  g_autofree char *left = NULL;
+  if (t - t0 >= MIN_SECONDS_FOR_PACE && f > f0 && f < 1.0)
+    {
+      double seconds = (t - t0) / (f - f0) * (1.0 - f);
+      if (seconds < 60)
+        left = g_strdup_printf (_("about %d s left"), MAX (1, (int) ceil (seconds)));
+      else if (seconds < 3600)
+        left = g_strdup_printf (_("about %d min left"), (int) ceil (seconds / 60));
+      else
+        {
+          int minutes = (int) ceil (seconds / 60);
+          left = g_strdup_printf (_("about %d h %02d min left"), minutes / 60, minutes % 60);
+        }
+    }
+  if (text == NULL || left == NULL)
+    return g_strdup (text != NULL ? text : left);
+  /* TRANSLATORS: the progress so far, then the time left, e.g. "Iteration 12 of 300, about 4 min left" */
+  return g_strdup_printf (_("%s, %s"), text, left);
+}
+
+/* The first progress and when it came are kept on the window, for the pace. */
+typedef struct {
+  double t0, f0;
+} FirstProgress;
+
 void
 ns_progress_window_set_fraction (GtkWidget *window, double fraction, const char *bar_text)
 {
   GtkProgressBar *bar = g_object_get_data (G_OBJECT (window), "ns-bar");
+  double now = g_get_monotonic_time () / 1e6;
+  FirstProgress *first = g_object_get_data (G_OBJECT (window), "ns-first-progress");
+  if (first == NULL && fraction > 0)
+    {
+      first = g_new (FirstProgress, 1);
+      *first = (FirstProgress) { now, fraction };
+      g_object_set_data_full (G_OBJECT (window), "ns-first-progress", first, g_free);
+    }
+  g_autofree char *text = first != NULL ? ns_progress_bar_text (bar_text, first->t0, first->f0, now, fraction)
+                                        : g_strdup (bar_text);
   gtk_progress_bar_set_fraction (bar, CLAMP (fraction, 0.0, 1.0));
-  gtk_progress_bar_set_show_text (bar, bar_text != NULL);
-  gtk_progress_bar_set_text (bar, bar_text);
+  gtk_progress_bar_set_show_text (bar, text != NULL);
+  gtk_progress_bar_set_text (bar, text);
   handle_events ();
 }
 
