@@ -1,4 +1,5 @@
 #include "ns-test-util.h"
+#include <string.h>
 
 #include "ns-image-io.h"
 #include <glib/gstdio.h>
@@ -100,6 +101,41 @@ ns_test_run (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout,
   va_start (ap, program);
   ns_test_run_valist (run, env_extra, keep_stdout, program, NULL, ap);
   va_end (ap);
+}
+
+GSubprocess *
+ns_test_spawn (const char *program, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) program);
+  va_list ap;
+  va_start (ap, program);
+  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+char *
+ns_test_read_until (GDataInputStream *stream, const char *text)
+{
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      char *line = g_data_input_stream_read_line_utf8 (stream, NULL, NULL, &error);
+      g_assert_no_error (error);
+      if (line == NULL || strstr (line, text) != NULL)
+        return line;
+      g_test_message ("%s", line);
+      g_free (line);
+    }
 }
 
 void

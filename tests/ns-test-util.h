@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ns-image.h"
-#include <glib.h>
+#include <gio/gio.h>
 #include <stdarg.h>
 
 /* ../shared beside the checkout, where the build found it, unless
@@ -33,6 +33,13 @@ void ns_test_run_valist (NsTestRun *run, const char *const *env_extra, gboolean 
                          const char *first_arg, va_list args);
 void ns_test_run (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout, const char *program, ...)
   G_GNUC_NULL_TERMINATED;
+
+/* A program started with LC_ALL=C and its stdout and stderr piped, for a
+ * test that talks to it while it runs (NULL-terminated arguments). */
+GSubprocess *ns_test_spawn (const char *program, ...) G_GNUC_NULL_TERMINATED;
+/* Reads lines of `stream` until one contains `text`: that line (newly
+ * allocated), or NULL at the end of the stream. */
+char *ns_test_read_until (GDataInputStream *stream, const char *text);
 
 /* Uniform values in [lo, hi) from a seeded generator (never all zeros). */
 void ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi);

@@ -7,6 +7,7 @@
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 
 static const char *const c_locale[] = { "LC_ALL=C", NULL };
@@ -235,6 +236,72 @@ test_mistakes (void)
   ns_test_remove_tree (dir);
 }
 
+/* A photo of the given size in dir, as a PNG path. */
+static char *
+photo_png (const char *dir, int width, int height)
+{
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) small = ns_image_resize (photo, width, height);
+  g_autofree char *name = g_strdup_printf ("photo-%dx%d.png", width, height);
+  char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (ns_image_save_png (small, path, NULL));
+  return path;
+}
+
+/* Ctrl+C during a run: it stops after the iteration under way, writes the
+ * best image so far and exits with 130; a second Ctrl+C kills at once,
+ * leaving no file. */
+static void
+test_interrupt (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
+  g_autofree char *small = photo_png (dir, 64, 48);
+  g_autofree char *kept = g_build_filename (dir, "kept.png", NULL);
+  g_autoptr (GSubprocess) once = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style",
+                                                "starry-night", "--style-size", "64", "-o", kept, small, NULL);
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (once));
+  g_autoptr (GDataInputStream) err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (once));
+  g_autofree char *second = ns_test_read_until (out, "iteration 2/100000");
+  g_assert_nonnull (second);
+  g_subprocess_send_signal (once, SIGINT);
+  g_free (ns_test_read_until (out, "no such line"));   /* to its end */
+  g_autofree char *said = ns_test_read_until (err, "Stopped at iteration");
+  g_assert_nonnull (said);
+  g_test_message ("%s", said);
+  g_assert_true (g_subprocess_wait (once, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (once));
+  g_assert_cmpint (g_subprocess_get_exit_status (once), ==, 130);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) best = ns_image_load (kept, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (best->width, ==, 64);
+  g_assert_cmpint (best->height, ==, 48);
+
+  /* Twice: iterations at 256 x 256 take long enough for the second signal to
+   * come while the first one's iteration is still under way. */
+  g_autofree char *large = photo_png (dir, 256, 256);
+  g_autofree char *lost = g_build_filename (dir, "lost.png", NULL);
+  g_autoptr (GSubprocess) twice = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style",
+                                                 "starry-night", "--style-size", "64", "-o", lost, large, NULL);
+  g_autoptr (GDataInputStream) out2 = g_data_input_stream_new (g_subprocess_get_stdout_pipe (twice));
+  g_autoptr (GDataInputStream) err2 = g_data_input_stream_new (g_subprocess_get_stderr_pipe (twice));
+  g_autofree char *first = ns_test_read_until (out2, "iteration 1/");
+  g_assert_nonnull (first);
+  g_subprocess_send_signal (twice, SIGINT);
+  g_autofree char *stopping = ns_test_read_until (err2, "Interrupted");
+  g_assert_nonnull (stopping);
+  g_usleep (G_USEC_PER_SEC / 5);
+  g_subprocess_send_signal (twice, SIGINT);
+  g_assert_true (g_subprocess_wait (twice, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_signaled (twice));
+  g_assert_cmpint (g_subprocess_get_term_sig (twice), ==, SIGINT);
+  g_assert_false (g_file_test (lost, G_FILE_TEST_EXISTS));
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)   /* no temporary file left */
+    g_assert_true (g_str_has_prefix (name, "photo-") || strcmp (name, "kept.png") == 0);
+  ns_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,5 +311,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-gatys/mistakes", test_mistakes);
   g_test_add_func ("/cli-gatys/controls", test_controls);
   g_test_add_func ("/cli-gatys/tiles", test_tiles);
+  g_test_add_func ("/cli-gatys/interrupt", test_interrupt);
   return g_test_run ();
 }

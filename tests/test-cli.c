@@ -7,6 +7,7 @@
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 
 /* Runs the CLI with extra environment "NAME=value" entries (NULL-terminated). */
@@ -228,6 +229,34 @@ test_keeps_transparency (void)
   ns_test_remove_tree (dir);
 }
 
+/* Ctrl+C during an AdaIN run (in tiles, so that it says how far it has
+ * come): no image before the end, so no file, and exit status 130. */
+static void
+test_interrupt (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) small = ns_image_resize (photo, 256, 256);
+  g_autofree char *content = g_build_filename (dir, "photo.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_assert_true (ns_image_save_png (small, content, NULL));
+  g_autoptr (GSubprocess) run = ns_test_spawn (NS_CLI_PATH, "-v", "--tile", "64", "--style", "starry-night",
+                                               "--style-size", "64", "-o", out, content, NULL);
+  g_autoptr (GDataInputStream) stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run));
+  g_autoptr (GDataInputStream) stderr_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (run));
+  g_autofree char *tenth = ns_test_read_until (stdout_lines, "10 % done");   /* 16 tiles: 3 of 32 steps */
+  g_assert_nonnull (tenth);
+  g_subprocess_send_signal (run, SIGINT);
+  g_free (ns_test_read_until (stdout_lines, "no such line"));
+  g_autofree char *said = ns_test_read_until (stderr_lines, "Interrupted");
+  g_assert_nonnull (said);
+  g_assert_true (g_subprocess_wait (run, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (run));
+  g_assert_cmpint (g_subprocess_get_exit_status (run), ==, 130);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  ns_test_remove_tree (dir);
+}
+
 static void
 test_list_devices (void)
 {
@@ -243,6 +272,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/mistakes", test_mistakes);
   g_test_add_func ("/cli/list-devices", test_list_devices);
   g_test_add_func ("/cli/keeps-transparency", test_keeps_transparency);
+  g_test_add_func ("/cli/interrupt", test_interrupt);
   g_test_add_func ("/cli/output-in-missing-folder", test_output_in_missing_folder);
   g_test_add_func ("/cli/golden-pair-pfm", test_golden_pair_pfm);
   g_test_add_func ("/cli/controls-and-metrics", test_controls_and_metrics);

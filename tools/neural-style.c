@@ -9,12 +9,14 @@
  *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
  *   neural-style --list-devices
  *
- * Exit status: 0 on success, 1 when the run fails, 2 for a wrong command line.
- * The output file appears only when the run succeeds (written atomically). */
+ * Exit status: 0 on success, 1 when the run fails, 2 for a wrong command line,
+ * 130 when Ctrl+C ended it (Gatys still writes its best image so far).  The
+ * output file appears only when the run succeeds (written atomically). */
 #include "neural-style.h"
 #include "ns-gatys.h"
 #include "ns-cl-context.h"
 #include "cli-eval.h"
+#include "cli-interrupt.h"
 #include "cli-metrics.h"
 #include "cli-options.h"
 #include "ns-i18n.h"
@@ -152,12 +154,29 @@ gatys_objective_command (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+typedef struct {
+  int total;     /* iterations over all scales */
+  int reached;   /* the last one reported */
+} GatysProgress;
+
 static void
 print_progress (int iteration, const NsGatysLosses *losses, const NsImage *preview, gpointer user_data)
 {
-  const int *iterations = user_data;
+  GatysProgress *progress = user_data;
+  progress->reached = iteration;
   g_print (_("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g\n"), iteration,
-           *iterations, losses->content, losses->style, losses->tv, losses->total);
+           progress->total, losses->content, losses->style, losses->tv, losses->total);
+}
+
+/* A run that Ctrl+C ended: what was kept, and the status of an interrupted run. */
+static int
+interrupted (const GError *error, const char *kept)
+{
+  if (error != NULL)
+    g_printerr ("neural-style: %s\n", error->message);
+  if (kept != NULL)
+    g_printerr ("neural-style: %s\n", kept);
+  return NS_CLI_EXIT_INTERRUPTED;
 }
 
 /* A tiled AdaIN run's progress, as a line per tenth. */
@@ -183,7 +202,7 @@ typedef struct {
 /* The style controls (style size, colour, styles, mask) come as AdaIN options. */
 static int
 run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *controls, int device,
-           const char *output_path, gboolean verbose)
+           const char *output_path, gboolean verbose, GCancellable *cancellable)
 {
   g_autoptr (GError) error = NULL;
   NsGatysTransferOptions transfer;
@@ -219,13 +238,25 @@ run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *
     return fail (EXIT_RUN_FAILED, error);
   gint64 ready = g_get_monotonic_time ();
   /* Coarse to fine adds the coarse scales' iterations to the count. */
-  int total = ns_gatys_total_iterations (&options, content->width, content->height);
-  g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &total, NULL, &error);
+  GatysProgress progress = { ns_gatys_total_iterations (&options, content->width, content->height), 0 };
+  g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &progress, cancellable,
+                                                  &error);
+  const gboolean stopped = g_cancellable_is_cancelled (cancellable);
+  /* Interrupted: the best image so far is still a result, once there is one. */
+  if (stopped && (result == NULL || progress.reached == 0))
+    return interrupted (error, NULL);
   if (result == NULL || !save_result (result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
+  if (stopped)
+    {
+      g_autofree char *name = g_filename_display_name (output_path);
+      g_autofree char *kept = g_strdup_printf (_("Stopped at iteration %d of %d; the best image so far is in “%s”."),
+                                               progress.reached, progress.total, name);
+      return interrupted (NULL, kept);
+    }
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, %d iterations %.2f s, peak device memory %.1f MiB\n"),
-                ns_gatys_get_device (gatys)->name, (ready - start) / 1e6, total,
+                ns_gatys_get_device (gatys)->name, (ready - start) / 1e6, progress.total,
                 (g_get_monotonic_time () - ready) / 1e6, ns_gatys_get_peak_memory (gatys) / 1048576.0);
   return EXIT_SUCCESS;
 }
@@ -380,8 +411,10 @@ main (int argc, char **argv)
   adain.n_outside_styles = outside != NULL ? outside->len : 0;
   adain.tile_size = tile;
   adain.memory_budget = (gsize) budget_mib << 20;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (NsCliInterrupt) interrupt = ns_cli_interrupt_new (cancellable);
   if (use_gatys)
-    return run_gatys (&gatys, content, &adain, device, output_path, verbose);
+    return run_gatys (&gatys, content, &adain, device, output_path, verbose, cancellable);
 
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
@@ -392,7 +425,9 @@ main (int argc, char **argv)
   int tenths = 0;
   adain.progress = verbose ? print_fraction : NULL;
   adain.progress_data = &tenths;
-  g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, NULL, &error);
+  g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, cancellable, &error);
+  if (result == NULL && g_cancellable_is_cancelled (cancellable))   /* AdaIN has no image before its end */
+    return interrupted (error, NULL);
   if (result == NULL || !save_result (result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)
