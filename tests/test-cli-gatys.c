@@ -277,9 +277,10 @@ test_interrupt (void)
   g_assert_cmpint (best->width, ==, 64);
   g_assert_cmpint (best->height, ==, 48);
 
-  /* Twice: iterations at 256 x 256 take long enough for the second signal to
-   * come while the first one's iteration is still under way. */
-  g_autofree char *large = photo_png (dir, 256, 256);
+  /* Twice: iterations at 512 x 512 take long enough (seconds on two cores,
+   * most of one on sixteen) for the second signal to come while the first
+   * one's iteration is still under way. */
+  g_autofree char *large = photo_png (dir, 512, 512);
   g_autofree char *lost = g_build_filename (dir, "lost.png", NULL);
   g_autoptr (GSubprocess) twice = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style",
                                                  "starry-night", "--style-size", "64", "-o", lost, large, NULL);
