@@ -4,6 +4,8 @@
 #include "ns-image-io.h"
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 const char *
@@ -103,6 +105,14 @@ ns_test_run (NsTestRun *run, const char *const *env_extra, gboolean keep_stdout,
   va_end (ap);
 }
 
+/* A test that fails aborts: its children must not run on (for hours, for a
+ * long Gatys run) after it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 GSubprocess *
 ns_test_spawn (const char *program, ...)
 {
@@ -117,6 +127,7 @@ ns_test_spawn (const char *program, ...)
   g_autoptr (GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_autoptr (GError) error = NULL;
   GSubprocess *process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
