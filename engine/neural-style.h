@@ -24,11 +24,15 @@ typedef enum {
 
 typedef struct _NsEngine NsEngine;
 
-/* Opens OpenCL device `device_index` (< 0: $NEURAL_STYLE_DEVICE, else the
- * first GPU, else any), builds the kernels and loads the AdaIN weights. */
+/* Opens OpenCL device `device_index`, builds the kernels and loads the AdaIN
+ * weights.  device_index < 0: $NEURAL_STYLE_DEVICE, else the best device
+ * that works (a GPU first; see ns-cl-fallback.h). */
 NsEngine *ns_engine_new (int device_index, GError **error);
 void ns_engine_free (NsEngine *engine);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsEngine, ns_engine_free)
+/* NULL, or a sentence for the user: the device that should have run could
+ * not, why, and which one runs instead. */
+const char *ns_engine_get_device_note (NsEngine *engine);
 
 const NsClDeviceInfo *ns_engine_get_device (NsEngine *engine);
 /* Device memory held by the engine now and at most since the last reset. */

@@ -16,6 +16,7 @@ struct _NsEngine {
   NsOps *ops;
   NsNetwork *encoder;   /* VGG-19 to relu4_1 */
   NsNetwork *decoder;
+  char *device_note;    /* why the preferred device was passed over, or NULL */
 };
 
 /* Errors for an image outside [NS_MIN_IMAGE_SIDE, NS_MAX_IMAGE_SIDE]; role

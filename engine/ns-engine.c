@@ -1,13 +1,14 @@
 #include "ns-engine-private.h"
 
+#include "ns-cl-fallback.h"
 #include "ns-i18n.h"
 #include "ns-weights-path.h"
 #include <math.h>
 
 G_DEFINE_QUARK (ns-engine-error-quark, ns_engine_error)
 
-NsEngine *
-ns_engine_new (int device_index, GError **error)
+static gpointer
+engine_open (int device_index, gpointer user_data, GError **error)
 {
   g_autoptr (NsEngine) engine = g_new0 (NsEngine, 1);
   /* Weights first: a missing file is the likelier mistake and cheaper to report. */
@@ -27,6 +28,22 @@ ns_engine_new (int device_index, GError **error)
   return g_steal_pointer (&engine);
 }
 
+NsEngine *
+ns_engine_new (int device_index, GError **error)
+{
+  g_autofree char *note = NULL;
+  NsEngine *engine = ns_cl_open_on_best_device (device_index, engine_open, NULL, &note, error);
+  if (engine != NULL)
+    engine->device_note = g_steal_pointer (&note);
+  return engine;
+}
+
+const char *
+ns_engine_get_device_note (NsEngine *engine)
+{
+  return engine->device_note;
+}
+
 void
 ns_engine_free (NsEngine *engine)
 {
@@ -36,6 +53,7 @@ ns_engine_free (NsEngine *engine)
   ns_network_free (engine->decoder);
   ns_ops_free (engine->ops);
   ns_cl_context_free (engine->ctx);
+  g_free (engine->device_note);
   g_free (engine);
 }
 

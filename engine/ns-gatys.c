@@ -1,6 +1,7 @@
 #include "ns-gatys-private.h"
 
 #include "ns-cl-error.h"
+#include "ns-cl-fallback.h"
 #include "ns-gatys-tiled.h"
 #include "ns-i18n.h"
 #include "ns-optim.h"
@@ -13,6 +14,7 @@ struct _NsGatys {
   NsNetwork *vgg;           /* to conv5_1 */
   NsGatysObjective *objective;
   NsVecOps *vec;
+  char *device_note;        /* why the preferred device was passed over, or NULL */
 };
 
 struct _NsGatysStyle {
@@ -50,8 +52,8 @@ ns_gatys_options_init (NsGatysOptions *options)
   };
 }
 
-NsGatys *
-ns_gatys_new (int device_index, GError **error)
+static gpointer
+gatys_open (int device_index, gpointer user_data, GError **error)
 {
   g_autoptr (NsGatys) gatys = g_new0 (NsGatys, 1);
   g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
@@ -69,6 +71,22 @@ ns_gatys_new (int device_index, GError **error)
   return g_steal_pointer (&gatys);
 }
 
+NsGatys *
+ns_gatys_new (int device_index, GError **error)
+{
+  g_autofree char *note = NULL;
+  NsGatys *gatys = ns_cl_open_on_best_device (device_index, gatys_open, NULL, &note, error);
+  if (gatys != NULL)
+    gatys->device_note = g_steal_pointer (&note);
+  return gatys;
+}
+
+const char *
+ns_gatys_get_device_note (NsGatys *gatys)
+{
+  return gatys->device_note;
+}
+
 void
 ns_gatys_free (NsGatys *gatys)
 {
@@ -79,6 +97,7 @@ ns_gatys_free (NsGatys *gatys)
   ns_network_free (gatys->vgg);
   ns_ops_free (gatys->ops);
   ns_cl_context_free (gatys->ctx);
+  g_free (gatys->device_note);
   g_free (gatys);
 }
 

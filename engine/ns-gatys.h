@@ -20,11 +20,13 @@ G_BEGIN_DECLS
 
 typedef struct _NsGatys NsGatys;
 
-/* Opens OpenCL device `device_index` (< 0: $NEURAL_STYLE_DEVICE, else the
- * first GPU, else any), builds the kernels and loads VGG-19 to conv5_1. */
+/* Opens OpenCL device `device_index` (< 0: as ns_engine_new() chooses),
+ * builds the kernels and loads VGG-19 to conv5_1. */
 NsGatys *ns_gatys_new (int device_index, GError **error);
 void ns_gatys_free (NsGatys *gatys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatys, ns_gatys_free)
+/* As ns_engine_get_device_note(). */
+const char *ns_gatys_get_device_note (NsGatys *gatys);
 
 const NsClDeviceInfo *ns_gatys_get_device (NsGatys *gatys);
 gsize ns_gatys_get_peak_memory (NsGatys *gatys);

@@ -70,6 +70,15 @@ style_controls (const Job *job, NsAdainOptions *options, NsWeightedStyle inside[
   options->outside_styles = options->n_outside_styles > 0 ? outside : NULL;
 }
 
+/* GIMP's calls are not for a worker thread: a passed-over device goes to
+ * the terminal GIMP was started from. */
+static void
+say_device_note (const char *note)
+{
+  if (note != NULL)
+    g_printerr ("gimp-neural-style: %s\n", note);
+}
+
 static void
 gatys_progress (int iteration, const NsGatysLosses *losses, const NsImage *preview, gpointer user_data)
 {
@@ -101,6 +110,7 @@ run_gatys (Job *job)
   g_autoptr (NsGatys) gatys = ns_gatys_new (-1, &job->error);
   if (gatys == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
     return NULL;
+  say_device_note (ns_gatys_get_device_note (gatys));
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions controls;
   style_controls (job, &controls, inside, outside);
@@ -121,6 +131,7 @@ run_adain (Job *job)
   g_autoptr (NsEngine) engine = ns_engine_new (-1, &job->error);
   if (engine == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
     return NULL;
+  say_device_note (ns_engine_get_device_note (engine));
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions options;
   style_controls (job, &options, inside, outside);

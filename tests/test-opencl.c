@@ -3,6 +3,7 @@
 #include "ns-cl-blas.h"
 #include "ns-cl-context.h"
 #include "ns-cl-error.h"
+#include "ns-cl-fallback.h"
 #include "ns-cl-kernel.h"
 #include "ns-cl-program.h"
 #include <clblast_c.h>
@@ -290,12 +291,130 @@ test_racy_kernel (void)
   ns_cl_program_free (p);
 }
 
+static NsClDeviceInfo *
+made_up_device (const char *name, cl_device_type type, const char *version)
+{
+  NsClDeviceInfo *info = g_new0 (NsClDeviceInfo, 1);
+  info->name = g_strdup (name);
+  info->type = type;
+  info->device_version = g_strdup (version);
+  return info;
+}
+
+/* GPUs first, then processors and accelerators, OpenCL 1.1 (or unreadable) last. */
+static void
+test_preferred_order (void)
+{
+  g_autoptr (GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ns_cl_device_info_free);
+  g_ptr_array_add (devices, made_up_device ("processor", CL_DEVICE_TYPE_CPU, "OpenCL 3.0 PoCL"));
+  g_ptr_array_add (devices, made_up_device ("old GPU", CL_DEVICE_TYPE_GPU, "OpenCL 1.1 Mesa 22.3.6"));
+  g_ptr_array_add (devices, made_up_device ("GPU", CL_DEVICE_TYPE_GPU, "OpenCL 3.0 CUDA"));
+  g_ptr_array_add (devices, made_up_device ("accelerator", CL_DEVICE_TYPE_ACCELERATOR, "OpenCL 1.2"));
+  g_ptr_array_add (devices, made_up_device ("odd", CL_DEVICE_TYPE_GPU, "garbage"));
+  g_ptr_array_add (devices, made_up_device ("second GPU", CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_DEFAULT, "OpenCL 2.1"));
+  g_autoptr (GArray) order = ns_cl_preferred_order (devices);
+  const int want[] = { 2, 5, 0, 3, 1, 4 };
+  g_assert_cmpuint (order->len, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < order->len; i++)
+    g_assert_cmpint (g_array_index (order, int, i), ==, want[i]);
+}
+
+/* A made-up device set for ns_cl_open_in_order(): device i fails with errors[i]
+ * (NULL: opens, giving i + 1 as the "engine"); `tried` counts the attempts. */
+typedef struct {
+  const GError *errors[3];
+  int tried;
+} MadeUpDevices;
+
+static gpointer
+open_made_up (int index, gpointer user_data, GError **error)
+{
+  MadeUpDevices *devices = user_data;
+  devices->tried++;
+  if (devices->errors[index] != NULL)
+    {
+      g_propagate_error (error, g_error_copy (devices->errors[index]));
+      return NULL;
+    }
+  return GINT_TO_POINTER (index + 1);
+}
+
+static void
+test_fallback (void)
+{
+  const int order[] = { 0, 1, 2 };
+  const char *const names[] = { "Broken GPU", "Other GPU", "Processor" };
+  g_autoptr (GError) build = g_error_new_literal (NS_CL_ERROR, NS_CL_ERROR_BUILD, "The kernels did not compile.");
+  g_autoptr (GError) memory = g_error_new_literal (NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY, "Out of memory.");
+  g_autoptr (GError) weights = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_NOENT, "No weights file.");
+
+  /* The first device that works runs, and the note says what happened to the first. */
+  MadeUpDevices two_broken = { { build, memory, NULL }, 0 };
+  g_autofree char *note = NULL;
+  g_autoptr (GError) error = NULL;
+  gpointer opened = ns_cl_open_in_order (order, names, 3, open_made_up, &two_broken, &note, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (GPOINTER_TO_INT (opened), ==, 3);
+  g_assert_cmpint (two_broken.tried, ==, 3);
+  g_assert_cmpstr (note, ==, "The OpenCL device “Broken GPU” could not be used (The kernels did not compile.); "
+                             "“Processor” runs instead.");
+
+  /* The first works: no note. */
+  MadeUpDevices fine = { { NULL, NULL, NULL }, 0 };
+  g_clear_pointer (&note, g_free);
+  g_assert_cmpint (GPOINTER_TO_INT (ns_cl_open_in_order (order, names, 3, open_made_up, &fine, &note, &error)), ==, 1);
+  g_assert_cmpint (fine.tried, ==, 1);
+  g_assert_null (note);
+
+  /* Not the device's fault: no other device is tried. */
+  MadeUpDevices no_weights = { { weights, NULL, NULL }, 0 };
+  g_assert_null (ns_cl_open_in_order (order, names, 3, open_made_up, &no_weights, &note, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_cmpint (no_weights.tried, ==, 1);
+  g_assert_null (note);
+  g_clear_error (&error);
+
+  /* All fail: the first device's error. */
+  MadeUpDevices all_broken = { { build, memory, memory }, 0 };
+  g_assert_null (ns_cl_open_in_order (order, names, 3, open_made_up, &all_broken, &note, &error));
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_BUILD);
+  g_assert_cmpint (all_broken.tried, ==, 3);
+  g_assert_null (note);
+  g_clear_error (&error);
+
+  /* No device at all. */
+  g_assert_null (ns_cl_open_in_order (order, names, 0, open_made_up, &fine, &note, &error));
+  g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE);
+}
+
+static gpointer
+open_context (int index, gpointer user_data, GError **error)
+{
+  return ns_cl_context_new (index, error);
+}
+
+/* On this machine's devices: the best one opens, with nothing to say. */
+static void
+test_best_device (void)
+{
+  g_autofree char *note = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsClContext) ctx = ns_cl_open_on_best_device (-1, open_context, NULL, &note, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ctx);
+  g_assert_null (note);
+  g_test_message ("best device: %s", ctx->info->name);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/opencl/error-sentences", test_error_sentences);
   g_test_add_func ("/opencl/devices", test_devices);
+  g_test_add_func ("/opencl/preferred-order", test_preferred_order);
+  g_test_add_func ("/opencl/fallback", test_fallback);
+  g_test_add_func ("/opencl/best-device", test_best_device);
   g_test_add_func ("/opencl/profile", test_profile);
   g_test_add_func ("/opencl/program-cache", test_program_cache);
   g_test_add_func ("/opencl/build-failure", test_build_failure);

@@ -36,6 +36,14 @@ fail (int status, const GError *error)
   return status;
 }
 
+/* A device passed over for another is worth a line: the run may be slower than expected. */
+static void
+say_device_note (const char *note)
+{
+  if (note != NULL)
+    g_printerr ("neural-style: %s\n", note);
+}
+
 /* The photo's transparency is the result's (a cut-out stays a cut-out); the
  * engine restyles the colours only.  PFM has no alpha: it is dropped there. */
 static gboolean
@@ -236,6 +244,7 @@ run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *
   g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
   if (gatys == NULL)
     return fail (EXIT_RUN_FAILED, error);
+  say_device_note (ns_gatys_get_device_note (gatys));
   gint64 ready = g_get_monotonic_time ();
   /* Coarse to fine adds the coarse scales' iterations to the count. */
   GatysProgress progress = { ns_gatys_total_iterations (&options, content->width, content->height), 0 };
@@ -310,7 +319,7 @@ main (int argc, char **argv)
     { "style-size", 0, 0, G_OPTION_ARG_INT, &style_size,
       N_("Resize the style so its shorter side has N pixels (default 512; 0 keeps it as it is)"), N_("N") },
     { "device", 'd', 0, G_OPTION_ARG_INT, &device,
-      N_("OpenCL device number (see --list-devices; default: $NEURAL_STYLE_DEVICE, else the first GPU)"), N_("N") },
+      N_("OpenCL device number (see --list-devices; default: $NEURAL_STYLE_DEVICE, else the first device that works, GPUs first)"), N_("N") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
       N_("Where to write the result: PNG (with the photo’s transparency, if it has any), or raw float32 PFM when the name ends in .pfm"), N_("OUT") },
     { "iterations", 'n', 0, G_OPTION_ARG_INT, &gatys.iterations,
@@ -420,6 +429,7 @@ main (int argc, char **argv)
   g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
   if (engine == NULL)
     return fail (EXIT_RUN_FAILED, error);
+  say_device_note (ns_engine_get_device_note (engine));
   gint64 ready = g_get_monotonic_time ();
   adain.alpha = alpha;
   int tenths = 0;
