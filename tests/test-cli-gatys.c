@@ -248,6 +248,30 @@ photo_png (const char *dir, int width, int height)
   return path;
 }
 
+/* A Gatys run that would go on for hours, its stdout and stderr read by lines. */
+typedef struct {
+  GSubprocess *process;
+  GDataInputStream *out, *err;
+} LongRun;
+
+static void
+long_run_start (LongRun *run, const char *content, const char *output)
+{
+  run->process = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style", "starry-night",
+                                "--style-size", "64", "-o", output, content, NULL);
+  run->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run->process));
+  run->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (run->process));
+}
+
+static void
+long_run_clear (LongRun *run)
+{
+  g_clear_object (&run->out);
+  g_clear_object (&run->err);
+  g_clear_object (&run->process);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LongRun, long_run_clear)
+
 /* Ctrl+C during a run: it stops after the iteration under way, writes the
  * best image so far and exits with 130; a second Ctrl+C kills at once,
  * leaving no file. */
@@ -257,20 +281,18 @@ test_interrupt (void)
   g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-gatys-XXXXXX");
   g_autofree char *small = photo_png (dir, 64, 48);
   g_autofree char *kept = g_build_filename (dir, "kept.png", NULL);
-  g_autoptr (GSubprocess) once = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style",
-                                                "starry-night", "--style-size", "64", "-o", kept, small, NULL);
-  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (once));
-  g_autoptr (GDataInputStream) err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (once));
-  g_autofree char *second = ns_test_read_until (out, "iteration 2/100000");
+  g_auto (LongRun) once = { 0 };
+  long_run_start (&once, small, kept);
+  g_autofree char *second = ns_test_read_until (once.out, "iteration 2/100000");
   g_assert_nonnull (second);
-  g_subprocess_send_signal (once, SIGINT);
-  g_free (ns_test_read_until (out, "no such line"));   /* to its end */
-  g_autofree char *said = ns_test_read_until (err, "Stopped at iteration");
+  g_subprocess_send_signal (once.process, SIGINT);
+  g_free (ns_test_read_until (once.out, "no such line"));   /* to its end */
+  g_autofree char *said = ns_test_read_until (once.err, "Stopped at iteration");
   g_assert_nonnull (said);
   g_test_message ("%s", said);
-  g_assert_true (g_subprocess_wait (once, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_exited (once));
-  g_assert_cmpint (g_subprocess_get_exit_status (once), ==, 130);
+  g_assert_true (g_subprocess_wait (once.process, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (once.process));
+  g_assert_cmpint (g_subprocess_get_exit_status (once.process), ==, 130);
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) best = ns_image_load (kept, &error);
   g_assert_no_error (error);
@@ -282,20 +304,18 @@ test_interrupt (void)
    * one's iteration is still under way. */
   g_autofree char *large = photo_png (dir, 512, 512);
   g_autofree char *lost = g_build_filename (dir, "lost.png", NULL);
-  g_autoptr (GSubprocess) twice = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style",
-                                                 "starry-night", "--style-size", "64", "-o", lost, large, NULL);
-  g_autoptr (GDataInputStream) out2 = g_data_input_stream_new (g_subprocess_get_stdout_pipe (twice));
-  g_autoptr (GDataInputStream) err2 = g_data_input_stream_new (g_subprocess_get_stderr_pipe (twice));
-  g_autofree char *first = ns_test_read_until (out2, "iteration 1/");
+  g_auto (LongRun) twice = { 0 };
+  long_run_start (&twice, large, lost);
+  g_autofree char *first = ns_test_read_until (twice.out, "iteration 1/");
   g_assert_nonnull (first);
-  g_subprocess_send_signal (twice, SIGINT);
-  g_autofree char *stopping = ns_test_read_until (err2, "Interrupted");
+  g_subprocess_send_signal (twice.process, SIGINT);
+  g_autofree char *stopping = ns_test_read_until (twice.err, "Interrupted");
   g_assert_nonnull (stopping);
   g_usleep (G_USEC_PER_SEC / 5);
-  g_subprocess_send_signal (twice, SIGINT);
-  g_assert_true (g_subprocess_wait (twice, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_signaled (twice));
-  g_assert_cmpint (g_subprocess_get_term_sig (twice), ==, SIGINT);
+  g_subprocess_send_signal (twice.process, SIGINT);
+  g_assert_true (g_subprocess_wait (twice.process, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_signaled (twice.process));
+  g_assert_cmpint (g_subprocess_get_term_sig (twice.process), ==, SIGINT);
   g_assert_false (g_file_test (lost, G_FILE_TEST_EXISTS));
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   for (const char *name; (name = g_dir_read_name (d)) != NULL;)   /* no temporary file left */
