@@ -11,7 +11,7 @@
  * same options, a second style outside the selection uses the host's mask. */
 #include "neural-style.h"
 #include "ns-dialog.h"
-#include "ns-progress-window.h"
+#include "ns-progress-text.h"
 #include "ns-image-io.h"
 #include "ns-test-util.h"
 
@@ -532,7 +532,7 @@ test_layer_style (void)
 
 /* The progress bar's text: the time left at the pace since the first progress. */
 static void
-test_progress_bar_text (void)
+test_progress_text (void)
 {
   const char *it = "Iteration 3 of 10";
   struct {
@@ -551,7 +551,7 @@ test_progress_bar_text (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = ns_progress_bar_text (cases[i].text, cases[i].t0, cases[i].f0, cases[i].t, cases[i].f);
+      g_autofree char *text = ns_progress_text (cases[i].text, cases[i].t0, cases[i].f0, cases[i].t, cases[i].f);
       g_assert_cmpstr (text, ==, cases[i].want);
     }
 }
@@ -563,7 +563,7 @@ main (int argc, char **argv)
   if (!gtk_init_check (&argc, &argv))
     g_error ("no display: run this test under xvfb-run");
   g_test_add_func ("/dialog/ok-returns-settings", test_ok_returns_settings);
-  g_test_add_func ("/dialog/progress-bar-text", test_progress_bar_text);
+  g_test_add_func ("/dialog/progress-text", test_progress_text);
   g_test_add_func ("/dialog/preview-follows-alpha", test_preview_follows_alpha);
   g_test_add_func ("/dialog/layer-style", test_layer_style);
   g_test_add_func ("/dialog/widgets", test_widgets);

@@ -21,6 +21,7 @@
 #include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
+#include "ns-progress-text.h"
 #include "ns-bundled-styles.h"
 #include <locale.h>
 #include <stdio.h>
@@ -163,17 +164,31 @@ gatys_objective_command (int argc, char **argv)
 }
 
 typedef struct {
-  int total;     /* iterations over all scales */
-  int reached;   /* the last one reported */
+  const NsGatysOptions *options;
+  int width, height;   /* the content's */
+  int total;           /* iterations over all scales */
+  int reached;         /* the last one reported */
+  double t0, f0;       /* when the first came (seconds), and the part of the work then done */
 } GatysProgress;
 
+/* A line per iteration: the losses, and once the pace is known, the time left. */
 static void
 print_progress (int iteration, const NsGatysLosses *losses, const NsImage *preview, gpointer user_data)
 {
   GatysProgress *progress = user_data;
+  double now = g_get_monotonic_time () / 1e6;
+  double done = ns_gatys_work_fraction (progress->options, progress->width, progress->height, iteration);
+  if (progress->reached == 0)
+    {
+      progress->t0 = now;
+      progress->f0 = done;
+    }
   progress->reached = iteration;
-  g_print (_("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g\n"), iteration,
-           progress->total, losses->content, losses->style, losses->tv, losses->total);
+  g_autofree char *losses_text = g_strdup_printf (
+    _("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g"), iteration, progress->total,
+    losses->content, losses->style, losses->tv, losses->total);
+  g_autofree char *line = ns_progress_text (losses_text, progress->t0, progress->f0, now, done);
+  g_print ("%s\n", line);
 }
 
 /* A run that Ctrl+C ended: what was kept, and the status of an interrupted run. */
@@ -247,7 +262,8 @@ run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *
   say_device_note (ns_gatys_get_device_note (gatys));
   gint64 ready = g_get_monotonic_time ();
   /* Coarse to fine adds the coarse scales' iterations to the count. */
-  GatysProgress progress = { ns_gatys_total_iterations (&options, content->width, content->height), 0 };
+  GatysProgress progress = { &options, content->width, content->height,
+                             ns_gatys_total_iterations (&options, content->width, content->height) };
   g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &progress, cancellable,
                                                   &error);
   const gboolean stopped = g_cancellable_is_cancelled (cancellable);

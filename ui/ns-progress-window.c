@@ -2,8 +2,8 @@
  * Cancel, and for an optimisation the image so far and Stop. */
 #include "ns-progress-window.h"
 #include "ns-i18n.h"
+#include "ns-progress-text.h"
 #include <gdk/gdkx.h>
-#include <math.h>
 
 #define PREVIEW_SIDE 256
 
@@ -110,33 +110,6 @@ ns_progress_window_pulse (GtkWidget *window)
   handle_events ();
 }
 
-/* A pace measured over less than this says little (the first iterations also
- * build kernels and measure convolutions). */
-#define MIN_SECONDS_FOR_PACE 3.0
-
-char *
-ns_progress_bar_text (const char *text, double t0, double f0, double t, double f)
-{
-  g_autofree char *left = NULL;
-  if (t - t0 >= MIN_SECONDS_FOR_PACE && f > f0 && f < 1.0)
-    {
-      double seconds = (t - t0) / (f - f0) * (1.0 - f);
-      if (seconds < 60)
-        left = g_strdup_printf (_("about %d s left"), MAX (1, (int) ceil (seconds)));
-      else if (seconds < 3600)
-        left = g_strdup_printf (_("about %d min left"), (int) ceil (seconds / 60));
-      else
-        {
-          int minutes = (int) ceil (seconds / 60);
-          left = g_strdup_printf (_("about %d h %02d min left"), minutes / 60, minutes % 60);
-        }
-    }
-  if (text == NULL || left == NULL)
-    return g_strdup (text != NULL ? text : left);
-  /* TRANSLATORS: the progress so far, then the time left, e.g. "Iteration 12 of 300, about 4 min left" */
-  return g_strdup_printf (_("%s, %s"), text, left);
-}
-
 /* The first progress and when it came are kept on the window, for the pace. */
 typedef struct {
   double t0, f0;
@@ -154,7 +127,7 @@ ns_progress_window_set_fraction (GtkWidget *window, double fraction, const char 
       *first = (FirstProgress) { now, fraction };
       g_object_set_data_full (G_OBJECT (window), "ns-first-progress", first, g_free);
     }
-  g_autofree char *text = first != NULL ? ns_progress_bar_text (bar_text, first->t0, first->f0, now, fraction)
+  g_autofree char *text = first != NULL ? ns_progress_text (bar_text, first->t0, first->f0, now, fraction)
                                         : g_strdup (bar_text);
   gtk_progress_bar_set_fraction (bar, CLAMP (fraction, 0.0, 1.0));
   gtk_progress_bar_set_show_text (bar, text != NULL);

@@ -20,13 +20,9 @@ GtkWidget *ns_progress_window_new_with_stop (const char *text, GCancellable *can
 /* Moves the bar and handles pending events; call it often. */
 void ns_progress_window_pulse (GtkWidget *window);
 /* Sets the bar to `fraction` (0 .. 1) with `bar_text` on it (NULL: none),
- * followed by the time left at the pace since the first fraction, and
- * handles pending events. */
+ * followed by the time left at the pace since the first fraction
+ * (ns_progress_text()), and handles pending events. */
 void ns_progress_window_set_fraction (GtkWidget *window, double fraction, const char *bar_text);
-/* That text: `text` (may be NULL) and, once at least 3 s have passed since the
- * first progress (fraction f0 at t0 seconds) and the fraction has moved, the
- * time left at that pace ("about 4 min left").  NULL when there is nothing to say. */
-char *ns_progress_bar_text (const char *text, double t0, double f0, double t, double f);
 /* Shows `image` (grey, RGB or RGBA floats in [0, 1], any size; alpha is
  * ignored) scaled to fit the preview area; a window made without a preview
  * ignores it. */

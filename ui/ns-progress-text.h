@@ -1,0 +1,15 @@
+/* The words of a long run's progress, GLib only: the plug-in's progress
+ * window and the command-line tool say the time left the same way. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* `text` (may be NULL) and, once at least 3 s have passed since the first
+ * progress (fraction f0 at t0 seconds) and the fraction has moved, the time
+ * left at that pace: "Iteration 3 of 10, about 4 min left".  NULL when there
+ * is nothing to say. */
+char *ns_progress_text (const char *text, double t0, double f0, double t, double f);
+
+G_END_DECLS
