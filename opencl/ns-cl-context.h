@@ -54,7 +54,8 @@ typedef struct {
 
 /* Opens device `index` (from ns_cl_list_devices), or, when index < 0, the
  * device in $NEURAL_STYLE_DEVICE if set, else the first GPU, else the first
- * device of any kind. */
+ * device of any kind.  (The engine chooses among devices that work: see
+ * ns-cl-fallback.h.) */
 NsClContext *ns_cl_context_new (int index, GError **error);
 void ns_cl_context_free (NsClContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClContext, ns_cl_context_free)
