@@ -65,14 +65,37 @@ def ratio_text(engine_ms, baseline_ms):
     return "%.2f" % (engine_ms / baseline_ms)
 
 
-def table(rows, threads):
-    """Markdown lines for rows of (side, engine times ms, baseline times ms)."""
-    lines = ["| size | rounds | engine warm median (ms) | ONNX Runtime (%d threads) warm median (ms) | engine / ORT |"
-             % threads, "|---|---|---|---|---|"]
-    for side, engine, baseline in rows:
-        e, b = median(engine), median(baseline)
-        lines.append("| %d² | %d | %.1f | %.1f | %s |" % (side, len(engine), e, b, ratio_text(e, b)))
+def table(rows, labels, threads):
+    """Markdown lines for rows of (side, {label: times ms}), the baseline's label "ort"."""
+    head = "| size | rounds | ONNX Runtime (%d threads) warm median (ms) |" % threads
+    rule = "|---|---|---|"
+    for label in labels:
+        head += " %s warm median (ms) | %s / ORT |" % (label, label)
+        rule += "---|---|"
+    lines = [head, rule]
+    for side, times in rows:
+        b = median(times["ort"])
+        line = "| %d² | %d | %.1f |" % (side, len(times["ort"]), b)
+        for label in labels:
+            e = median(times[label])
+            line += " %.1f | %s |" % (e, ratio_text(e, b))
+        lines.append(line)
     return lines
+
+
+def engine_spec(text):
+    """LABEL=BUILD[,VAR=VALUE...] as (label, build folder, environment additions)."""
+    label, sep, rest = text.partition("=")
+    if not sep or not label or not rest:
+        raise ValueError("an engine is LABEL=BUILD[,VAR=VALUE...]: %r" % text)
+    build, *assignments = rest.split(",")
+    env = {}
+    for a in assignments:
+        name, sep, value = a.partition("=")
+        if not sep or not name:
+            raise ValueError("not VAR=VALUE: %r" % a)
+        env[name] = value
+    return label, build, env
 
 
 def safetensors_header(data):
@@ -85,9 +108,11 @@ def safetensors_header(data):
     return json.loads(data[8:8 + n].decode("utf-8")), 8 + n
 
 
-def round_order(round_index):
-    """Who runs first in a round: alternating, so neither always follows the other."""
-    return ("engine", "ort") if round_index % 2 == 0 else ("ort", "engine")
+def round_order(round_index, labels):
+    """Who runs when in a round: the baseline then the engines, or the reverse
+    every other round, so that none always follows the same one."""
+    order = ["ort"] + list(labels)
+    return order if round_index % 2 == 0 else order[::-1]
 
 
 # --- weights, images, the graph (numpy and onnx) ---
@@ -226,7 +251,7 @@ def run_ort(session, content, style):
     return session.run(None, {"content": content, "style": style})[0]
 
 
-def check(build, weights, side, threads, device):
+def check(build, env, weights, side, threads, device):
     """Relative L2 of ONNX Runtime's output against the engine's PFM."""
     import numpy as np
     rng = np.random.default_rng(1)
@@ -236,25 +261,36 @@ def check(build, weights, side, threads, device):
         write_pfm(paths[0], content)
         write_pfm(paths[1], style)
         subprocess.run([os.path.join(build, "tools", "neural-style"), "--device", str(device), "--style", paths[1],
-                        "--style-size", "0", "-o", paths[2], paths[0]], check=True)
+                        "--style-size", "0", "-o", paths[2], paths[0]], check=True, env=dict(os.environ, **env))
         engine = read_pfm(paths[2])
     ours = run_ort(ort_session(weights, side, threads), nchw(content), nchw(style))[0].transpose(1, 2, 0)
     return float(np.linalg.norm(engine - ours) / np.linalg.norm(ours))
 
 
-def time_both(build, weights, sides, rounds, threads, device):
-    import numpy as np
-    server = subprocess.Popen([os.path.join(build, "tools", "neural-style-bench"), "--serve", "--device", str(device)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+class EngineServer:
+    """neural-style-bench --serve: one warm engine, one AdaIN per request."""
 
-    def engine_ms(side):
-        server.stdin.write("%d\n" % side)
-        server.stdin.flush()
-        answer = server.stdout.readline()
+    def __init__(self, build, env, device):
+        self.process = subprocess.Popen([os.path.join(build, "tools", "neural-style-bench"), "--serve",
+                                         "--device", str(device)], env=dict(os.environ, **env),
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ms(self, side):
+        self.process.stdin.write("%d\n" % side)
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
         if not answer:
             raise RuntimeError("neural-style-bench --serve stopped")
         return float(answer)
 
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def time_all(engines, weights, sides, rounds, threads, device):
+    """{side: {label: [ms]}} for the engines (label, build, env) and "ort"."""
+    import numpy as np
     rng = np.random.default_rng(7)
     sessions, inputs = {}, {}
     for side in sides:
@@ -267,20 +303,24 @@ def time_both(build, weights, sides, rounds, threads, device):
         run_ort(sessions[side], *inputs[side])
         return (time.perf_counter() - start) * 1e3
 
-    timers = {"engine": engine_ms, "ort": ort_ms}
-    times = {(who, side): [] for who in timers for side in sides}
+    servers = {}
     try:
+        for label, build, env in engines:
+            servers[label] = EngineServer(build, env, device)
+        timers = dict({label: server.ms for label, server in servers.items()}, ort=ort_ms)
+        labels = [label for label, _, _ in engines]
+        times = {side: {who: [] for who in timers} for side in sides}
         for side in sides:  # warm-up: buffers, transformed weights, ORT's plans
-            engine_ms(side)
-            ort_ms(side)
+            for timer in timers.values():
+                timer(side)
         for r in range(rounds):
             for side in sides:
-                for who in round_order(r):
-                    times[(who, side)].append(timers[who](side))
+                for who in round_order(r, labels):
+                    times[side][who].append(timers[who](side))
     finally:
-        server.stdin.close()
-        server.wait()
-    return [(side, times[("engine", side)], times[("ort", side)]) for side in sides]
+        for server in servers.values():
+            server.close()
+    return [(side, times[side]) for side in sides]
 
 
 def main():
@@ -293,6 +333,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime's threads")
     parser.add_argument("--device", type=int, default=0, help="the engine's OpenCL device")
+    parser.add_argument("--engine", action="append", type=engine_spec, metavar="LABEL=BUILD[,VAR=VALUE...]",
+                        help="time this engine (a build folder, environment variables) instead of --build's; "
+                        "repeat to compare several in the same rounds")
     args = parser.parse_args()
     try:
         import numpy  # noqa: F401
@@ -305,13 +348,14 @@ def main():
     weights.update(read_safetensors(os.path.join(args.weights, "adain-decoder.safetensors")))
     print("ONNX Runtime %s, CPU execution provider, %d threads, full graph optimisation"
           % (onnxruntime.__version__, args.threads))
-    if args.check_size > 0:
-        print("relative L2, engine against ONNX Runtime at %d²: %.2g"
-              % (args.check_size, check(args.build, weights, args.check_size, args.threads, args.device)))
+    engines = args.engine or [("engine", args.build, {})]
+    for label, build, env in engines if args.check_size > 0 else []:
+        print("relative L2, %s against ONNX Runtime at %d²: %.2g"
+              % (label, args.check_size, check(build, env, weights, args.check_size, args.threads, args.device)))
     sides = [int(s) for s in args.sizes.split(",")]
-    rows = time_both(args.build, weights, sides, args.rounds, args.threads, args.device)
+    rows = time_all(engines, weights, sides, args.rounds, args.threads, args.device)
     print()
-    print("\n".join(table(rows, args.threads)))
+    print("\n".join(table(rows, [label for label, _, _ in engines], args.threads)))
     return 0
 
 
