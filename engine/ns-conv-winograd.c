@@ -5,16 +5,37 @@
 #include "ns-cl-tiled.h"
 #include "ns-i18n.h"
 
+/* The kernels of one tile size: F(2x2, 3x3) (winograd.cl) or F(4x4, 3x3)
+ * (winograd4.cl). */
+typedef struct {
+  int m;                 /* outputs per tile side; tiles read m + 2 */
+  cl_kernel weights;
+  cl_kernel input;
+  cl_kernel output;
+} NsWinogradTile;
+
 struct _NsWinograd {
   NsClContext *ctx;
-  cl_kernel weights;
   cl_kernel pad;
-  cl_kernel input;
   cl_kernel gemm;
   cl_kernel gemm_tiled;
-  cl_kernel output;
+  NsWinogradTile tiles[2];   /* F(2x2, 3x3), F(4x4, 3x3) */
   gboolean tiled_runs;   /* it built, and the device takes its 256-item groups */
 };
+
+/* The kernels of `tile` outputs a side (2 or 4). */
+static const NsWinogradTile *
+tile_kernels (NsWinograd *winograd, int tile)
+{
+  return &winograd->tiles[tile == 4];
+}
+
+/* The layer's transformed weights for that tile size (a cache of the layer's). */
+static NsClBuffer **
+weights_of (const NsConv3x3 *conv, int tile)
+{
+  return tile == 4 ? &((NsConv3x3 *) conv)->weight_winograd4 : &((NsConv3x3 *) conv)->weight_winograd;
+}
 
 int
 ns_winograd_out_pad (int out_channels)
@@ -27,12 +48,22 @@ ns_winograd_new (NsOps *ops, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
   winograd->ctx = ns_ops_get_context (ops);
-  if ((winograd->weights = ns_ops_create_kernel (ops, "winograd_weights", error)) == NULL
-      || (winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
-      || (winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
-      || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
-      || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
+  if ((winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
+      || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL)
     return NULL;
+  const char *prefixes[] = { "winograd", "winograd4" };
+  for (int i = 0; i < 2; i++)
+    {
+      NsWinogradTile *t = &winograd->tiles[i];
+      g_autofree char *weights = g_strconcat (prefixes[i], "_weights", NULL);
+      g_autofree char *input = g_strconcat (prefixes[i], "_input", NULL);
+      g_autofree char *output = g_strconcat (prefixes[i], "_output", NULL);
+      t->m = i == 0 ? 2 : 4;
+      if ((t->weights = ns_ops_create_kernel (ops, weights, error)) == NULL
+          || (t->input = ns_ops_create_kernel (ops, input, error)) == NULL
+          || (t->output = ns_ops_create_kernel (ops, output, error)) == NULL)
+        return NULL;
+    }
   winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
   winograd->tiled_runs = winograd->gemm_tiled != NULL
                          && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
@@ -44,37 +75,41 @@ ns_winograd_free (NsWinograd *winograd)
 {
   if (winograd == NULL)
     return;
-  cl_kernel kernels[] = { winograd->weights, winograd->pad, winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
+  cl_kernel kernels[] = { winograd->pad, winograd->gemm, winograd->gemm_tiled,
+                          winograd->tiles[0].weights, winograd->tiles[0].input, winograd->tiles[0].output,
+                          winograd->tiles[1].weights, winograd->tiles[1].input, winograd->tiles[1].output };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
   g_free (winograd);
 }
 
-/* M[e] = U[e] V[e] for the 16 elements e of one strip. */
+/* M[e] = U[e] V[e] for the E elements e of one strip. */
 static gboolean
-products (NsWinograd *winograd, const NsConv3x3 *conv, NsWinogradGemm gemm, cl_mem scratch, int P_pad,
+products (NsWinograd *winograd, const NsConv3x3 *conv, int tile, NsWinogradGemm gemm, cl_mem scratch, int P_pad,
           cl_ulong m_offset, const char *what, GError **error)
 {
   const int C = conv->in_channels, O_pad = ns_winograd_out_pad (conv->out_channels);
+  const int E = (tile + 2) * (tile + 2);
+  cl_mem u = (*weights_of (conv, tile))->mem;
   if (gemm == NS_WINOGRAD_GEMM_CLBLAST)
     return ns_cl_sgemm_strided_batched (winograd->ctx, FALSE, FALSE, O_pad, P_pad, C, 1.0f,
-                                        conv->weight_winograd->mem, 0, C, (gsize) O_pad * C,
+                                        u, 0, C, (gsize) O_pad * C,
                                         scratch, 0, P_pad, (gsize) C * P_pad, 0.0f,
-                                        scratch, m_offset, P_pad, (gsize) O_pad * P_pad, 16, error);
+                                        scratch, m_offset, P_pad, (gsize) O_pad * P_pad, E, error);
   /* Both kernels take the same arguments. */
   cl_kernel kernel = gemm == NS_WINOGRAD_GEMM_TILED ? winograd->gemm_tiled : winograd->gemm;
-  if (!ns_cl_set_args (kernel, what, error, NS_CL_ARG (conv->weight_winograd->mem), NS_CL_ARG (scratch),
+  if (!ns_cl_set_args (kernel, what, error, NS_CL_ARG (u), NS_CL_ARG (scratch),
                        NS_CL_ARG (C), NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (scratch),
                        NS_CL_ARG (m_offset), NS_CL_ARGS_END))
     return FALSE;
   if (gemm == NS_WINOGRAD_GEMM_TILED)
     return ns_cl_enqueue (winograd->ctx, kernel, 3,
                           (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
-                                       (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, 16 },
+                                       (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, E },
                           (size_t[]) { 16, 16, 1 }, what, error);
   return ns_cl_enqueue (winograd->ctx, kernel, 3,
-                        (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 }, NULL, what, error);
+                        (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, E }, NULL, what, error);
 }
 
 /* The row length of V and M: whole blocks of tiles, and an odd number of
@@ -90,32 +125,36 @@ padded_tiles (int n_tiles)
 /* The transformed weights are a cache, made the first time a layer runs by
  * Winograd: the other algorithms never pay for them in time or memory. */
 gboolean
-ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, GError **error)
+ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, int tile, GError **error)
 {
-  if (conv->weight_winograd != NULL)
+  NsClBuffer **cached = weights_of (conv, tile);
+  if (*cached != NULL)
     return TRUE;
+  const NsWinogradTile *t = tile_kernels (winograd, tile);
   const int C = conv->in_channels, O = conv->out_channels, O_pad = ns_winograd_out_pad (O);
+  const int E = (t->m + 2) * (t->m + 2);
   const char *what = _("running a convolution");
-  g_autoptr (NsClBuffer) u = ns_cl_buffer_new (winograd->ctx, (gsize) 16 * O_pad * C * sizeof (float), error);
+  g_autoptr (NsClBuffer) u = ns_cl_buffer_new (winograd->ctx, (gsize) E * O_pad * C * sizeof (float), error);
   if (u == NULL
-      || !ns_cl_set_args (winograd->weights, what, error, NS_CL_ARG (conv->weight->mem), NS_CL_ARG (C), NS_CL_ARG (O),
+      || !ns_cl_set_args (t->weights, what, error, NS_CL_ARG (conv->weight->mem), NS_CL_ARG (C), NS_CL_ARG (O),
                           NS_CL_ARG (O_pad), NS_CL_ARG (u->mem), NS_CL_ARGS_END)
-      || !ns_cl_launch (winograd->ctx, winograd->weights, 2, (gsize[]) { C, O_pad }, what, error))
+      || !ns_cl_launch (winograd->ctx, t->weights, 2, (gsize[]) { C, O_pad }, what, error))
     return FALSE;
   /* A cache of the layer's, which callers hold as const. */
-  ((NsConv3x3 *) conv)->weight_winograd = g_steal_pointer (&u);
+  *cached = g_steal_pointer (&u);
   return TRUE;
 }
 
 NsTensor *
 ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
-                     NsWinogradGemm gemm, gboolean relu, GError **error)
+                     NsWinogradGemm gemm, int tile, gboolean relu, GError **error)
 {
+  const NsWinogradTile *t = tile_kernels (winograd, tile);
   const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels;
-  const int O_pad = ns_winograd_out_pad (O);
-  const int tiles_x = (W + 1) / 2, tiles_y = (H + 1) / 2;
+  const int O_pad = ns_winograd_out_pad (O), m = t->m, E = (m + 2) * (m + 2);
+  const int tiles_x = (W + m - 1) / m, tiles_y = (H + m - 1) / m;
   const char *what = _("running a convolution");
-  if (!ns_winograd_prepare (winograd, conv, error))
+  if (!ns_winograd_prepare (winograd, conv, m, error))
     return NULL;
   g_autoptr (NsTensor) out = ns_tensor_new (winograd->ctx, O, H, W, error);
   if (out == NULL)
@@ -125,11 +164,12 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
     gemm = NS_WINOGRAD_GEMM_REGISTERS;
 
   /* Strips of tile rows of row_tiles tiles (tiles_x rounded up to 16): V and M
-   * take 16 (C + O_pad) floats a tile, the strip's padded input 2 rows of Wp
-   * floats per tile row and channel (and 2 more). */
-  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = 2 * row_tiles + 2;
-  const gsize tile_bytes = (gsize) 16 * (C + O_pad) * sizeof (float);
-  const gsize padded_row_bytes = (gsize) 2 * C * Wp * sizeof (float);
+   * take E (C + O_pad) floats a tile, the strip's padded input m rows of Wp
+   * floats per tile row and channel (and 2 more).  Wp = m row_tiles + m:
+   * F(4x4)'s loads reach 2 columns past the last tile's 6. */
+  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = m * row_tiles + m;
+  const gsize tile_bytes = (gsize) E * (C + O_pad) * sizeof (float);
+  const gsize padded_row_bytes = (gsize) m * C * Wp * sizeof (float);
   int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * row_tiles + padded_row_bytes), 1,
                           (gsize) tiles_y);
   int P_pad_max = padded_tiles (rows * row_tiles);
@@ -142,21 +182,23 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
     {
       int n_rows = MIN (rows, tiles_y - ty0);
       int P_pad = padded_tiles (n_rows * row_tiles);
-      int block = gemm == NS_WINOGRAD_GEMM_CLBLAST ? P_pad : NS_WINOGRAD_P_BLOCK;   /* V's layout */
+      /* V's layout: CLBlast's plain rows, 16-tile blocks for the tiled
+       * products (tiled_gemm.cl), the register blocks' width for ours. */
+      int block = gemm == NS_WINOGRAD_GEMM_CLBLAST ? P_pad : gemm == NS_WINOGRAD_GEMM_TILED ? 16 : NS_WINOGRAD_P_BLOCK;
       /* scratch: V, then M, then the strip's padded input (floats). */
-      cl_ulong m_offset = (cl_ulong) 16 * C * P_pad, padded_offset = m_offset + (cl_ulong) 16 * O_pad * P_pad;
-      if (!ns_op_pad_rows (ops, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset, what,
+      cl_ulong m_offset = (cl_ulong) E * C * P_pad, padded_offset = m_offset + (cl_ulong) E * O_pad * P_pad;
+      if (!ns_op_pad_rows (ops, winograd->pad, in, m * ty0, m * n_rows + 2, Wp, scratch->mem, padded_offset, what,
                            error)
-          || !ns_cl_set_args (winograd->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
+          || !ns_cl_set_args (t->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
                               NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles), NS_CL_ARG (P_pad),
                               NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
-          || !ns_cl_launch (winograd->ctx, winograd->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
-          || !products (winograd, conv, gemm, scratch->mem, P_pad, m_offset, what, error)
-          || !ns_cl_set_args (winograd->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
+          || !ns_cl_launch (winograd->ctx, t->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
+          || !products (winograd, conv, m, gemm, scratch->mem, P_pad, m_offset, what, error)
+          || !ns_cl_set_args (t->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
                               NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_rows),
                               NS_CL_ARG (row_tiles), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (act), NS_CL_ARG (H),
                               NS_CL_ARG (W), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
-          || !ns_cl_launch (winograd->ctx, winograd->output, 3, (gsize[]) { groups, n_rows, O }, what, error))
+          || !ns_cl_launch (winograd->ctx, t->output, 3, (gsize[]) { groups, n_rows, O }, what, error))
         return NULL;
     }
   return g_steal_pointer (&out);

@@ -57,12 +57,21 @@ typedef enum {
   NS_CONV_DIRECT,
   NS_CONV_WINOGRAD,
   NS_CONV_IMPLICIT,
+  NS_CONV_WINOGRAD4,   /* Winograd F(4x4, 3x3) */
   NS_CONV_BY_WIDTH,
   NS_CONV_TUNED,
   NS_CONV_AUTO,
 } NsConvAlgorithm;
 
 #define NS_CONV_WINOGRAD_MIN_WIDTH 32
+
+/* Winograd of either tile size: never for the forward pass of operations for
+ * gradients (see ns_ops_set_for_gradients()). */
+static inline gboolean
+ns_conv_is_winograd (NsConvAlgorithm algorithm)
+{
+  return algorithm == NS_CONV_WINOGRAD || algorithm == NS_CONV_WINOGRAD4;
+}
 
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
@@ -122,7 +131,8 @@ typedef struct {
   NsClBuffer *weight;          /* owned, out * in * 9 floats, OIHW */
   NsClBuffer *bias;            /* owned, out floats */
   NsClBuffer *weight_blocked;  /* owned, the direct kernel's layout: [out / OB][in][9][OB] */
-  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 4][in]; made by ns_ops_prepare_conv() or on first use */
+  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 8][in]; made by ns_ops_prepare_conv() or on first use */
+  NsClBuffer *weight_winograd4; /* the same for F(4x4, 3x3), [36][out padded to 8][in] */
 } NsConv3x3;
 
 NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,

@@ -187,7 +187,7 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
   run_conv (f, ops, 8, 12, 10, 13, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
-  g_assert_cmpint (again.algorithm, !=, NS_CONV_WINOGRAD);
+  g_assert_false (ns_conv_is_winograd (again.algorithm));
   ns_ops_set_for_gradients (ops, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
   g_assert_cmpint (again.algorithm, ==, first.algorithm);
@@ -262,9 +262,11 @@ test_conv_backward_pass (gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (ns_ops_prepare_conv (ops, conv, &error));
   g_assert_null (conv->weight_winograd);
+  g_assert_null (conv->weight_winograd4);
   g_assert_true (ns_ops_prepare_backward_conv (ops, conv, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (conv->weight_winograd);
+  /* F(4x4, 3x3) on processors (by width), both tile sizes where tuned. */
+  g_assert_true (conv->weight_winograd != NULL || conv->weight_winograd4 != NULL);
 
   g_autoptr (NsTensor) x = random_tensor (f, C, H, W, -1.0f, 1.0f, &in_host);
   g_autoptr (NsTensor) exact = ns_op_conv3x3 (ops, x, conv, FALSE, &error);
@@ -292,6 +294,8 @@ test_conv_without_tiled (gconstpointer data)
   check_conv (f, 5, 9, 4, 33, FALSE, 64 << 20);
   ns_ops_set_conv_algorithm (f->ops, NS_CONV_WINOGRAD);
   ns_ops_set_winograd_gemm (f->ops, NS_WINOGRAD_GEMM_TILED);
+  check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);
+  ns_ops_set_conv_algorithm (f->ops, NS_CONV_WINOGRAD4);
   check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);
   ns_ops_set_conv_algorithm (f->ops, NS_CONV_TUNED);
   check_conv (f, 3, 5, 7, 11, FALSE, 64 << 20);
@@ -471,6 +475,9 @@ main (int argc, char **argv)
   gpointer winograd_registers[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
   gpointer winograd_tiled[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (NS_WINOGRAD_GEMM_TILED) };
   gpointer winograd_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (clblast) };
+  gpointer winograd4_registers[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD4), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
+  gpointer winograd4_tiled[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD4), GINT_TO_POINTER (NS_WINOGRAD_GEMM_TILED) };
+  gpointer winograd4_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD4), GINT_TO_POINTER (clblast) };
   gpointer automatic[] = { &f, GINT_TO_POINTER (NS_CONV_AUTO), GINT_TO_POINTER (clblast) };
   gpointer tuned[] = { &f, GINT_TO_POINTER (NS_CONV_TUNED), GINT_TO_POINTER (clblast) };
   gpointer by_width[] = { &f, GINT_TO_POINTER (NS_CONV_BY_WIDTH), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
@@ -486,6 +493,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ops/conv3x3/winograd-registers", winograd_registers, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/winograd-tiled", winograd_tiled, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/winograd-clblast", winograd_clblast, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd4-registers", winograd4_registers, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd4-tiled", winograd4_tiled, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd4-clblast", winograd4_clblast, test_conv3x3);
   g_test_add_data_func ("/ops/maxpool2x2", &f, test_maxpool);
   g_test_add_data_func ("/ops/upsample2x", &f, test_upsample);
   g_test_add_data_func ("/ops/channel-mean-var", &f, test_mean_var);

@@ -101,35 +101,42 @@ __kernel void winograd_input (__global const float *padded, ulong padded_offset,
 }
 
 /* M[e][o][p] = sum_c U[e][o][c] V[e][c][p] for processors: each work item
- * keeps 4 output channels x 16 tiles in registers, as conv3x3_direct does,
- * and walks 4 rows of U and one 16-tile column of V (block = 16: contiguous).
- * u: [16][O_pad][C], O_pad a multiple of 4.  Global size: (O_pad / 4, P_pad / 16, 16). */
+ * keeps WINOGRAD_OB (8) output channels x WINOGRAD_PB (32) tiles in 16
+ * float16 registers (an AVX-512 processor has 32), and walks 8 rows of U and
+ * one 32-tile column of V (block = 32: contiguous); per input channel 2 vector
+ * loads and 8 broadcasts feed 16 vector multiply-adds.  u: [16][O_pad][C],
+ * O_pad a multiple of 8.  Global size: (O_pad / 8, P_pad / 32, 16). */
+#if WINOGRAD_OB != 8 || WINOGRAD_PB != 32
+#error "winograd_gemm's items make 8 output channels x 32 tiles"
+#endif
 __kernel void winograd_gemm (__global const float *u, __global const float *v, int C, int O_pad, int P_pad,
                              __global float *m, ulong m_offset)
 {
   m += m_offset;
   const int ob = get_global_id (0), pb = get_global_id (1), e = get_global_id (2);
-  __global const float *up = u + ((size_t) e * O_pad + 4 * ob) * C;
-  __global const float *vp = v + winograd_v_index (e, 0, 16 * pb, C, P_pad, 16);
-  float8 acc[4][2];
-  for (int o = 0; o < 4; o++)
-    acc[o][0] = acc[o][1] = (float8) (0.0f);
-  for (int c = 0; c < C; c++, vp += 16)
-    {
-      const float8 x0 = vload8 (0, vp), x1 = vload8 (1, vp);
+  __global const float *up = u + ((size_t) e * O_pad + 8 * ob) * C;
+  __global const float *vp = v + winograd_v_index (e, 0, 32 * pb, C, P_pad, 32);
+  float16 acc[8][2];
 #pragma unroll
-      for (int o = 0; o < 4; o++)   /* scalar loads: broadcasts straight from memory */
+  for (int o = 0; o < 8; o++)
+    acc[o][0] = acc[o][1] = (float16) (0.0f);
+  for (int c = 0; c < C; c++, vp += 32)
+    {
+      const float16 x0 = vload16 (0, vp), x1 = vload16 (1, vp);
+#pragma unroll
+      for (int o = 0; o < 8; o++)   /* scalar loads: broadcasts straight from memory */
         {
           const float w = up[o * C + c];
-          acc[o][0] = fma ((float8) (w), x0, acc[o][0]);
-          acc[o][1] = fma ((float8) (w), x1, acc[o][1]);
+          acc[o][0] = fma ((float16) (w), x0, acc[o][0]);
+          acc[o][1] = fma ((float16) (w), x1, acc[o][1]);
         }
     }
-  __global float *mp = m + ((size_t) e * O_pad + 4 * ob) * P_pad + 16 * pb;
-  for (int o = 0; o < 4; o++, mp += P_pad)
+  __global float *mp = m + ((size_t) e * O_pad + 8 * ob) * P_pad + 32 * pb;
+#pragma unroll
+  for (int o = 0; o < 8; o++, mp += P_pad)
     {
-      vstore8 (acc[o][0], 0, mp);
-      vstore8 (acc[o][1], 1, mp);
+      vstore16 (acc[o][0], 0, mp);
+      vstore16 (acc[o][1], 1, mp);
     }
 }
 
