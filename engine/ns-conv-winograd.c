@@ -164,12 +164,12 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
     gemm = NS_WINOGRAD_GEMM_REGISTERS;
 
   /* Strips of tile rows of row_tiles tiles (tiles_x rounded up to 16): V and M
-   * take E (C + O_pad) floats a tile, the strip's padded input m rows of Wp
-   * floats per tile row and channel (and 2 more).  Wp = m row_tiles + m:
-   * F(4x4)'s loads reach 2 columns past the last tile's 6. */
-  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = m * row_tiles + m;
+   * take E (C + O_pad) floats a tile; F(2x2)'s input transform reads a padded
+   * copy of the strip, 2 rows of Wp = 2 row_tiles + 2 floats per tile row and
+   * channel (and 2 more), F(4x4)'s reads the input itself. */
+  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = m == 2 ? 2 * row_tiles + 2 : 0;
   const gsize tile_bytes = (gsize) E * (C + O_pad) * sizeof (float);
-  const gsize padded_row_bytes = (gsize) m * C * Wp * sizeof (float);
+  const gsize padded_row_bytes = (gsize) 2 * C * Wp * sizeof (float);
   int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * row_tiles + padded_row_bytes), 1,
                           (gsize) tiles_y);
   int P_pad_max = padded_tiles (rows * row_tiles);
@@ -187,11 +187,18 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
       int block = gemm == NS_WINOGRAD_GEMM_CLBLAST ? P_pad : gemm == NS_WINOGRAD_GEMM_TILED ? 16 : NS_WINOGRAD_P_BLOCK;
       /* scratch: V, then M, then the strip's padded input (floats). */
       cl_ulong m_offset = (cl_ulong) E * C * P_pad, padded_offset = m_offset + (cl_ulong) E * O_pad * P_pad;
-      if (!ns_op_pad_rows (ops, winograd->pad, in, m * ty0, m * n_rows + 2, Wp, scratch->mem, padded_offset, what,
-                           error)
-          || !ns_cl_set_args (t->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
-                              NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles), NS_CL_ARG (P_pad),
-                              NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
+      gboolean input_ok;
+      if (m == 2)
+        input_ok = ns_op_pad_rows (ops, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset,
+                                   what, error)
+                   && ns_cl_set_args (t->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
+                                      NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles),
+                                      NS_CL_ARG (P_pad), NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END);
+      else
+        input_ok = ns_cl_set_args (t->input, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (C), NS_CL_ARG (H),
+                                   NS_CL_ARG (W), NS_CL_ARG (ty0), NS_CL_ARG (n_rows), NS_CL_ARG (row_tiles),
+                                   NS_CL_ARG (P_pad), NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END);
+      if (!input_ok
           || !ns_cl_launch (winograd->ctx, t->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
           || !products (winograd, conv, m, gemm, scratch->mem, P_pad, m_offset, what, error)
           || !ns_cl_set_args (t->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),

@@ -107,6 +107,7 @@ test_conv3x3 (gconstpointer data)
   check_conv (f, 64, 33, 10, 19, TRUE, 64 << 20);
   check_conv (f, 128, 64, 19, 23, FALSE, 64 << 20);   /* Winograd: 120 tiles, several blocks of 16 */
   check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);     /* tiled: 2 x 3 groups of 64 x 128, 12 slices of K */
+  check_conv (f, 8, 16, 14, 150, TRUE, 64 << 20);     /* Winograd F(4x4): tiles inside the image, plain loads */
   /* Strips: 1 row, then 3 rows at a time (the last strip shorter). */
   check_conv (f, 16, 8, 9, 17, FALSE, 16 * 9 * 17 * sizeof (float));
   check_conv (f, 16, 8, 10, 17, TRUE, 3 * 16 * 9 * 17 * sizeof (float));

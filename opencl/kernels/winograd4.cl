@@ -70,32 +70,55 @@ float8 winograd4_column (float16 a, float16 b, int j)
     }
 }
 
+/* The 36 columns 4 t0 - 1 .. 4 t0 + 34 of input row y (as 16-wide vectors at
+ * columns 0, 16 and 4, 20 of them), with the reflection border of 1 and
+ * zeros past it (they only feed outputs past the image, which are dropped). */
+void winograd4_load_row (__global const float *plane, int H, int W, int y, int t0, float16 q[4])
+{
+  const int x0 = 4 * t0 - 1;
+  if (y >= 0 && y < H && x0 >= 0 && x0 + 36 <= W)
+    {
+      __global const float *row = plane + (size_t) y * W + x0;
+      q[0] = vload16 (0, row), q[1] = vload16 (1, row), q[2] = vload16 (0, row + 4), q[3] = vload16 (1, row + 4);
+      return;
+    }
+  float values[36];
+  const int inside = y >= -1 && y <= H;
+  for (int k = 0; k < 36; k++)
+    {
+      const int x = x0 + k;
+      values[k] = inside && x >= -1 && x <= W
+                  ? plane[(size_t) reflect_index (y, H) * W + reflect_index (x, W)] : 0.0f;
+    }
+  q[0] = vload16 (0, values), q[1] = vload16 (1, values), q[2] = vload16 (0, values + 4), q[3] = vload16 (1, values + 4);
+}
+
 /* 16 tiles of one tile row and one channel, in two float8 halves of a lane
- * per tile, from the strip's padded input (pad_reflect1: rows
- * 4 ty0 .. 4 (ty0 + n_rows) + 1, Wp = 4 row_tiles + 4 columns, zero past the
- * image's border): per row of the 6x6 tiles, 16-wide loads at columns 4 t0
- * and 4 t0 + 4 give the six columns of 8 tiles.  Channels vary fastest (see
- * winograd_input).  The columns of V past the strip's tiles are zeroed by the
- * last item of each channel.  Global size: (C, row_tiles / 16, n_rows). */
-__kernel void winograd4_input (__global const float *padded, ulong padded_offset, int C, int n_rows, int Wp,
-                               int row_tiles, int P_pad, int block, __global float *v)
+ * per tile, read from the input itself with its reflection border (no padded
+ * copy: rows and columns of the image's interior are plain vector loads, the
+ * tiles at the border gather): per row of the 6x6 tiles, the six columns of 8
+ * tiles.  Channels vary fastest, so that neighbouring items fill
+ * neighbouring 64-byte lines of the blocked V.  The columns of V past the
+ * strip's tiles are zeroed by the last item of each channel.
+ * Global size: (C, row_tiles / 16, n_rows). */
+__kernel void winograd4_input (__global const float *in, int C, int H, int W, int ty0, int n_rows, int row_tiles,
+                               int P_pad, int block, __global float *v)
 {
   const int c = get_global_id (0), g = get_global_id (1), r = get_global_id (2);
   if (c >= C || 16 * g >= row_tiles || r >= n_rows)
     return;
+  __global const float *plane = in + (size_t) c * H * W;
   for (int h = 0; h < 2; h++)
     {
       const int t0 = 16 * g + 8 * h;
-      __global const float *src = padded + padded_offset + ((size_t) c * (4 * n_rows + 2) + 4 * r) * Wp + 4 * t0;
       float8 s[6][6];   /* d B: row i of each tile, transformed along the row */
       for (int i = 0; i < 6; i++)
         {
-          __global const float *row = src + i * Wp;
-          const float16 a = vload16 (0, row), b = vload16 (1, row);
-          const float16 a4 = vload16 (0, row + 4), b4 = vload16 (1, row + 4);
-          const float8 d[6] = { winograd4_column (a, b, 0), winograd4_column (a, b, 1), winograd4_column (a, b, 2),
-                                winograd4_column (a, b, 3), winograd4_column (a4, b4, 0),
-                                winograd4_column (a4, b4, 1) };
+          float16 q[4];
+          winograd4_load_row (plane, H, W, 4 * (ty0 + r) - 1 + i, t0, q);
+          const float8 d[6] = { winograd4_column (q[0], q[1], 0), winograd4_column (q[0], q[1], 1),
+                                winograd4_column (q[0], q[1], 2), winograd4_column (q[0], q[1], 3),
+                                winograd4_column (q[2], q[3], 0), winograd4_column (q[2], q[3], 1) };
           winograd4_bt (d, s[i]);
         }
       const int p0 = r * row_tiles + t0;   /* a multiple of 8: the 8 lanes are adjacent in V */
