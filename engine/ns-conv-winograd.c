@@ -108,8 +108,12 @@ products (NsWinograd *winograd, const NsConv3x3 *conv, int tile, NsWinogradGemm 
                           (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
                                        (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, E },
                           (size_t[]) { 16, 16, 1 }, what, error);
-  return ns_cl_enqueue (winograd->ctx, kernel, 3,
-                        (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, E }, NULL, what, error);
+  /* A work group: every output block of one column of V, which stays in
+   * the processor's cache while the group's items walk U. */
+  const size_t o_blocks = O_pad / NS_WINOGRAD_O_BLOCK;
+  return ns_cl_enqueue (winograd->ctx, kernel, 3, (size_t[]) { o_blocks, P_pad / NS_WINOGRAD_P_BLOCK, E },
+                        o_blocks <= winograd->ctx->max_work_group_size ? (size_t[]) { o_blocks, 1, 1 } : NULL,
+                        what, error);
 }
 
 /* The row length of V and M: whole blocks of tiles, and an odd number of

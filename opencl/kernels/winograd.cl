@@ -24,6 +24,15 @@ size_t winograd_v_index (int e, int c, int p, int C, int P_pad, int block)
   return (size_t) e * C * P_pad + (size_t) (p / block) * C * block + (size_t) c * block + p % block;
 }
 
+/* Zeroes the columns of V past the strip's tiles (p >= n_tiles) for channel c
+ * and each of the E elements, so that no stale value reaches the products. */
+void winograd_zero_padding (__global float *v, int E, int c, int n_tiles, int C, int P_pad, int block)
+{
+  for (int e = 0; e < E; e++)
+    for (int p = n_tiles; p < P_pad; p++)
+      v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
+}
+
 /* U = G g G^T for each (output, input) channel pair of OIHW weights, with
  * G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], as [16][O_pad][C] (zero
  * past O).  Global size: (C, O_pad). */
@@ -95,9 +104,7 @@ __kernel void winograd_input (__global const float *padded, ulong padded_offset,
         }
     }
   if (r == n_rows - 1 && 16 * g + 16 == row_tiles)
-    for (int e = 0; e < 16; e++)   /* the padding columns, so that no stale value reaches the products */
-      for (int p = n_rows * row_tiles; p < P_pad; p++)
-        v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
+    winograd_zero_padding (v, 16, c, n_rows * row_tiles, C, P_pad, block);
 }
 
 /* M[e][o][p] = sum_c U[e][o][c] V[e][c][p] for processors: each work item

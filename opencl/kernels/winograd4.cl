@@ -132,9 +132,7 @@ __kernel void winograd4_input (__global const float *in, int C, int H, int W, in
         }
     }
   if (r == n_rows - 1 && 16 * g + 16 == row_tiles)
-    for (int e = 0; e < 36; e++)   /* the padding columns, so that no stale value reaches the products */
-      for (int p = n_rows * row_tiles; p < P_pad; p++)
-        v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
+    winograd_zero_padding (v, 36, c, n_rows * row_tiles, C, P_pad, block);
 }
 
 /* 8 tiles of one tile row and one output channel, a float8 lane each:
