@@ -18,7 +18,8 @@
  * With --serve it opens one device once and times warm AdaIN runs on
  * request, for a baseline timed in the same run (tools/onnx-baseline.py):
  * each line of standard input is an image side, each answer a line with the
- * milliseconds of one AdaIN at that side.
+ * milliseconds of one AdaIN at that side ("SIDE preview": of the preview's
+ * render, the blend and the decoder, on a pair prepared once).
  *
  *   neural-style-bench [--device N] [--sizes 256,512,1024] [--methods adain,gatys] [--reps R]
  *                      [--compare-conv | --conv direct,by-width]
@@ -278,8 +279,8 @@ bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow 
   return ok;
 }
 
-/* --serve: one engine, the same random pair per side, one AdaIN per line of
- * standard input; "0" or the end of the input stops. */
+/* --serve: one engine, the same random pair per side, one AdaIN (or preview
+ * render) per line of standard input; "0" or the end of the input stops. */
 static gboolean
 serve (int device, GError **error)
 {
@@ -287,6 +288,7 @@ serve (int device, GError **error)
   if (engine == NULL)
     return FALSE;
   g_autoptr (GHashTable) pairs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) prepared = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ns_adain_prepared_free);
   char line[64];
   while (fgets (line, sizeof line, stdin) != NULL)
     {
@@ -307,8 +309,17 @@ serve (int device, GError **error)
           g_ptr_array_add (pair, random_image (rand, side));
           g_hash_table_insert (pairs, GINT_TO_POINTER (side), pair);
         }
+      gboolean preview = strstr (line, "preview") != NULL;
+      NsAdainPrepared *ready = g_hash_table_lookup (prepared, GINT_TO_POINTER (side));
+      if (preview && ready == NULL)
+        {
+          if ((ready = ns_adain_prepared_new (engine, pair->pdata[0], pair->pdata[1], 0, NULL, error)) == NULL)
+            return FALSE;
+          g_hash_table_insert (prepared, GINT_TO_POINTER (side), ready);
+        }
       gint64 start = g_get_monotonic_time ();
-      if (!adain_run (engine, pair->pdata[0], pair->pdata[1], error))
+      g_autoptr (NsImage) rendered = preview ? ns_adain_prepared_render (ready, 1.0, NULL, error) : NULL;
+      if (preview ? rendered == NULL : !adain_run (engine, pair->pdata[0], pair->pdata[1], error))
         return FALSE;
       g_print ("%.3f\n", seconds_since (start) * 1e3);
       fflush (stdout);

@@ -212,18 +212,22 @@ class GraphBuilder:
         var = self.node("ReduceMean", [self.node("Mul", [centred, centred])], axes=[2, 3], keepdims=1)
         return centred, mean, self.node("Sqrt", [self.node("Add", [var, "eps"])])
 
-    def model(self, side):
+    def model(self, side, decoder_only=False):
+        """AdaIN at side x side; decoder_only: the preview's part, relu4_1 features in."""
         helper, TensorProto = self.onnx.helper, self.onnx.TensorProto
-        content = self.layers("content", ENCODER, "enc")
-        style = self.layers("style", ENCODER, "enc")
-        centred, _, sigma_c = self.mean_sigma(content)
-        _, mean_s, sigma_s = self.mean_sigma(style)
-        target = self.node("Add", [self.node("Mul", [self.node("Div", [centred, sigma_c]), sigma_s]), mean_s])
-        out = self.layers(target, DECODER, "dec")
         shape = [1, 3, side, side]
-        graph = helper.make_graph(self.nodes, "adain",
-                                  [helper.make_tensor_value_info("content", TensorProto.FLOAT, shape),
-                                   helper.make_tensor_value_info("style", TensorProto.FLOAT, shape)],
+        if decoder_only:
+            inputs = [helper.make_tensor_value_info("target", TensorProto.FLOAT, [1, 512, side // 8, side // 8])]
+            out = self.layers("target", DECODER, "dec")
+        else:
+            inputs = [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name in ("content", "style")]
+            content = self.layers("content", ENCODER, "enc")
+            style = self.layers("style", ENCODER, "enc")
+            centred, _, sigma_c = self.mean_sigma(content)
+            _, mean_s, sigma_s = self.mean_sigma(style)
+            target = self.node("Add", [self.node("Mul", [self.node("Div", [centred, sigma_c]), sigma_s]), mean_s])
+            out = self.layers(target, DECODER, "dec")
+        graph = helper.make_graph(self.nodes, "adain", inputs,
                                   [helper.make_tensor_value_info(out, TensorProto.FLOAT, shape)],
                                   self.initializers)
         # ReduceMean with axes as an attribute: opset 17.
@@ -232,13 +236,13 @@ class GraphBuilder:
         return model
 
 
-def ort_session(weights, side, threads):
+def ort_session(weights, side, threads, decoder_only=False):
     import onnxruntime as ort
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    model = GraphBuilder(weights).model(side)
+    model = GraphBuilder(weights).model(side, decoder_only)
     return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
@@ -247,8 +251,9 @@ def nchw(rgb):
     return np.ascontiguousarray(rgb.transpose(2, 0, 1)[None])
 
 
-def run_ort(session, content, style):
-    return session.run(None, {"content": content, "style": style})[0]
+def run_ort(session, *inputs):
+    names = [i.name for i in session.get_inputs()]
+    return session.run(None, dict(zip(names, inputs)))[0]
 
 
 def check(build, env, weights, side, threads, device):
@@ -275,8 +280,8 @@ class EngineServer:
                                          "--device", str(device)], env=dict(os.environ, **env),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def ms(self, side):
-        self.process.stdin.write("%d\n" % side)
+    def ms(self, side, preview=False):
+        self.process.stdin.write("%d%s\n" % (side, " preview" if preview else ""))
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         if not answer:
@@ -288,15 +293,19 @@ class EngineServer:
         self.process.wait()
 
 
-def time_all(engines, weights, sides, rounds, threads, device):
-    """{side: {label: [ms]}} for the engines (label, build, env) and "ort"."""
+def time_all(engines, weights, sides, rounds, threads, device, preview=False):
+    """{side: {label: [ms]}} for the engines (label, build, env) and "ort";
+    preview: the preview's render (blend and decoder) against ORT's decoder."""
     import numpy as np
     rng = np.random.default_rng(7)
     sessions, inputs = {}, {}
     for side in sides:
-        sessions[side] = ort_session(weights, side, threads)
-        inputs[side] = (nchw(rng.random((side, side, 3), dtype=np.float32)),
-                        nchw(rng.random((side, side, 3), dtype=np.float32)))
+        sessions[side] = ort_session(weights, side, threads, preview)
+        if preview:
+            inputs[side] = (rng.random((1, 512, side // 8, side // 8), dtype=np.float32),)
+        else:
+            inputs[side] = (nchw(rng.random((side, side, 3), dtype=np.float32)),
+                            nchw(rng.random((side, side, 3), dtype=np.float32)))
 
     def ort_ms(side):
         start = time.perf_counter()
@@ -307,7 +316,8 @@ def time_all(engines, weights, sides, rounds, threads, device):
     try:
         for label, build, env in engines:
             servers[label] = EngineServer(build, env, device)
-        timers = dict({label: server.ms for label, server in servers.items()}, ort=ort_ms)
+        timers = dict({label: (lambda side, server=server: server.ms(side, preview))
+                       for label, server in servers.items()}, ort=ort_ms)
         labels = [label for label, _, _ in engines]
         times = {side: {who: [] for who in timers} for side in sides}
         for side in sides:  # warm-up: buffers, transformed weights, ORT's plans
@@ -333,6 +343,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime's threads")
     parser.add_argument("--device", type=int, default=0, help="the engine's OpenCL device")
+    parser.add_argument("--preview", action="store_true",
+                        help="time the preview's render (the blend and the decoder) against ONNX Runtime's decoder")
     parser.add_argument("--engine", action="append", type=engine_spec, metavar="LABEL=BUILD[,VAR=VALUE...]",
                         help="time this engine (a build folder, environment variables) instead of --build's; "
                         "repeat to compare several in the same rounds")
@@ -353,7 +365,9 @@ def main():
         print("relative L2, %s against ONNX Runtime at %d²: %.2g"
               % (label, args.check_size, check(build, env, weights, args.check_size, args.threads, args.device)))
     sides = [int(s) for s in args.sizes.split(",")]
-    rows = time_all(engines, weights, sides, args.rounds, args.threads, args.device)
+    rows = time_all(engines, weights, sides, args.rounds, args.threads, args.device, args.preview)
+    if args.preview:
+        print("\nThe preview's render (the engine) against the decoder alone (ONNX Runtime):")
     print()
     print("\n".join(table(rows, [label for label, _, _ in engines], args.threads)))
     return 0
