@@ -304,6 +304,13 @@ ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choic
 }
 
 gsize
+ns_ops_get_scratch_growth (NsOps *ops)
+{
+  gsize held = ops->scratch != NULL ? ops->scratch->size : 0;
+  return ops->scratch_budget > held ? ops->scratch_budget - held : 0;
+}
+
+gsize
 ns_ops_get_scratch_budget (NsOps *ops)
 {
   return ops->scratch_budget;

@@ -28,6 +28,9 @@ gboolean ns_ops_program_was_cached (NsOps *ops);
 /* The most device memory one convolution's im2col strip may use. */
 void ns_ops_set_scratch_budget (NsOps *ops, gsize bytes);
 gsize ns_ops_get_scratch_budget (NsOps *ops);
+/* How much the scratch buffer may still grow: its budget less what it holds
+ * now, which the context's memory in use already counts. */
+gsize ns_ops_get_scratch_growth (NsOps *ops);
 /* A new kernel from the operations' program (every .cl file), for the
  * operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
