@@ -460,6 +460,25 @@ test_memory_accounting (gconstpointer data)
   g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
 
+/* The scratch buffer's growth left: its budget less what it holds (memory
+ * in use already counts that), never below zero. */
+static void
+test_scratch_growth (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsOps) ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_scratch_budget (ops, 4 << 20);
+  g_assert_cmpuint (ns_ops_get_scratch_growth (ops), ==, 4 << 20);
+  gsize before = f->ctx->mem_current;
+  g_assert_nonnull (ns_ops_get_scratch (ops, 1 << 20, &error));
+  g_assert_cmpuint (f->ctx->mem_current, ==, before + (1 << 20));
+  g_assert_cmpuint (ns_ops_get_scratch_growth (ops), ==, 3 << 20);
+  g_assert_nonnull (ns_ops_get_scratch (ops, 5 << 20, &error));   /* past the budget: nothing left */
+  g_assert_cmpuint (ns_ops_get_scratch_growth (ops), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -502,6 +521,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ops/channel-mean-var", &f, test_mean_var);
   g_test_add_data_func ("/ops/adain-blend", &f, test_adain_blend);
   g_test_add_data_func ("/ops/memory-accounting", &f, test_memory_accounting);
+  g_test_add_data_func ("/ops/scratch-growth", &f, test_scratch_growth);
   int status = g_test_run ();
 
   g_rand_free (f.rand);
