@@ -42,17 +42,17 @@ cl_kernel ns_ops_create_tiled_kernel (NsOps *ops, const char *name);
 NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
 
 /* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
- * register-blocked kernel (written for processors), Winograd F(2x2, 3x3)
- * (ns-conv-winograd.h), the implicit GEMM tiled through local memory
- * (written for GPUs: no im2col buffer, bias and ReLU fused), by width
- * (Winograd for layers at least NS_CONV_WINOGRAD_MIN_WIDTH channels wide in
- * and out, direct for the narrower), tuned (the fastest of them for each
+ * register-blocked kernel (written for processors), Winograd F(2x2, 3x3) or
+ * F(4x4, 3x3) (ns-conv-winograd.h), the implicit GEMM tiled through local
+ * memory (written for GPUs: no im2col buffer, bias and ReLU fused), by width
+ * (Winograd F(4x4, 3x3) for layers at least NS_CONV_WINOGRAD_MIN_WIDTH
+ * channels wide in and out, direct for the narrower), tuned (the fastest of them for each
  * layer shape, measured on the device: ns-conv-tune.h), or auto (the
  * default: by width on processors, where the benchmarks measured it
  * fastest, tuned elsewhere; for operations that feed gradients, direct on
  * processors and tuned without Winograd elsewhere: see
  * ns_ops_set_for_gradients()).
- * $NEURAL_STYLE_CONV=auto|tuned|by-width|im2col|direct|winograd|implicit
+ * $NEURAL_STYLE_CONV=auto|tuned|by-width|im2col|direct|winograd|winograd4|implicit
  * chooses.  A device that cannot run the tiled kernels' 256-item work groups
  * gets im2col for implicit. */
 typedef enum {
