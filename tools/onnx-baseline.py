@@ -217,6 +217,7 @@ class GraphBuilder:
         helper, TensorProto = self.onnx.helper, self.onnx.TensorProto
         shape = [1, 3, side, side]
         if decoder_only:
+            self.initializers = [t for t in self.initializers if t.name != "eps"]   # no statistics
             inputs = [helper.make_tensor_value_info("target", TensorProto.FLOAT, [1, 512, side // 8, side // 8])]
             out = self.layers("target", DECODER, "dec")
         else:
