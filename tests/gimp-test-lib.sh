@@ -90,6 +90,28 @@ quit () {  # asks the server's GIMP to quit, and stops it if it does not
   wait_gimp
 }
 
+# ok_then_cancel SCREENSHOT [SECONDS]: the dialog of the first interactive run (a screenshot of the
+# screen once its preview had time to appear), OK; then the second run's dialog, OK, and Cancel in
+# its progress window.  Sets $pressed (yes: Cancel was pressed; on a fast device the run may end
+# before its window can be caught, and then the layer is there).
+ok_then_cancel () {
+  local window second progress
+  if window=$(wait_window '^Neural Style Transfer$' "${2:-120}"); then ok "the dialog opened over GIMP"
+  else not_ok "the dialog opened over GIMP"; fi
+  sleep 10   # the engine starts and the preview appears
+  if [ -n "$window" ] && "$build/tests/x-screenshot" "$1" && [ "$(stat -c %s "$1")" -gt 10000 ]; then
+    ok "screenshot of the dialog over GIMP: $1"
+  else not_ok "a screenshot was saved"; fi
+  [ -n "$window" ] && press "$window" alt+o
+  wait_gone '^Neural Style Transfer$'
+  wait_gone '^Restyling the layer'
+  pressed=no
+  if second=$(wait_window '^Neural Style Transfer$'); then
+    press "$second" alt+o
+    if progress=$(wait_window '^Restyling the layer') && press "$progress" alt+c; then pressed=yes; fi
+  else not_ok "the dialog opened a second time"; fi
+}
+
 finish () {  # prints the plan (and GIMP's log on failure) and exits
   if [ "$failed" -ne 0 ]; then echo "# GIMP's log:"; diag < "$log"; fi
   echo "1..$n"
