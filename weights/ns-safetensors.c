@@ -358,7 +358,7 @@ parse_header (NsSafetensors *self, const char *text, gsize len, GError **error)
   if (big != NULL)
     {
       g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_OFFSETS,
-                   _("“%s”: the header holds the integer %.*s, larger than any size or offset in a file can be."),
+                   _("“%s”: the header holds the integer %.*s, beyond any size or offset a file can have."),
                    self->name, (int) MIN (big_len, 40), big);
       return FALSE;
     }
