@@ -90,12 +90,13 @@ typedef enum {
   TARGET_DEVICE,   /* a character device: written into */
 } Target;
 
-/* What is at `target` (links already followed), or FALSE when it may not be replaced. */
+/* What `path` leads to (its links followed), or FALSE when it may not be
+ * replaced.  Nothing there (a dangling link too) is a file to create. */
 static gboolean
-classify (const char *target, Target *kind, GError **error)
+classify (const char *path, Target *kind, GError **error)
 {
   GStatBuf st;
-  if (g_lstat (target, &st) != 0)
+  if (g_stat (path, &st) != 0)
     {
       if (errno == ENOENT)
         {
@@ -188,14 +189,15 @@ gboolean
 ns_file_check_writable (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
-  g_autofree char *target = resolve_links (path, error);
   Target kind;
-  if (target == NULL || !classify (target, &kind, error))
+  if (!classify (path, &kind, error))
     return FALSE;
   int fd;
-  g_autofree char *tmp_path = NULL;
+  g_autofree char *target = NULL, *tmp_path = NULL;
   if (kind == TARGET_DEVICE)
-    fd = open_device (target, error);
+    fd = open_device (path, error);
+  else if ((target = resolve_links (path, error)) == NULL)
+    return FALSE;
   else
     fd = create_temporary (target, &tmp_path, error);
   if (fd < 0)
@@ -210,14 +212,13 @@ gboolean
 ns_file_write (const char *path, const void *contents, gsize length, GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
-  g_autofree char *target = resolve_links (path, error);
   Target kind;
-  if (target == NULL || !classify (target, &kind, error))
+  if (!classify (path, &kind, error))
     return FALSE;
 
   if (kind == TARGET_DEVICE)
     {
-      int fd = open_device (target, error);
+      int fd = open_device (path, error);
       if (fd < 0)
         return FALSE;
       gboolean ok = write_all (fd, contents, length, error);
@@ -225,6 +226,9 @@ ns_file_write (const char *path, const void *contents, gsize length, GError **er
       return ok;
     }
 
+  g_autofree char *target = resolve_links (path, error);
+  if (target == NULL)
+    return FALSE;
   g_autofree char *tmp_path = NULL;
   int fd = create_temporary (target, &tmp_path, error);
   if (fd < 0)
