@@ -88,6 +88,9 @@ ns_test_run_valist (NsTestRun *run, const char *const *env_extra, gboolean keep_
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, keep_stdout ? G_SPAWN_DEFAULT : G_SPAWN_STDOUT_TO_DEV_NULL,
                                NULL, NULL, keep_stdout ? &run->out : NULL, &run->err, &wait_status, &error));
   g_assert_no_error (error);
+  if (!WIFEXITED (wait_status))   /* a crash, or a sanitizer's report: say what it said */
+    g_test_message ("killed by signal %d; stderr: %s", WIFSIGNALED (wait_status) ? WTERMSIG (wait_status) : 0,
+                    run->err);
   g_assert_true (WIFEXITED (wait_status));
   run->status = WEXITSTATUS (wait_status);
   if (keep_stdout)

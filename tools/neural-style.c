@@ -213,6 +213,16 @@ typedef struct {
   int scales;
 } GatysArgs;
 
+/* GOption allocates the strings. */
+static void
+gatys_args_clear (GatysArgs *args)
+{
+  g_clear_pointer (&args->method, g_free);
+  g_clear_pointer (&args->init, g_free);
+  g_clear_pointer (&args->optimizer, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GatysArgs, gatys_args_clear)
+
 /* The style controls (style size, colour, styles, mask) come as AdaIN options. */
 static int
 run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *controls, int device,
@@ -301,7 +311,7 @@ main (int argc, char **argv)
   gboolean show_devices = FALSE, verbose = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
-  GatysArgs gatys = { NULL, NULL, NULL, defaults.iterations, defaults.content_weight, defaults.style_weight,
+  g_auto (GatysArgs) gatys = { NULL, NULL, NULL, defaults.iterations, defaults.content_weight, defaults.style_weight,
                       defaults.tv_weight, 0.0, 0, defaults.scales };
   GOptionEntry entries[] = {
     { "method", 'm', 0, G_OPTION_ARG_STRING, &gatys.method,
