@@ -4,7 +4,9 @@
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <sys/stat.h>
 
 int
 ns_cli_output_check (NsCliInterrupt *interrupt, const char *path)
@@ -43,8 +45,14 @@ ns_cli_output_write (NsCliInterrupt *interrupt, const NsImage *result, const NsI
       return FALSE;
     }
   g_autoptr (NsImage) with_alpha = content->channels == 4 ? ns_image_with_alpha (result, content) : NULL;
-  ns_cli_interrupt_hold (interrupt);
+  /* A regular file is written beside itself and renamed: a second Ctrl+C
+   * waits for that.  A device has no temporary file, and may block: it need not. */
+  GStatBuf st;
+  const gboolean hold = !(g_stat (path, &st) == 0 && S_ISCHR (st.st_mode));
+  if (hold)
+    ns_cli_interrupt_hold (interrupt);
   const gboolean ok = ns_image_save (with_alpha != NULL ? with_alpha : result, path, error);
-  ns_cli_interrupt_release (interrupt);
+  if (hold)
+    ns_cli_interrupt_release (interrupt);
   return ok;
 }
