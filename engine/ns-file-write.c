@@ -96,6 +96,11 @@ static gboolean
 classify (const char *path, Target *kind, GError **error)
 {
   GStatBuf st;
+  if (*path == '\0')
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("the file name is empty"));
+      return FALSE;
+    }
   if (g_stat (path, &st) != 0)
     {
       if (errno == ENOENT)

@@ -963,6 +963,21 @@ test_check_writable (void)
   assert_message_has (error, "the folder does not exist");
   g_clear_error (&error);
 
+  g_assert_false (ns_image_check_writable ("", &error));
+  assert_message_has (error, "the file name is empty");
+  g_clear_error (&error);
+
+  /* Links that lead round in a circle. */
+  g_autofree char *loop_a = g_build_filename (dir, "a.png", NULL);
+  g_autofree char *loop_b = g_build_filename (dir, "b.png", NULL);
+  g_assert_cmpint (symlink ("b.png", loop_a), ==, 0);
+  g_assert_cmpint (symlink ("a.png", loop_b), ==, 0);
+  g_assert_false (ns_image_check_writable (loop_a, &error));
+  assert_message_has (error, "round in a circle");
+  g_clear_error (&error);
+  g_assert_cmpint (g_unlink (loop_a), ==, 0);
+  g_assert_cmpint (g_unlink (loop_b), ==, 0);
+
   g_assert_false (ns_image_check_writable ("/proc/out.png", &error));
   assert_message_has (error, "no file can be created in the folder “/proc”");
   g_clear_error (&error);
