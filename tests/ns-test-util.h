@@ -55,3 +55,7 @@ double ns_test_max_relative_error (const float *a, const float *b, gsize n);
     g_test_message ("%s: relative L2 error %.3g (bound %.1g)", (what), _e, (bound)); \
     g_assert_cmpfloat (_e, <, (bound));                                              \
   } G_STMT_END
+
+/* A PNG whose header claims width x height pixels and which holds no pixel
+ * data: what must be refused by its size before any decoding. */
+void ns_test_write_png_header_only (const char *path, guint32 width, guint32 height);
