@@ -36,6 +36,7 @@
  * command line. */
 #include "cli-eval.h"
 
+#include "cli-image-list.h"
 #include "eval-plot.h"
 #include "eval-results.h"
 
@@ -58,50 +59,19 @@ enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
 
 /* ---- inputs ---- */
 
-typedef struct {
-  char *name;   /* the file name without its extension */
-  char *path;
-} Input;
+typedef NsCliImageFile Input;
 
-static void
-input_free (gpointer data)
-{
-  Input *input = data;
-  g_free (input->name);
-  g_free (input->path);
-  g_free (input);
-}
-
-static int
-compare_inputs (gconstpointer a, gconstpointer b)
-{
-  return strcmp ((*(Input *const *) a)->name, (*(Input *const *) b)->name);
-}
-
-static gboolean
-is_image_name (const char *name)
-{
-  static const char *const extensions[] = { ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pfm" };
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-  for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
-    if (g_str_has_suffix (lower, extensions[i]) && strlen (lower) > strlen (extensions[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* The image files of `dir`, sorted by name. */
+/* The image files of `dir`, sorted by name, with names results.csv can hold. */
 static GPtrArray *
 list_images (const char *dir, GError **error)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
-  if (d == NULL)
+  g_autoptr (GPtrArray) inputs = ns_cli_list_images (dir, error);
+  if (inputs == NULL)
     return NULL;
-  g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (input_free);
-  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+  for (guint i = 0; i < inputs->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (name[0] == '.' || !is_image_name (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
+      const Input *input = inputs->pdata[i];
+      g_autofree char *name = g_path_get_basename (input->path);
       if (strpbrk (name, ",\"\n\r") != NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
@@ -109,26 +79,14 @@ list_images (const char *dir, GError **error)
                          "hold; rename the file."), name);
           return NULL;
         }
-      Input *input = g_new0 (Input, 1);
-      input->name = g_strndup (name, strrchr (name, '.') - name);
-      input->path = g_steal_pointer (&path);
-      g_ptr_array_add (inputs, input);
+      if (i > 0 && strcmp (((Input *) inputs->pdata[i - 1])->name, input->name) == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       _("Two images in %s are named “%s”; rename one (the results name images without their "
+                         "extensions)."), dir, input->name);
+          return NULL;
+        }
     }
-  if (inputs->len == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("The folder %s holds no images (PNG, JPEG, TIFF, BMP, WebP or PFM files)."), dir);
-      return NULL;
-    }
-  g_ptr_array_sort (inputs, compare_inputs);
-  for (guint i = 1; i < inputs->len; i++)
-    if (strcmp (((Input *) inputs->pdata[i - 1])->name, ((Input *) inputs->pdata[i])->name) == 0)
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                     _("Two images in %s are named “%s”; rename one (the results name images without their "
-                       "extensions)."), dir, ((Input *) inputs->pdata[i])->name);
-        return NULL;
-      }
   return g_steal_pointer (&inputs);
 }
 
