@@ -488,6 +488,17 @@ pair_pass (NsDecoderTrainer *tr, const NsImage *content_image, const NsImage *st
   return TRUE;
 }
 
+static gboolean
+zero_gradients (NsDecoderTrainer *tr, GError **error)
+{
+  for (guint i = 0; i < tr->n_layers; i++)
+    if (tr->layers[i].conv != NULL
+        && (!ns_vec_zero (tr->vec, tr->layers[i].dw, weight_count (&tr->layers[i]), error)
+            || !ns_vec_zero (tr->vec, tr->layers[i].db, tr->layers[i].spec.out_channels, error)))
+      return FALSE;
+  return TRUE;
+}
+
 /* Adam on every layer's weights and bias, then the gradients zeroed and the
  * convolutions remade from the new weights. */
 static gboolean
@@ -506,11 +517,10 @@ adam_update (NsDecoderTrainer *tr, GError **error)
                         tr->iteration, nw, error)
           || !ns_vec_adam (tr->vec, l->conv->bias, l->db, l->mb, l->vb, lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPS,
                            tr->iteration, nb, error)
-          || !ns_vec_zero (tr->vec, l->dw, nw, error) || !ns_vec_zero (tr->vec, l->db, nb, error)
           || !read_params (l, &w, &b, error) || !layer_set_weights (tr, l, w, b, error))
         return FALSE;
     }
-  return TRUE;
+  return zero_gradients (tr, error);
 }
 
 gboolean
@@ -539,6 +549,51 @@ ns_decoder_trainer_evaluate (NsDecoderTrainer *tr, const NsImage *content, const
   if (losses != NULL)
     *losses = sum;
   return TRUE;
+}
+
+/* ---- checks ---- */
+
+static Layer *
+find_layer (NsDecoderTrainer *tr, const char *name, GError **error)
+{
+  for (guint i = 0; i < tr->n_layers; i++)
+    if (tr->layers[i].conv != NULL && strcmp (tr->layers[i].spec.name, name) == 0)
+      return &tr->layers[i];
+  g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT, _("The decoder has no layer “%s”."), name);
+  return NULL;
+}
+
+gboolean
+ns_decoder_trainer_get_layer (NsDecoderTrainer *tr, const char *layer, float **weight, float **bias, GError **error)
+{
+  Layer *l = find_layer (tr, layer, error);
+  return l != NULL && read_params (l, weight, bias, error);
+}
+
+gboolean
+ns_decoder_trainer_set_layer (NsDecoderTrainer *tr, const char *layer, const float *weight, const float *bias,
+                              GError **error)
+{
+  Layer *l = find_layer (tr, layer, error);
+  return l != NULL && layer_set_weights (tr, l, weight, bias, error);
+}
+
+gboolean
+ns_decoder_trainer_gradient (NsDecoderTrainer *tr, NsImage *const *contents, NsImage *const *styles, guint n,
+                             const char *layer, float **dweight, float **dbias, GError **error)
+{
+  Layer *l = find_layer (tr, layer, error);
+  NsDecoderLosses unused = { 0 };
+  if (l == NULL || !zero_gradients (tr, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!pair_pass (tr, contents[i], styles[i], 1.0 / n, TRUE, &unused, NULL, error))
+      return FALSE;
+  *dweight = g_new (float, weight_count (l));
+  *dbias = g_new (float, l->spec.out_channels);
+  return ns_cl_buffer_read (l->dw, 0, *dweight, weight_count (l) * sizeof (float), error)
+      && ns_cl_buffer_read (l->db, 0, *dbias, l->spec.out_channels * sizeof (float), error)
+      && zero_gradients (tr, error);
 }
 
 /* ---- saving ---- */

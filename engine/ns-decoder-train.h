@@ -63,6 +63,16 @@ gboolean ns_decoder_trainer_step (NsDecoderTrainer *trainer, NsImage *const *con
 gboolean ns_decoder_trainer_evaluate (NsDecoderTrainer *trainer, const NsImage *content, const NsImage *style,
                                       NsDecoderLosses *losses, NsImage **result, GError **error);
 
+/* For checks: one convolution's parameters ("dec1_2": OIHW weights and
+ * bias, newly allocated), replaced, or the gradient of the mean loss of n
+ * pairs with respect to them (no step).  An unknown layer is an error. */
+gboolean ns_decoder_trainer_get_layer (NsDecoderTrainer *trainer, const char *layer, float **weight, float **bias,
+                                       GError **error);
+gboolean ns_decoder_trainer_set_layer (NsDecoderTrainer *trainer, const char *layer, const float *weight,
+                                       const float *bias, GError **error);
+gboolean ns_decoder_trainer_gradient (NsDecoderTrainer *trainer, NsImage *const *contents, NsImage *const *styles,
+                                      guint n, const char *layer, float **dweight, float **dbias, GError **error);
+
 /* The decoder in the engine's layout (F16, the shipped decoder's tensors),
  * with the training's settings as metadata: what NEURAL_STYLE_WEIGHTS reads. */
 gboolean ns_decoder_trainer_save_decoder (NsDecoderTrainer *trainer, const char *path, GError **error);
