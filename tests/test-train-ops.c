@@ -16,38 +16,12 @@ typedef struct {
   GRand *rand;
 } Fixture;
 
-static int
-reflect (int i, int n)
-{
-  return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
-}
-
 static float *
 random_floats (Fixture *f, gsize n, float lo, float hi)
 {
   float *v = g_new (float, n);
   ns_test_fill_random (f->rand, v, n, lo, hi);
   return v;
-}
-
-static NsClBuffer *
-upload_buffer (Fixture *f, const float *host, gsize n)
-{
-  g_autoptr (GError) error = NULL;
-  NsClBuffer *b = ns_cl_buffer_new (f->ctx, n * sizeof (float), &error);
-  g_assert_no_error (error);
-  g_assert_true (ns_cl_buffer_write (b, 0, host, n * sizeof (float), &error));
-  return b;
-}
-
-static float *
-download_buffer (const NsClBuffer *b, gsize n)
-{
-  g_autoptr (GError) error = NULL;
-  float *host = g_new (float, n);
-  g_assert_true (ns_cl_buffer_read (b, 0, host, n * sizeof (float), &error));
-  g_assert_no_error (error);
-  return host;
 }
 
 static void
@@ -58,12 +32,12 @@ check_weight_grad (Fixture *f, int C, int O, int H, int W, gsize budget)
   g_autofree float *x = random_floats (f, nx, -1, 1), *dy = random_floats (f, ny, -1, 1);
   g_autofree float *start = random_floats (f, nw, -1, 1);   /* it accumulates onto what is there */
   g_autoptr (NsTensor) tx = ns_test_upload (f->ctx, C, H, W, x), tdy = ns_test_upload (f->ctx, O, H, W, dy);
-  g_autoptr (NsClBuffer) dw = upload_buffer (f, start, nw);
+  g_autoptr (NsClBuffer) dw = ns_test_upload_buffer (f->ctx, start, nw);
   ns_ops_set_scratch_budget (f->ops, budget);
   g_assert_true (ns_op_conv3x3_weight_grad (f->train, tx, tdy, dw, &error));
   ns_ops_set_scratch_budget (f->ops, 64 << 20);
   g_assert_no_error (error);
-  g_autofree float *got = download_buffer (dw, nw);
+  g_autofree float *got = ns_test_download_buffer (dw, nw);
   g_autofree float *want = g_new (float, nw);
   for (int o = 0; o < O; o++)
     for (int c = 0; c < C; c++)
@@ -75,7 +49,7 @@ check_weight_grad (Fixture *f, int C, int O, int H, int W, gsize budget)
             for (int y = 0; y < H; y++)
               for (int xx = 0; xx < W; xx++)
                 s += (double) dy[((gsize) o * H + y) * W + xx]
-                     * x[((gsize) c * H + reflect (y + ky - 1, H)) * W + reflect (xx + kx - 1, W)];
+                     * x[((gsize) c * H + ns_test_reflect (y + ky - 1, H)) * W + ns_test_reflect (xx + kx - 1, W)];
             want[at] = (float) s;
           }
   g_autofree char *what = g_strdup_printf ("weight gradient %d->%d %dx%d budget %zu", C, O, H, W, budget);
@@ -103,9 +77,9 @@ test_weight_grad_matches_forward (gconstpointer data)
   g_autofree float *x = random_floats (f, (gsize) C * H * W, -1, 1), *dy = random_floats (f, (gsize) O * H * W, -1, 1);
   g_autofree float *e = random_floats (f, nw, -1, 1), *zero = g_new0 (float, nw);
   g_autoptr (NsTensor) tx = ns_test_upload (f->ctx, C, H, W, x), tdy = ns_test_upload (f->ctx, O, H, W, dy);
-  g_autoptr (NsClBuffer) dw = upload_buffer (f, zero, nw);
+  g_autoptr (NsClBuffer) dw = ns_test_upload_buffer (f->ctx, zero, nw);
   g_assert_true (ns_op_conv3x3_weight_grad (f->train, tx, tdy, dw, &error));
-  g_autofree float *grad = download_buffer (dw, nw);
+  g_autofree float *grad = ns_test_download_buffer (dw, nw);
   g_autoptr (NsConv3x3) conv = ns_conv3x3_new (f->ctx, C, O, e, zero, &error);
   g_assert_no_error (error);
   g_autoptr (NsTensor) y = ns_op_conv3x3 (f->ops, tx, conv, FALSE, &error);
@@ -131,10 +105,10 @@ test_bias_grad (gconstpointer data)
       int O = shapes[s][0], H = shapes[s][1], W = shapes[s][2];
       g_autofree float *dy = random_floats (f, (gsize) O * H * W, -1, 1), *start = random_floats (f, O, -1, 1);
       g_autoptr (NsTensor) tdy = ns_test_upload (f->ctx, O, H, W, dy);
-      g_autoptr (NsClBuffer) db = upload_buffer (f, start, O);
+      g_autoptr (NsClBuffer) db = ns_test_upload_buffer (f->ctx, start, O);
       g_assert_true (ns_op_bias_grad (f->train, tdy, db, &error));
       g_assert_no_error (error);
-      g_autofree float *got = download_buffer (db, O), *want = g_new (float, O);
+      g_autofree float *got = ns_test_download_buffer (db, O), *want = g_new (float, O);
       for (int o = 0; o < O; o++)
         {
           double s = start[o];
@@ -190,9 +164,11 @@ test_channel_affine (gconstpointer data)
   g_autoptr (GError) error = NULL;
   const int C = 4, H = 3, W = 5, HW = H * W;
   g_autofree float *fh = random_floats (f, (gsize) C * HW, -1, 1), *g0 = random_floats (f, (gsize) C * HW, -1, 1);
-  g_autofree float *mean = random_floats (f, C, -1, 1), *a = random_floats (f, C, -1, 1), *b = random_floats (f, C, -1, 1);
+  g_autofree float *mean = random_floats (f, C, -1, 1), *a = random_floats (f, C, -1, 1);
+  g_autofree float *b = random_floats (f, C, -1, 1);
   g_autoptr (NsTensor) tf = ns_test_upload (f->ctx, C, H, W, fh), tg = ns_test_upload (f->ctx, C, H, W, g0);
-  g_autoptr (NsClBuffer) bm = upload_buffer (f, mean, C), ba = upload_buffer (f, a, C), bb = upload_buffer (f, b, C);
+  g_autoptr (NsClBuffer) bm = ns_test_upload_buffer (f->ctx, mean, C), ba = ns_test_upload_buffer (f->ctx, a, C);
+  g_autoptr (NsClBuffer) bb = ns_test_upload_buffer (f->ctx, b, C);
   g_assert_true (ns_op_channel_affine_accumulate (f->train, tf, bm, ba, bb, tg, &error));
   g_assert_no_error (error);
   g_autofree float *got = ns_test_download (tg), *want = g_new (float, (gsize) C * HW);

@@ -101,12 +101,6 @@ heldout_total (const char *log, int iteration)
   return g_ascii_strtod (total + strlen (", total "), NULL);
 }
 
-static int
-reflect (int i, int n)
-{
-  return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
-}
-
 /* The decoder in plain C, from the file's tensors: 3x3 reflect-padded
  * convolutions, ReLU, nearest 2x upsampling.  t is 512 x h x w; returns 3 x 8h x 8w. */
 static float *
@@ -139,10 +133,10 @@ reference_decoder (const char *path, const float *t, int h, int w)
               for (int c = 0; c < C; c++)
                 for (int ky = 0; ky < 3; ky++)
                   {
-                    const float *row = x + ((gsize) c * h + reflect (yy + ky - 1, h)) * w;
+                    const float *row = x + ((gsize) c * h + ns_test_reflect (yy + ky - 1, h)) * w;
                     const float *k = wt + ((gsize) o * C + c) * 9 + ky * 3;
-                    s += (double) k[0] * row[reflect (xx - 1, w)] + (double) k[1] * row[xx]
-                         + (double) k[2] * row[reflect (xx + 1, w)];
+                    s += (double) k[0] * row[ns_test_reflect (xx - 1, w)] + (double) k[1] * row[xx]
+                         + (double) k[2] * row[ns_test_reflect (xx + 1, w)];
                   }
               y[((gsize) o * h + yy) * w + xx] = layers[l].relu ? (float) fmax (s, 0) : (float) s;
             }

@@ -16,16 +16,9 @@ __kernel void channel_sum_accumulate (__global const float *x, int HW, __global 
   float s = 0.0f;
   for (int i = lid; i < HW; i += n)
     s += p[i];
-  scratch[lid] = s;
-  barrier (CLK_LOCAL_MEM_FENCE);
-  for (int step = n / 2; step > 0; step /= 2)
-    {
-      if (lid < step)
-        scratch[lid] += scratch[lid + step];
-      barrier (CLK_LOCAL_MEM_FENCE);
-    }
+  s = work_group_tree_sum (scratch, s);
   if (lid == 0)
-    out[c] += scratch[0];
+    out[c] += s;
 }
 
 /* dx (C x H x W) of 2x nearest upsampling from dy (C x 2H x 2W): each input
