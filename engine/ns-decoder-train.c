@@ -71,13 +71,15 @@ layer_set_weights (NsDecoderTrainer *tr, Layer *layer, const float *w, const flo
       && (layer->transposed = ns_conv3x3_new_transposed (tr->ctx, layer->conv, error)) != NULL;
 }
 
+/* A convolution's weights and bias, newly allocated host copies. */
 static gboolean
-read_params (const Layer *layer, float **w, float **b, GError **error)
+read_conv (const NsConv3x3 *conv, float **w, float **b, GError **error)
 {
-  *w = g_new (float, weight_count (layer));
-  *b = g_new (float, layer->spec.out_channels);
-  return ns_cl_buffer_read (layer->conv->weight, 0, *w, weight_count (layer) * sizeof (float), error)
-      && ns_cl_buffer_read (layer->conv->bias, 0, *b, layer->spec.out_channels * sizeof (float), error);
+  gsize nw = (gsize) conv->out_channels * conv->in_channels * 9;
+  *w = g_new (float, nw);
+  *b = g_new (float, conv->out_channels);
+  return ns_cl_buffer_read (conv->weight, 0, *w, nw * sizeof (float), error)
+      && ns_cl_buffer_read (conv->bias, 0, *b, conv->out_channels * sizeof (float), error);
 }
 
 /* Adam's moment `suffix` of `tensor` from a checkpoint into buffer, or zeros. */
@@ -113,10 +115,8 @@ load_decoder (NsDecoderTrainer *tr, const char *path, GError **error)
       const NsConv3x3 *loaded = ns_network_step_conv (net, i);
       if (loaded == NULL)
         continue;
-      layer->conv = (NsConv3x3 *) loaded;   /* borrowed for read_params only */
       g_autofree float *w = NULL, *b = NULL;
-      gboolean ok = read_params (layer, &w, &b, error);
-      layer->conv = NULL;
+      gboolean ok = read_conv (loaded, &w, &b, error);
       const gint64 wshape[] = { layer->spec.out_channels, layer->spec.in_channels, 3, 3 };
       const gint64 bshape[] = { layer->spec.out_channels };
       g_autofree char *wname = g_strconcat (layer->spec.name, ".weight", NULL);
@@ -517,7 +517,7 @@ adam_update (NsDecoderTrainer *tr, GError **error)
                         tr->iteration, nw, error)
           || !ns_vec_adam (tr->vec, l->conv->bias, l->db, l->mb, l->vb, lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPS,
                            tr->iteration, nb, error)
-          || !read_params (l, &w, &b, error) || !layer_set_weights (tr, l, w, b, error))
+          || !read_conv (l->conv, &w, &b, error) || !layer_set_weights (tr, l, w, b, error))
         return FALSE;
     }
   return zero_gradients (tr, error);
@@ -567,7 +567,7 @@ gboolean
 ns_decoder_trainer_get_layer (NsDecoderTrainer *tr, const char *layer, float **weight, float **bias, GError **error)
 {
   Layer *l = find_layer (tr, layer, error);
-  return l != NULL && read_params (l, weight, bias, error);
+  return l != NULL && read_conv (l->conv, weight, bias, error);
 }
 
 gboolean
@@ -641,7 +641,7 @@ collect_tensors (NsDecoderTrainer *tr, gboolean moments, TensorList *list, GErro
         continue;
       const gint64 wshape[] = { l->spec.out_channels, l->spec.in_channels, 3, 3 }, bshape[] = { l->spec.out_channels };
       float *w = NULL, *b = NULL;
-      gboolean ok = read_params (l, &w, &b, error);
+      gboolean ok = read_conv (l->conv, &w, &b, error);
       tensor_list_add (list, g_strconcat (l->spec.name, ".weight", NULL), w, wshape, 4);
       tensor_list_add (list, g_strconcat (l->spec.name, ".bias", NULL), b, bshape, 1);
       if (!ok)
