@@ -41,6 +41,13 @@ GSubprocess *ns_test_spawn (const char *program, ...) G_GNUC_NULL_TERMINATED;
  * allocated), or NULL at the end of the stream. */
 char *ns_test_read_until (GDataInputStream *stream, const char *text);
 
+/* Reflection padding's index: -1 reads 1, n reads n - 2. */
+static inline int
+ns_test_reflect (int i, int n)
+{
+  return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
+}
+
 /* Uniform values in [lo, hi) from a seeded generator (never all zeros). */
 void ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi);
 NsImage *ns_test_random_image (GRand *rand, int width, int height, int channels);

@@ -176,14 +176,17 @@ test_controls_and_metrics (void)
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "sepia"));
 
-  /* metrics prints E and C; C of the content against itself is 1. */
+  /* metrics prints E, C, L8 and L8's ratio to the content's; C and the ratio of the content against itself are 1. */
   g_auto (NsTestRun) metrics = { 0 };
   ns_test_run (&metrics, NULL, TRUE, NS_CLI_PATH, "metrics", "--content", content, "--style", style, content, NULL);
   g_assert_cmpint (metrics.status, ==, 0);
-  double e = 0, c = 0;
-  g_assert_cmpint (sscanf (metrics.out, "E=%lf C=%lf", &e, &c), ==, 2);
+  double e = 0, c = 0, l8 = -1, ratio = 0;
+  g_assert_cmpint (sscanf (metrics.out, "E=%lf C=%lf L8=%lf L8_ratio=%lf", &e, &c, &l8, &ratio), ==, 4);
   g_assert_cmpfloat_with_epsilon (c, 1.0, 1e-9);
   g_assert_true (isfinite (e));
+  g_assert_cmpfloat (l8, >, 0.0);
+  g_assert_cmpfloat (l8, <, 1.0);
+  g_assert_cmpfloat_with_epsilon (ratio, 1.0, 1e-9);
   ns_test_remove_tree (dir);
 }
 

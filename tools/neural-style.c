@@ -18,6 +18,7 @@
 #include "cli-eval.h"
 #include "cli-interrupt.h"
 #include "cli-metrics.h"
+#include "cli-train.h"
 #include "cli-options.h"
 #include "cli-output.h"
 #include "ns-run-options.h"
@@ -298,6 +299,8 @@ main (int argc, char **argv)
     return ns_cli_metrics (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "eval") == 0)
     return ns_cli_eval (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "train") == 0)
+    return ns_cli_train (argc - 1, argv + 1);
 
   g_autofree char *output_path = NULL, *mask_path = NULL;
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
