@@ -46,6 +46,7 @@ gimp "$scm" "(ns-case-full \"$c\" \"$tmp/full.png\" 0.8)" \
      "(ns-case-rect \"$c\" \"$tmp/rect.png\")" \
      "(ns-case-ellipse \"$c\" \"$tmp/ellipse.png\")" \
      "(ns-case-grey \"$c\")" \
+     "(ns-case-indexed \"$c\")" \
      "(ns-case-feather \"$c\")" \
      "(ns-case-style-layer \"$c\" \"$style\" \"$tmp/style-layer.png\")" \
      "(ns-case-bad \"$c\")" \
@@ -83,6 +84,8 @@ expect feather layers 2
 
 expect grey size 64x48
 expect grey is-gray 1
+expect indexed layers 2
+expect indexed is-indexed 1
 
 expect style-layer name "gatys_a_style.png (AdaIN, alpha 1.00)"
 check "style-layer: a layer as the style equals the CLI with that file" \
