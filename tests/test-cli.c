@@ -113,6 +113,20 @@ test_mistakes (void)
   check_mistake (&(Mistake) { "device out of range", 1, "no OpenCL device number 99" }, NULL, good, style, "1",
                  "--device", "99");
   check_mistake (&(Mistake) { "no weights", 1, "NEURAL_STYLE_WEIGHTS" }, no_weights_env, good, style, "1", NULL, NULL);
+  /* Every invalid option value is a wrong command line (issue 16, item 10): status 2 and a sentence. */
+  check_mistake (&(Mistake) { "style size 5", 2, "--style-size is 5" }, NULL, good, style, "1", "--style-size", "5");
+  check_mistake (&(Mistake) { "style size 100000", 2, "--style-size is 100000" }, NULL, good, style, "1",
+                 "--style-size", "100000");
+  check_mistake (&(Mistake) { "negative device", 2, "--device is -5" }, NULL, good, style, "1", "--device", "-5");
+  g_autofree char *bad_weight = g_strconcat (style, ":abc", NULL);
+  check_mistake (&(Mistake) { "weight not a number", 2, "is “abc”, which is not a number" }, NULL, good, bad_weight,
+                 "1", NULL, NULL);
+  g_autofree char *negative_weight = g_strconcat (style, ":-1", NULL);
+  check_mistake (&(Mistake) { "negative weight", 2, "must be a number of 0 or more" }, NULL, good, negative_weight,
+                 "1", NULL, NULL);
+  check_mistake (&(Mistake) { "unknown method", 2, "--method is “fast”" }, NULL, good, style, "1", "--method", "fast");
+  check_mistake (&(Mistake) { "too many iterations", 2, "--iterations is 2147483647" }, NULL, good, style, "1",
+                 "--iterations", "2147483647");
   ns_test_remove_tree (dir);
 }
 

@@ -42,6 +42,7 @@
 
 #include "neural-style.h"
 #include "ns-gatys.h"
+#include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include "ns-lattice.h"
@@ -281,7 +282,7 @@ ns_cli_eval (int argc, char **argv)
 {
   g_autofree char *contents_dir = NULL, *styles_dir = NULL, *out_dir = NULL, *alphas_text = NULL,
                   *weights_text = NULL;
-  int size = DEFAULT_SIZE, iterations = DEFAULT_ITERATIONS, device = -1;
+  int size = DEFAULT_SIZE, iterations = DEFAULT_ITERATIONS, device = NS_CLI_DEVICE_UNSET;
   gboolean resume = FALSE, no_images = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
@@ -306,7 +307,7 @@ ns_cli_eval (int argc, char **argv)
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     {
       g_printerr ("neural-style eval: %s\n", error->message);
       return EXIT_USAGE;

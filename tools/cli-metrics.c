@@ -5,6 +5,7 @@
  * (the content as compared, at the result's size). */
 #include "cli-metrics.h"
 
+#include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include "ns-lattice.h"
@@ -16,7 +17,7 @@ ns_cli_metrics (int argc, char **argv)
 {
   g_autofree char *content_path = NULL, *style_path = NULL;
   g_auto (GStrv) rest = NULL;
-  int trials = NS_METRICS_DEFAULT_TRIALS, device = -1;
+  int trials = NS_METRICS_DEFAULT_TRIALS, device = NS_CLI_DEVICE_UNSET;
   gint64 seed = 0;
   GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &content_path, N_("The content image"), N_("FILE") },
@@ -31,7 +32,7 @@ ns_cli_metrics (int argc, char **argv)
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     {
       g_printerr ("neural-style metrics: %s\n", error->message);
       return 2;

@@ -104,7 +104,7 @@ gatys_objective_command (int argc, char **argv)
 {
   g_autofree char *x_path = NULL, *content_path = NULL, *style_path = NULL, *output_path = NULL;
   double content_weight = 1.0, style_weight = 1e3;
-  int device = -1;
+  int device = NS_CLI_DEVICE_UNSET;
   GOptionEntry entries[] = {
     { "x", 0, 0, G_OPTION_ARG_FILENAME, &x_path, N_("The image at which to evaluate the objective"), N_("FILE") },
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &content_path, N_("The content image"), N_("FILE") },
@@ -119,7 +119,7 @@ gatys_objective_command (int argc, char **argv)
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     return fail (EXIT_USAGE, error);
   if (x_path == NULL || content_path == NULL || style_path == NULL || argc > 1)
     {
@@ -305,7 +305,7 @@ main (int argc, char **argv)
   g_autofree char *output_path = NULL, *mask_path = NULL;
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
   int tile = 0, budget_mib = 0;
-  int device = -1;
+  int device = NS_CLI_DEVICE_UNSET;
   gboolean show_devices = FALSE, verbose = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
@@ -355,7 +355,7 @@ main (int argc, char **argv)
   g_option_group_add_entries (shared, entries);
   g_option_context_set_main_group (options, shared);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     return fail (EXIT_USAGE, error);
 
   if (show_devices)
