@@ -8,6 +8,7 @@
  *                [--scales N] (and the style controls above) -o OUT CONTENT
  *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
  *   neural-style --list-devices
+ *   neural-style --prepare [--device N] | --prepare --system [DIR]
  *
  * Exit status: 0 on success, 1 when the run fails, 2 for a wrong command line,
  * 130 when Ctrl+C ended it (Gatys still writes its best image so far).  The
@@ -19,6 +20,7 @@
 #include "cli-interrupt.h"
 #include "cli-metrics.h"
 #include "cli-options.h"
+#include "cli-prepare.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include "ns-progress-text.h"
@@ -307,7 +309,7 @@ main (int argc, char **argv)
   int tile = 0, budget_mib = 0;
   double alpha = 1.0;
   int style_size = 512, device = -1;
-  gboolean show_devices = FALSE, verbose = FALSE;
+  gboolean show_devices = FALSE, verbose = FALSE, prepare = FALSE, prepare_system = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
   GatysArgs gatys = { NULL, NULL, NULL, defaults.iterations, defaults.content_weight, defaults.style_weight,
@@ -358,6 +360,12 @@ main (int argc, char **argv)
       N_("N") },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &show_devices, N_("List the OpenCL devices and exit"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Say which device ran and how long it took"), NULL },
+    { "prepare", 0, 0, G_OPTION_ARG_NONE, &prepare,
+      N_("Compile the OpenCL kernels now for this user and device (they are otherwise compiled on first use), and exit"),
+      NULL },
+    { "system", 0, 0, G_OPTION_ARG_NONE, &prepare_system,
+      N_("With --prepare: for every OpenCL device, into the system-wide cache every user reads (the folder DIR, "
+         "by default the installed one; run as root)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("CONTENT") },
     { NULL }
   };
@@ -370,6 +378,12 @@ main (int argc, char **argv)
 
   if (show_devices)
     return list_devices ();
+  if (prepare || prepare_system)
+    {
+      if (!prepare || (rest != NULL && (!prepare_system || g_strv_length (rest) > 1)))
+        return usage_error (_("--prepare takes no other argument, and --prepare --system at most a folder."));
+      return ns_cli_prepare (device, prepare_system, rest != NULL ? rest[0] : NULL);
+    }
   if (style_specs == NULL || output_path == NULL || rest == NULL || g_strv_length (rest) != 1)
     {
       g_printerr ("neural-style: %s\n", _("Give one content image, a style (--style) and an output file (-o)."));
@@ -442,7 +456,8 @@ main (int argc, char **argv)
     return run_gatys (&gatys, content, &adain, device, output_path, verbose, cancellable);
 
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
+  NsEngineOptions engine_options = { .device_index = device, .progress = verbose ? ns_cli_print_kernel_progress : NULL };
+  g_autoptr (NsEngine) engine = ns_engine_new_with_options (&engine_options, &error);
   if (engine == NULL)
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_engine_get_device_note (engine));
