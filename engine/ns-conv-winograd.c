@@ -74,8 +74,11 @@ products (NsWinograd *winograd, const NsConv3x3 *conv, NsWinogradGemm gemm, cl_m
                           (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
                                        (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, 16 },
                           (size_t[]) { 16, 16, 1 }, what, error);
-  return ns_cl_enqueue (winograd->ctx, kernel, 3,
-                        (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 }, NULL, what, error);
+  /* One work-group shape for every image size: drivers that compile a
+   * kernel per shape (PoCL) then compile this one once, not once per size. */
+  const size_t global[3] = { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 };
+  return ns_cl_enqueue (winograd->ctx, kernel, 3, global, global[0] % 8 == 0 ? (size_t[]) { 8, 1, 8 } : NULL, what,
+                        error);
 }
 
 /* The row length of V and M: whole blocks of tiles, and an odd number of

@@ -77,19 +77,15 @@ ns_engine_prepare_kernels (NsEngine *engine, GError **error)
 {
   if (!ns_ops_prepare_all_programs (engine->ops, error))
     return FALSE;
-  /* Drivers that finish compiling a kernel on its first launch, for the
-   * launch's sizes (PoCL), put that work into the binaries too: a preview of
-   * the plug-in's usual sizes (a 256-pixel content, landscape and portrait,
-   * a style scaled with it) leaves less of it for the user's first one. */
-  static const int sizes[][4] = { { 256, 192, 128, 170 }, { 192, 256, 96, 128 }, { 256, 171, 128, 170 } };
-  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
-    {
-      g_autoptr (NsImage) content = warm_up_image (sizes[i][0], sizes[i][1], 1);
-      g_autoptr (NsImage) style = warm_up_image (sizes[i][2], sizes[i][3], 2);
-      g_autoptr (NsImage) result = ns_engine_stylise (engine, content, style, 1.0, 0, NULL, error);
-      if (result == NULL)
-        return FALSE;
-    }
+  /* Drivers that finish compiling a kernel on its first launch, per
+   * work-group shape (PoCL), put that work into the binaries too: one
+   * preview-sized run makes every shape the preview uses (they do not
+   * depend on the image's size). */
+  g_autoptr (NsImage) content = warm_up_image (256, 192, 1);
+  g_autoptr (NsImage) style = warm_up_image (128, 160, 2);
+  g_autoptr (NsImage) result = ns_engine_stylise (engine, content, style, 1.0, 0, NULL, error);
+  if (result == NULL)
+    return FALSE;
   ns_engine_save_kernels (engine);
   return TRUE;
 }

@@ -476,8 +476,14 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
 {
   const int span = 8 * CONV_XB, blocks_x = (in->width + span - 1) / span;
   const size_t global[3] = { (conv->out_channels + CONV_OB - 1) / CONV_OB, blocks_x, in->height };
+  /* Groups along the output channels only, of a power of two up to 16: a
+   * few shapes for every image size, so that drivers compiling a kernel per
+   * shape (PoCL) compile this one a few times, not once per size. */
+  size_t group = 16;
+  while (global[0] % group != 0)
+    group /= 2;
   return conv3x3_padded (ops, in, conv, relu, ops->conv_direct, blocks_x * span + 2, conv->weight_blocked, 3,
-                         global, NULL, error);
+                         global, (size_t[]) { group, 1, 1 }, error);
 }
 
 /* The implicit GEMM (tiled_gemm.cl): gathers the im2col matrix tile by tile
