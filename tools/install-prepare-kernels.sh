@@ -8,14 +8,19 @@
 # Usage: install-prepare-kernels.sh BINDIR/neural-style CACHE_DIR
 cli="$1"
 dir="$2"
+# Meson 1.0 shows an install script's output only when it fails: the notes
+# go to the terminal when there is one.
+say() {
+  if { true >/dev/tty; } 2>/dev/null; then echo "$*" >/dev/tty; else echo "$*"; fi
+}
 if [ -n "${DESTDIR}" ]; then
-  echo "Not compiling the OpenCL kernels ahead of time: DESTDIR is set (a package's postinst runs: $cli --prepare --system $dir)"
+  say "Not compiling the OpenCL kernels ahead of time: DESTDIR is set (a package's postinst runs: $cli --prepare --system $dir)"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "Not compiling the OpenCL kernels ahead of time: not root (run as root: $cli --prepare --system $dir)"
+  say "Not compiling the OpenCL kernels ahead of time: not root (run as root: $cli --prepare --system $dir)"
   exit 0
 fi
-echo "Compiling the OpenCL kernels for every device into $dir (once; users then start without compiling)"
-"$cli" --prepare --system "$dir" || echo "The kernels were not compiled ahead of time; users compile them on first use."
+say "Compiling the OpenCL kernels for every device into $dir (once; users then start without compiling)"
+"$cli" --prepare --system "$dir" || say "The kernels were not compiled ahead of time; users compile them on first use."
 exit 0
