@@ -258,7 +258,8 @@ run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *
   transfer.optim = options;
 
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
+  NsEngineOptions engine_options = { .device_index = device, .progress = verbose ? ns_cli_print_kernel_progress : NULL };
+  g_autoptr (NsGatys) gatys = ns_gatys_new_with_options (&engine_options, &error);
   if (gatys == NULL)
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_gatys_get_device_note (gatys));
