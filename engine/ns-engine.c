@@ -7,6 +7,21 @@
 
 G_DEFINE_QUARK (ns-engine-error-quark, ns_engine_error)
 
+NsClContext *
+ns_engine_options_context_new (const NsEngineOptions *options, int device_index, GError **error)
+{
+  NsClContext *ctx = ns_cl_context_new (device_index, error);
+  if (ctx == NULL)
+    return NULL;
+  ctx->build_progress = options->progress;
+  ctx->build_progress_data = options->progress_data;
+  if (options->cache_dir != NULL)
+    ns_cl_context_set_cache_dir (ctx, options->cache_dir);
+  if (options->no_system_cache)
+    ns_cl_context_set_system_cache_dir (ctx, NULL);
+  return ctx;
+}
+
 static gpointer
 engine_open (int device_index, gpointer user_data, GError **error)
 {
@@ -19,15 +34,8 @@ engine_open (int device_index, gpointer user_data, GError **error)
   g_autofree char *decoder_path = ns_weights_find_file (NS_WEIGHTS_DECODER_FILE, error);
   if (decoder_path == NULL)
     return NULL;
-  if ((engine->ctx = ns_cl_context_new (device_index, error)) == NULL)
-    return NULL;
-  engine->ctx->build_progress = options->progress;
-  engine->ctx->build_progress_data = options->progress_data;
-  if (options->cache_dir != NULL)
-    ns_cl_context_set_cache_dir (engine->ctx, options->cache_dir);
-  if (options->no_system_cache)
-    ns_cl_context_set_system_cache_dir (engine->ctx, NULL);
-  if ((engine->ops = ns_ops_new (engine->ctx, error)) == NULL
+  if ((engine->ctx = ns_engine_options_context_new (options, device_index, error)) == NULL
+      || (engine->ops = ns_ops_new (engine->ctx, error)) == NULL
       || (engine->encoder = ns_network_new_vgg19 (engine->ctx, vgg_path, "conv4_1", error)) == NULL
       || (engine->decoder = ns_network_new_adain_decoder (engine->ctx, decoder_path, error)) == NULL
       || !ns_network_prepare (engine->encoder, engine->ops, error)

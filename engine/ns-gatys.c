@@ -2,6 +2,7 @@
 
 #include "ns-cl-error.h"
 #include "ns-cl-fallback.h"
+#include "ns-engine-private.h"
 #include "ns-gatys-tiled.h"
 #include "ns-i18n.h"
 #include "ns-optim.h"
@@ -60,15 +61,8 @@ gatys_open (int device_index, gpointer user_data, GError **error)
   g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
   if (vgg_path == NULL)
     return NULL;
-  if ((gatys->ctx = ns_cl_context_new (device_index, error)) == NULL)
-    return NULL;
-  gatys->ctx->build_progress = options->progress;
-  gatys->ctx->build_progress_data = options->progress_data;
-  if (options->cache_dir != NULL)
-    ns_cl_context_set_cache_dir (gatys->ctx, options->cache_dir);
-  if (options->no_system_cache)
-    ns_cl_context_set_system_cache_dir (gatys->ctx, NULL);
-  if ((gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL)
+  if ((gatys->ctx = ns_engine_options_context_new (options, device_index, error)) == NULL
+      || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL)
     return NULL;
   ns_ops_set_for_gradients (gatys->ops, TRUE);   /* no Winograd by default: see there */
   if ((gatys->vgg = ns_network_new_vgg19 (gatys->ctx, vgg_path, "conv5_1", error)) == NULL

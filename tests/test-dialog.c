@@ -164,15 +164,23 @@ save_screenshot (GtkWidget *dialog)
   g_assert_cmpint (gdk_pixbuf_get_width (shot), >=, 200);
 }
 
-static void
-test_preview_follows_alpha (void)
+/* The dialog with the test's settings over `content`, shown (the dialog copies both). */
+static GtkWidget *
+show_test_dialog (const NsImage *content)
 {
-  g_autoptr (NsImage) content = test_content ();
   NsSettings settings;
   test_settings (&settings);
   NsDialogHost host = { .preview = content, .preview_scale = 1.0 };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
+  return dialog;
+}
+
+static void
+test_preview_follows_alpha (void)
+{
+  g_autoptr (NsImage) content = test_content ();
+  GtkWidget *dialog = show_test_dialog (content);
 
   wait_for_previews (dialog, 1);
   save_screenshot (dialog);
@@ -564,11 +572,7 @@ static GPtrArray *
 status_lines_until_first_preview (void)
 {
   g_autoptr (NsImage) content = test_content ();
-  NsSettings settings;
-  test_settings (&settings);
-  NsDialogHost host = { .preview = content, .preview_scale = 1.0 };
-  GtkWidget *dialog = ns_dialog_new (&settings, &host);
-  gtk_widget_show (dialog);
+  GtkWidget *dialog = show_test_dialog (content);
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
   while (ns_dialog_get_preview_count (dialog) < 1 && ns_dialog_get_preview_error (dialog) == NULL
