@@ -137,8 +137,8 @@ ns_cl_load_guard_refuses (NsClLoadGuard *guard, const char *digest)
 {
   gsize length = 0;
   g_autofree char *list = (char *) ns_cl_cache_read_file (guard->refused, 0, MAX_REFUSED_BYTES, &length);
-  if (list == NULL)
-    return FALSE;
+  if (list == NULL)   /* none; or one too long, or not a file: then trust nothing */
+    return g_file_test (guard->refused, G_FILE_TEST_EXISTS) || g_file_test (guard->refused, G_FILE_TEST_IS_SYMLINK);
   g_auto (GStrv) lines = g_strsplit (list, "\n", -1);
   return g_strv_contains ((const char *const *) lines, digest);
 }
