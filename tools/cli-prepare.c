@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void
 ns_cli_print_kernel_progress (guint done, guint total, gpointer user_data)
@@ -75,6 +76,12 @@ ns_cli_prepare (int device, gboolean system, const char *dir)
   if (g_mkdir_with_parents (target, 0755) != 0)
     {
       g_printerr (_("neural-style: The folder “%s” could not be created: %s.\n"), target, g_strerror (errno));
+      return 1;
+    }
+  if (g_access (target, W_OK) != 0)   /* the programs would be compiled for nothing */
+    {
+      g_printerr (_("neural-style: The folder “%s” cannot be written to (%s); run as root.\n"), target,
+                  g_strerror (errno));
       return 1;
     }
   g_autoptr (GError) error = NULL;
