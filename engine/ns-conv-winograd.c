@@ -20,6 +20,7 @@ struct _NsWinograd {
   cl_kernel gemm;
   cl_kernel gemm_tiled;
   NsWinogradTile tiles[2];   /* F(2x2, 3x3), F(4x4, 3x3) */
+  gboolean tiled_tried;  /* gemm_tiled was asked for (on first use: a GPU program) */
   gboolean tiled_runs;   /* it built, and the device takes its 256-item groups */
 };
 
@@ -48,25 +49,21 @@ ns_winograd_new (NsOps *ops, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
   winograd->ctx = ns_ops_get_context (ops);
-  if ((winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
-      || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL)
+  NsWinogradTile *f2 = &winograd->tiles[0], *f4 = &winograd->tiles[1];
+  f2->m = 2;
+  f4->m = 4;
+  const NsOpsKernel kernels[] = {
+    { &winograd->pad, "pad_reflect1" },
+    { &winograd->gemm, "winograd_gemm" },
+    { &f2->weights, "winograd_weights" },
+    { &f2->input, "winograd_input" },
+    { &f2->output, "winograd_output" },
+    { &f4->weights, "winograd4_weights" },
+    { &f4->input, "winograd4_input" },
+    { &f4->output, "winograd4_output" },
+  };
+  if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
     return NULL;
-  const char *prefixes[] = { "winograd", "winograd4" };
-  for (int i = 0; i < 2; i++)
-    {
-      NsWinogradTile *t = &winograd->tiles[i];
-      g_autofree char *weights = g_strconcat (prefixes[i], "_weights", NULL);
-      g_autofree char *input = g_strconcat (prefixes[i], "_input", NULL);
-      g_autofree char *output = g_strconcat (prefixes[i], "_output", NULL);
-      t->m = i == 0 ? 2 : 4;
-      if ((t->weights = ns_ops_create_kernel (ops, weights, error)) == NULL
-          || (t->input = ns_ops_create_kernel (ops, input, error)) == NULL
-          || (t->output = ns_ops_create_kernel (ops, output, error)) == NULL)
-        return NULL;
-    }
-  winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
-  winograd->tiled_runs = winograd->gemm_tiled != NULL
-                         && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
   return g_steal_pointer (&winograd);
 }
 
@@ -108,12 +105,13 @@ products (NsWinograd *winograd, const NsConv3x3 *conv, int tile, NsWinogradGemm 
                           (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
                                        (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, E },
                           (size_t[]) { 16, 16, 1 }, what, error);
-  /* A work group: every output block of one column of V, which stays in
-   * the processor's cache while the group's items walk U. */
-  const size_t o_blocks = O_pad / NS_WINOGRAD_O_BLOCK;
-  return ns_cl_enqueue (winograd->ctx, kernel, 3, (size_t[]) { o_blocks, P_pad / NS_WINOGRAD_P_BLOCK, E },
-                        o_blocks <= winograd->ctx->max_work_group_size ? (size_t[]) { o_blocks, 1, 1 } : NULL,
-                        what, error);
+  /* One work-group shape for every image size and layer: drivers that
+   * compile a kernel per shape (PoCL) then compile this one once.  A group is
+   * 8 output blocks of one column of V, which stays in the processor's cache
+   * while the group's items walk U. */
+  const size_t global[3] = { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, E };
+  return ns_cl_enqueue (winograd->ctx, kernel, 3, global, global[0] % 8 == 0 ? (size_t[]) { 8, 1, 1 } : NULL, what,
+                        error);
 }
 
 /* The row length of V and M: whole blocks of tiles, and an odd number of
@@ -164,6 +162,13 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
   if (out == NULL)
     return NULL;
 
+  if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_tried)
+    {
+      winograd->tiled_tried = TRUE;
+      winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
+      winograd->tiled_runs = winograd->gemm_tiled != NULL
+                             && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
+    }
   if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_runs)
     gemm = NS_WINOGRAD_GEMM_REGISTERS;
 

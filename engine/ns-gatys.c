@@ -2,6 +2,7 @@
 
 #include "ns-cl-error.h"
 #include "ns-cl-fallback.h"
+#include "ns-engine-private.h"
 #include "ns-gatys-tiled.h"
 #include "ns-i18n.h"
 #include "ns-optim.h"
@@ -55,11 +56,12 @@ ns_gatys_options_init (NsGatysOptions *options)
 static gpointer
 gatys_open (int device_index, gpointer user_data, GError **error)
 {
+  const NsEngineOptions *options = user_data;
   g_autoptr (NsGatys) gatys = g_new0 (NsGatys, 1);
   g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
   if (vgg_path == NULL)
     return NULL;
-  if ((gatys->ctx = ns_cl_context_new (device_index, error)) == NULL
+  if ((gatys->ctx = ns_engine_options_context_new (options, device_index, error)) == NULL
       || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL)
     return NULL;
   ns_ops_set_for_gradients (gatys->ops, TRUE);   /* no Winograd by default: see there */
@@ -74,8 +76,15 @@ gatys_open (int device_index, gpointer user_data, GError **error)
 NsGatys *
 ns_gatys_new (int device_index, GError **error)
 {
+  NsEngineOptions options = { .device_index = device_index };
+  return ns_gatys_new_with_options (&options, error);
+}
+
+NsGatys *
+ns_gatys_new_with_options (const NsEngineOptions *options, GError **error)
+{
   g_autofree char *note = NULL;
-  NsGatys *gatys = ns_cl_open_on_best_device (device_index, gatys_open, NULL, &note, error);
+  NsGatys *gatys = ns_cl_open_on_best_device (options->device_index, gatys_open, (gpointer) options, &note, error);
   if (gatys != NULL)
     gatys->device_note = g_steal_pointer (&note);
   return gatys;
@@ -644,7 +653,8 @@ scale_tile (NsGatys *gatys, const NsGatysOptions *options, int width, int height
 static int
 n_scales (int width, int height, const NsGatysOptions *options)
 {
-  int scales = options->scales > 0 ? options->scales : 1;
+  /* Bounded first: a shift by 32 or more is undefined. */
+  int scales = options->scales > 0 ? MIN (options->scales, NS_GATYS_MAX_SCALES) : 1;
   if (options->scales == 0)   /* automatic: the coarsest at most 512 pixels a side */
     while (MAX (width, height) >> (scales - 1) > 512)
       scales++;
@@ -664,10 +674,11 @@ scale_iterations (const NsGatysOptions *options, int scales, int k)
 int
 ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height)
 {
-  int scales = n_scales (width, height, options), total = 0;
+  int scales = n_scales (width, height, options);
+  gint64 total = 0;   /* up to NS_GATYS_MAX_SCALES times G_MAXINT: no overflow */
   for (int k = 0; k < scales; k++)
     total += scale_iterations (options, scales, k);
-  return total;
+  return (int) MIN (total, G_MAXINT);
 }
 
 double
@@ -705,6 +716,13 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
   if (!check_image (content, _("content"), error) || !check_mask (targets->mask, targets->outside, content, error)
       || !check_weights (options->content_weight, options->style_weight, options->tv_weight, error))
     return NULL;
+  if (options->iterations > NS_GATYS_MAX_ITERATIONS)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The number of iterations (%d) may be at most %d."), options->iterations,
+                   NS_GATYS_MAX_ITERATIONS);
+      return NULL;
+    }
   if (options->iterations < 0
       || (options->optimizer == NS_GATYS_OPTIMIZER_ADAM
           && !(options->learning_rate > 0 && isfinite (options->learning_rate))))

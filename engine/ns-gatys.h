@@ -17,12 +17,18 @@ G_BEGIN_DECLS
 
 /* relu5_1 lies four poolings down and each convolution needs 2 pixels. */
 #define NS_GATYS_MIN_IMAGE_SIDE 32
+/* The most iterations a run takes (at its coarsest scale), and the most
+ * scales that can matter: 16384 pixels halved 9 times is 32. */
+#define NS_GATYS_MAX_ITERATIONS 10000
+#define NS_GATYS_MAX_SCALES 10
 
 typedef struct _NsGatys NsGatys;
 
 /* Opens OpenCL device `device_index` (< 0: as ns_engine_new() chooses),
  * builds the kernels and loads VGG-19 to conv5_1. */
 NsGatys *ns_gatys_new (int device_index, GError **error);
+/* The same with the engine's options (the kernels' progress on first use, the caches). */
+NsGatys *ns_gatys_new_with_options (const NsEngineOptions *options, GError **error);
 void ns_gatys_free (NsGatys *gatys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatys, ns_gatys_free)
 /* As ns_engine_get_device_note(). */
@@ -128,7 +134,8 @@ typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, con
  * the run stops after the current iteration and still returns the best
  * image so far (check the cancellable to tell). */
 /* How many iterations (progress callbacks) a run of `options` on a content
- * of this size makes over all its scales. */
+ * of this size makes over all its scales; safe for any options (at most
+ * G_MAXINT), exact for those a run accepts. */
 int ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height);
 /* The part (0 .. 1) of such a run's work done after `iteration` of those
  * iterations: each counts the pixels of its scale, so the finest scale, with

@@ -82,7 +82,9 @@ elif ! msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/$domain.mo" "$po" 2> "$tmp/msgfm
   diag < "$tmp/msgfmt.log"
   not_ok 3 "msgfmt could not compile $po"
 else
-  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8)
+  # LANGUAGE needs a locale that gettext does not take for C: Debian 12's C.UTF-8 is one, Debian 13's is not.
+  zh_locale=$(locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8' && echo zh_CN.UTF-8 || echo C.UTF-8)
+  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale")
   # The expected text, looked up in the same catalogue by gettext(1).
   msgstr=$(env "${l10n_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -e -d "$domain" -- "$msgid")
   # shellcheck disable=SC2059  # the translation is the format, as in the CLI
@@ -91,7 +93,7 @@ else
     > "$tmp/stdout" 2> "$tmp/stderr"
   status=$?
   if [ "$msgstr" = "$(printf '%b' "$msgid")" ] || [ "${msgstr//[[:ascii:]]/}" = "" ]; then
-    echo "gettext(1) did not translate \"$msgid\" with LANGUAGE=zh_CN LC_ALL=C.UTF-8" | diag
+    echo "gettext(1) did not translate \"$msgid\" with LANGUAGE=zh_CN LC_ALL=$zh_locale" | diag
     not_ok 3 "the catalogue has no Chinese translation of the --alpha message (or the locale does not work)"
   elif [ "$status" -ne 2 ] || ! grep -qF -- "$expected" "$tmp/stderr" || [ -e "$tmp/never.png" ]; then
     { echo "exit status $status (expected 2)"; echo "expected on stderr: $expected"

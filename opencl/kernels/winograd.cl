@@ -15,23 +15,10 @@
  * 8 tiles as one float8 and the input transform whole 16-tile blocks.  M is [16][O_pad][P_pad]; V[e] is C x P_pad,
  * stored in column blocks of `block` tiles: V[e][c][p] at
  * e C P_pad + (p / block) C block + c block + p % block.  block = P_pad
- * is the plain row-major matrix (CLBlast's); block = 16 keeps each
- * 16-tile column contiguous over c (our products walk down it).  P_pad is an
- * odd multiple of 16 (see padded_tiles in ns-conv-winograd.c). */
-
-size_t winograd_v_index (int e, int c, int p, int C, int P_pad, int block)
-{
-  return (size_t) e * C * P_pad + (size_t) (p / block) * C * block + (size_t) c * block + p % block;
-}
-
-/* Zeroes the columns of V past the strip's tiles (p >= n_tiles) for channel c
- * and each of the E elements, so that no stale value reaches the products. */
-void winograd_zero_padding (__global float *v, int E, int c, int n_tiles, int C, int P_pad, int block)
-{
-  for (int e = 0; e < E; e++)
-    for (int p = n_tiles; p < P_pad; p++)
-      v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
-}
+ * is the plain row-major matrix (CLBlast's); block = 32 keeps each
+ * 32-tile column contiguous over c (winograd_gemm walks down it; 16 for
+ * winograd_gemm_tiled).  P_pad is an odd multiple of 32 (see padded_tiles in
+ * ns-conv-winograd.c).  winograd_v_index is in common.cl (winograd4.cl uses it too). */
 
 /* U = G g G^T for each (output, input) channel pair of OIHW weights, with
  * G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], as [16][O_pad][C] (zero
