@@ -164,8 +164,14 @@ __kernel void winograd4_output (__global const float *m, ulong m_offset, int O_p
     {
       float8 y[4];
       winograd4_at (t[i], y);
+      /* A NaN stays one through the ReLU (fmax would make it 0): overflowing
+       * weights' Inf - Inf in the transforms must still reach the result's
+       * check for non-finite numbers, as Inf does through the direct kernel. */
       for (int k = 0; k < 4; k++)
-        y[k] = relu ? fmax (y[k] + b, 0.0f) : y[k] + b;
+        {
+          const float8 v = y[k] + b;
+          y[k] = relu ? select (fmax (v, 0.0f), v, isnan (v)) : v;
+        }
       const uint16 pairs = (uint16) (0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
       const float16 p = shuffle2 (y[0], y[1], pairs), q = shuffle2 (y[2], y[3], pairs);
       const float16 lo = shuffle2 (p, q, (uint16) (0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23));
