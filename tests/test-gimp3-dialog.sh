@@ -26,7 +26,7 @@ c=$tmp/content.png big=$tmp/big.png
 # GIMP with its windows (-n: a new instance, -s: no splash, -d/-f: no brushes or fonts to load).
 NSTEST_CASE=dialog NSTEST_CONTENT=$c NSTEST_BIG=$big NSTEST_OUT=$tmp/out.png NSTEST_OUT_REPEAT=$tmp/repeat.png \
   timeout 400 gimp-3.0 -n -s -d -f --batch-interpreter=python-fu-eval \
-  -b "exec(open('$src/tests/gimp3-plugin-test.py').read())" >> "$log" 2>&1 &
+  -b "exec(open('$src/tests/gimp3-plugin-test.py').read())" --quit >> "$log" 2>&1 &
 gimp_pid=$!
 
 ok_then_cancel "$screenshot" 200

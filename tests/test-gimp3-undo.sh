@@ -22,7 +22,7 @@ c=$tmp/content.png
 "$helper" content "$c" 64 48 > /dev/null || exit 1
 
 NSTEST_CASE=undo NSTEST_CONTENT=$c NSTEST_DIR=$tmp timeout 400 gimp-3.0 -n -s -d -f \
-  --batch-interpreter=python-fu-eval -b "exec(open('$src/tests/gimp3-plugin-test.py').read())" >> "$log" 2>&1 &
+  --batch-interpreter=python-fu-eval -b "exec(open('$src/tests/gimp3-plugin-test.py').read())" --quit >> "$log" 2>&1 &
 gimp_pid=$!
 
 undo_after () {  # undo_after NAME: once the script is ready, one Ctrl+Z in the image window, then go on
