@@ -1,0 +1,94 @@
+# Brand-new Debian roots for CI, sourced by .ci/run and .ci/test-debian-package.sh.
+#
+#   root_base RELEASE        -> prints the cached minbase root (debootstrapped once, kept in
+#                               $NS_CI_CACHE keyed by the release and the debootstrap arguments)
+#   root_fresh RELEASE DIR   -> DIR becomes a fresh copy of that root (so each run installs
+#                               everything itself), with /proc, /sys and /dev mounted
+#   root_release DIR         -> unmounts what root_fresh mounted and deletes DIR
+#   root_release_all         -> the same for every root still held (for the EXIT trap)
+#   root_copy_sources DIR    -> the checkout to DIR/src/gimp-neural-style, ../shared to DIR/src/shared
+#
+# The caller sets `trap root_release_all EXIT` so that no mount outlives the script.
+
+NS_CI_CACHE=${NS_CI_CACHE:-/var/cache/gimp-neural-style-ci}
+NS_CI_MIRROR=${NS_CI_MIRROR:-http://deb.debian.org/debian}
+NS_CI_WORK=${NS_CI_WORK:-/var/tmp/gimp-neural-style-ci}
+NS_CI_ROOTS=()
+
+root_base () {
+  local release=$1
+  local args=(--variant=minbase "$release")
+  local key
+  key=$(printf '%s\n' "${args[@]}" "$NS_CI_MIRROR" "$(dpkg-query -W -f '${Version}' debootstrap)" |
+        sha256sum | cut -c1-12)
+  local dir=$NS_CI_CACHE/$release-$key
+  if [ ! -f "$dir/.complete" ]; then
+    echo "debootstrap ${args[*]} (kept in $dir)" >&2
+    rm -rf "$dir.tmp"
+    mkdir -p "$NS_CI_CACHE"
+    debootstrap "${args[@]}" "$dir.tmp" "$NS_CI_MIRROR" >"$NS_CI_CACHE/$release-$key.log" 2>&1 ||
+      { tail -20 "$NS_CI_CACHE/$release-$key.log" >&2; echo "debootstrap $release failed" >&2; return 1; }
+    touch "$dir.tmp/.complete"
+    rm -rf "$dir"
+    mv "$dir.tmp" "$dir"
+  fi
+  echo "$dir"
+}
+
+root_fresh () {
+  local release=$1 dir=$2 base
+  base=$(root_base "$release") || return 1
+  root_release "$dir"
+  mkdir -p "$(dirname "$dir")"
+  cp -a "$base" "$dir"
+  rm -f "$dir/.complete"
+  NS_CI_ROOTS+=("$dir")
+  cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+  mount -t proc proc "$dir/proc"
+  mount -t sysfs sysfs "$dir/sys"
+  mount --rbind /dev "$dir/dev"
+  mount --make-rslave "$dir/dev"
+}
+
+# Binds a host folder (created if missing) over a folder of the root.
+root_bind () {  # root_bind ROOT HOST_DIR ROOT_DIR
+  mkdir -p "$2" "$1$3"
+  mount --bind "$2" "$1$3"
+}
+
+root_release () {
+  local dir=$1
+  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+  # Deepest first: binds under /root, then /dev's submounts, /sys, /proc.
+  local m
+  for m in $(awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+  if awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
+    echo "could not unmount everything under $dir; leaving it" >&2
+    return 1
+  fi
+  rm -rf --one-file-system "$dir"
+}
+
+root_release_all () {
+  local dir
+  for dir in "${NS_CI_ROOTS[@]}"; do root_release "$dir" || true; done
+  NS_CI_ROOTS=()
+}
+
+root_copy_sources () {  # root_copy_sources ROOT (from the checkout, the current directory)
+  local root=$1
+  mkdir -p "$root/src/gimp-neural-style" "$root/src/shared"
+  # What a fresh clone holds: the tracked files and new ones not ignored (no build folders).
+  git ls-files -z --cached --others --exclude-standard |
+    tar --null -T - -cf - | tar -xf - -C "$root/src/gimp-neural-style"
+  cp -a ../shared/. "$root/src/shared/"
+}
+
+# Runs a bash script as root inside ROOT, in DIR, with a clean environment.
+root_run () {  # root_run ROOT DIR SCRIPT
+  chroot "$1" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive \
+    /bin/bash -c "cd \"\$1\" && eval \"\$2\"" bash "$2" "$3"
+}
