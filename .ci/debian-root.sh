@@ -6,7 +6,9 @@
 #                               everything itself), with /proc, /sys and /dev mounted
 #   root_release DIR         -> unmounts what root_fresh mounted and deletes DIR
 #   root_release_all         -> the same for every root still held (for the EXIT trap)
+#   root_bind_caches DIR RELEASE -> binds the caches a root shares with later runs
 #   root_copy_sources DIR    -> the checkout to DIR/src/gimp-neural-style, ../shared to DIR/src/shared
+#   root_run DIR CWD SCRIPT  -> runs SCRIPT with bash as root in DIR, in CWD
 #
 # The caller sets `trap root_release_all EXIT` so that no mount outlives the script.
 
@@ -54,6 +56,16 @@ root_fresh () {
 root_bind () {  # root_bind ROOT HOST_DIR ROOT_DIR
   mkdir -p "$2" "$1$3"
   mount --bind "$2" "$1$3"
+}
+
+# The caches a root shares with later runs: downloaded packages, and PoCL's compiled
+# kernels (keyed by the PoCL version the root is about to install).
+root_bind_caches () {  # root_bind_caches ROOT RELEASE
+  local root=$1 release=$2 pocl
+  root_bind "$root" "$NS_CI_CACHE/apt-archives-$release" /var/cache/apt/archives
+  root_run "$root" / 'apt-get update -qq'
+  pocl=$(root_run "$root" / 'apt-cache policy pocl-opencl-icd' | awk '/Candidate:/ { print $2 }')
+  root_bind "$root" "$NS_CI_CACHE/pocl-$release-${pocl:-unknown}" /root/.cache/pocl
 }
 
 root_release () {
