@@ -1,10 +1,10 @@
-# Brand-new Debian roots for CI, sourced by .ci/run and .ci/test-debian-package.sh.
+# Brand-new Debian roots for CI, sourced by .ci/run.
 #
-#   root_base RELEASE        -> prints the cached minbase root (debootstrapped once, kept in
-#                               $NS_CI_CACHE keyed by the release and the debootstrap arguments)
+#   root_base RELEASE        -> NS_CI_BASE: the cached minbase root (debootstrapped once, kept
+#                               in $NS_CI_CACHE keyed by the release and the debootstrap arguments)
 #   root_fresh RELEASE DIR   -> DIR becomes a fresh copy of that root (so each run installs
 #                               everything itself), with /proc, /sys and /dev mounted
-#   root_release DIR         -> unmounts what root_fresh mounted and deletes DIR
+#   root_release DIR         -> unmounts what is mounted under DIR and deletes DIR
 #   root_release_all         -> the same for every root still held (for the EXIT trap)
 #   root_bind_caches DIR RELEASE -> binds the caches a root shares with later runs
 #   root_copy_sources DIR    -> the checkout to DIR/src/gimp-neural-style, ../shared to DIR/src/shared
@@ -17,34 +17,35 @@ NS_CI_MIRROR=${NS_CI_MIRROR:-http://deb.debian.org/debian}
 NS_CI_WORK=${NS_CI_WORK:-/var/tmp/gimp-neural-style-ci}
 NS_CI_ROOTS=()
 
-root_base () {
+root_base () {  # sets NS_CI_BASE
   local release=$1
   local args=(--variant=minbase "$release")
   local key
   key=$(printf '%s\n' "${args[@]}" "$NS_CI_MIRROR" "$(dpkg-query -W -f '${Version}' debootstrap)" |
         sha256sum | cut -c1-12)
-  local dir=$NS_CI_CACHE/$release-$key
-  if [ ! -f "$dir/.complete" ]; then
-    echo "debootstrap ${args[*]} (kept in $dir)" >&2
-    rm -rf "$dir.tmp"
-    mkdir -p "$NS_CI_CACHE"
-    debootstrap "${args[@]}" "$dir.tmp" "$NS_CI_MIRROR" >"$NS_CI_CACHE/$release-$key.log" 2>&1 ||
-      { tail -20 "$NS_CI_CACHE/$release-$key.log" >&2; echo "debootstrap $release failed" >&2; return 1; }
-    touch "$dir.tmp/.complete"
-    rm -rf "$dir"
-    mv "$dir.tmp" "$dir"
-  fi
-  echo "$dir"
+  NS_CI_BASE=$NS_CI_CACHE/$release-$key
+  [ -f "$NS_CI_BASE/.complete" ] && return 0
+  echo "debootstrap ${args[*]} (kept in $NS_CI_BASE)" >&2
+  local tmp=$NS_CI_BASE.tmp
+  NS_CI_ROOTS+=("$tmp")  # debootstrap mounts /proc and /sys in it: released on any exit
+  root_release "$tmp" || return 1
+  mkdir -p "$NS_CI_CACHE"
+  debootstrap "${args[@]}" "$tmp" "$NS_CI_MIRROR" >"$NS_CI_BASE.log" 2>&1 ||
+    { tail -20 "$NS_CI_BASE.log" >&2; echo "debootstrap $release failed" >&2; return 1; }
+  root_unmount "$tmp" || return 1
+  touch "$tmp/.complete"
+  rm -rf --one-file-system "$NS_CI_BASE"
+  mv "$tmp" "$NS_CI_BASE"
 }
 
 root_fresh () {
-  local release=$1 dir=$2 base
-  base=$(root_base "$release") || return 1
-  root_release "$dir"
-  mkdir -p "$(dirname "$dir")"
-  cp -a "$base" "$dir"
-  rm -f "$dir/.complete"
+  local release=$1 dir=$2
+  root_base "$release" || return 1
   NS_CI_ROOTS+=("$dir")
+  root_release "$dir" || return 1
+  mkdir -p "$(dirname "$dir")"
+  cp -a "$NS_CI_BASE" "$dir"
+  rm -f "$dir/.complete"
   cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
   mount -t proc proc "$dir/proc"
   mount -t sysfs sysfs "$dir/sys"
@@ -68,18 +69,24 @@ root_bind_caches () {  # root_bind_caches ROOT RELEASE
   root_bind "$root" "$NS_CI_CACHE/pocl-$release-${pocl:-unknown}" /root/.cache/pocl
 }
 
+# Ends what still runs chrooted in DIR (a daemon a test started), then unmounts everything
+# under DIR, deepest first (binds under /root, /dev's submounts, ...).
+root_unmount () {
+  local dir=$1 m pid
+  for pid in $(ls /proc | grep -x '[0-9]*'); do
+    case $(readlink "/proc/$pid/root" 2>/dev/null) in
+      "$dir"|"$dir"/*) kill -KILL "$pid" 2>/dev/null || true ;;
+    esac
+  done
+  mounts_under () { awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo; }
+  for m in $(mounts_under | sort -r); do umount -l "$m" 2>/dev/null || true; done
+  [ -z "$(mounts_under)" ] || { echo "could not unmount everything under $dir" >&2; return 1; }
+}
+
 root_release () {
   local dir=$1
-  [ -n "$dir" ] && [ -d "$dir" ] || return 0
-  # Deepest first: binds under /root, then /dev's submounts, /sys, /proc.
-  local m
-  for m in $(awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-    umount -l "$m" 2>/dev/null || true
-  done
-  if awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
-    echo "could not unmount everything under $dir; leaving it" >&2
-    return 1
-  fi
+  [ -n "$dir" ] && [ -e "$dir" ] || return 0
+  root_unmount "$dir" || return 1
   rm -rf --one-file-system "$dir"
 }
 
