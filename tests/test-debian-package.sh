@@ -15,16 +15,10 @@ mode=${1:-} dir=${2:-}
   { echo "usage: $0 build OUTDIR | check DEBDIR" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "$0 installs packages: run it as root (in a throw-away root or machine)." >&2; exit 2; }
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
+. "$(dirname "$0")/tap-lib.sh"
 n=0 failed=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-ok () {  # ok DESCRIPTION COMMAND...: one TAP line; the command's output as diagnostics on failure
-  local what=$1; shift
-  n=$((n + 1))
-  if "$@" >"$log" 2>&1; then echo "ok $n - $what"
-  else echo "not ok $n - $what"; tail -40 "$log" | sed 's/^/# /'; failed=1; fi
-}
-is_png () { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+tap_log=$(mktemp)
+trap 'rm -f "$tap_log"' EXIT
 
 if [ $mode = build ]; then
   cd "$(dirname "$0")/.."
@@ -42,7 +36,7 @@ fi
 # check: on a clean system.
 dir=$(cd "$dir" && pwd)
 work=$(mktemp -d)
-trap 'rm -f "$log"; rm -rf "$work"' EXIT
+trap 'rm -f "$tap_log"; rm -rf "$work"' EXIT
 packages=(gimp-neural-style gimp-neural-style-data)
 # gimp for the plug-in's test: the packages only recommend it.
 ok "apt installs the packages (and GIMP)" \

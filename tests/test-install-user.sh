@@ -26,15 +26,9 @@ shared=$(cd "$src/../shared" && pwd)
 mkdir -p "$tmp/shared"
 for d in weights styles samples goldens; do ln -s "$shared/$d" "$tmp/shared/$d"; done
 
+. "$src/tests/tap-lib.sh"
 n=0 failed=0
-log=$tmp/log
-ok () {  # ok DESCRIPTION COMMAND...: a TAP line; the command's output as diagnostics on failure
-  local what=$1; shift
-  n=$((n + 1))
-  if "$@" >"$log" 2>&1; then echo "ok $n - $what"
-  else echo "not ok $n - $what"; tail -40 "$log" | sed 's/^/# /'; failed=1; fi
-}
-is_png () { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+tap_log=$tmp/log
 
 ok "tools/install-user.sh builds and installs without root" \
   "$src/tools/install-user.sh" "$tmp/build" -Dshared_dir="$tmp/shared" -Dfuzzing=disabled
