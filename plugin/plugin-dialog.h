@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ns-settings.h"
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,7 @@ gboolean ns_plugin_ui_init (void);
  * OK, FALSE with G_IO_ERROR_CANCELLED when the user cancels. */
 gboolean ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **error);
 
-/* GIMP's image window (an X11 window), for transient windows; 0 if none. */
-gulong ns_plugin_parent_window (void);
+/* An NsParentFunc: makes `window` (not yet shown) transient for GIMP's image window. */
+void ns_plugin_set_parent (GtkWindow *window, gpointer data);
 
 G_END_DECLS

@@ -6,7 +6,7 @@
 static const Babl *
 rgba_format (gint32 drawable)
 {
-  return babl_format_with_space ("R'G'B'A float", gimp_drawable_get_format (drawable));
+  return babl_format_with_space ("R'G'B'A float", ns_gimp_drawable_get_format (drawable));
 }
 
 /* The channel's own encoding as floats, so the values are those stored. */
@@ -25,7 +25,7 @@ mask_format (GeglBuffer *buffer)
 static void
 read_floats (gint32 drawable, int x, int y, int width, int height, const Babl *format, float *dest)
 {
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  GeglBuffer *buffer = ns_gimp_drawable_get_buffer (drawable);
   gegl_buffer_get (buffer, GEGL_RECTANGLE (x, y, width, height), 1.0, format != NULL ? format : mask_format (buffer),
                    dest, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   g_object_unref (buffer);
@@ -43,7 +43,7 @@ gboolean
 ns_plugin_selection_is_full (gint32 image, int x, int y, int width, int height)
 {
   g_autofree float *mask = g_new (float, (gsize) width * height);
-  read_floats (gimp_image_get_selection (image), x, y, width, height, babl_format ("Y float"), mask);
+  read_floats (ns_gimp_image_get_selection (image), x, y, width, height, babl_format ("Y float"), mask);
   for (gsize i = 0; i < (gsize) width * height; i++)
     if (mask[i] < 1.0f)
       return FALSE;
@@ -74,7 +74,6 @@ ns_plugin_insert_layer (gint32 image, gint32 source, const char *name, int x, in
                         const NsImage *alpha_from, gboolean add_mask)
 {
   int width = rgb->width, height = rgb->height;
-  GimpImageType type = gimp_image_base_type (image) == GIMP_GRAY ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE;
   g_autoptr (NsImage) rgba = ns_image_new (width, height, 4);
   for (gsize i = 0; i < (gsize) width * height; i++)
     {
@@ -83,32 +82,30 @@ ns_plugin_insert_layer (gint32 image, gint32 source, const char *name, int x, in
       rgba->data[i * 4 + 3] = alpha_from->data[i * 4 + 3];
     }
 
-  gimp_image_undo_group_start (image);
-  gint32 layer = gimp_layer_new (image, name, width, height, type, 100.0, GIMP_LAYER_MODE_NORMAL);
-  gboolean inserted = layer != -1
-    && gimp_image_insert_layer (image, layer, gimp_item_get_parent (source),
-                                gimp_image_get_item_position (image, source));
+  /* A layer that cannot be made leaves the image untouched, not even dirty. */
+  gint32 layer = ns_gimp_layer_new (image, name, width, height);
+  if (layer == -1)
+    return -1;
+  ns_gimp_image_undo_group_start (image);
+  gboolean inserted = ns_gimp_insert_layer_above (image, layer, source);
   gboolean ok = inserted;
   if (ok)
     {
-      gimp_layer_set_offsets (layer, x, y);
-      GeglBuffer *buffer = gimp_drawable_get_buffer (layer);
+      ns_gimp_layer_set_offsets (layer, x, y);
+      GeglBuffer *buffer = ns_gimp_drawable_get_buffer (layer);
       gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, width, height), 0, rgba_format (layer), rgba->data,
                        GEGL_AUTO_ROWSTRIDE);
       gegl_buffer_flush (buffer);
       g_object_unref (buffer);
-      gimp_drawable_update (layer, 0, 0, width, height);
+      ns_gimp_drawable_update (layer, 0, 0, width, height);
       if (add_mask)
-        {
-          gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
-          ok = mask != -1 && gimp_layer_add_mask (layer, mask);
-        }
+        ok = ns_gimp_layer_add_selection_mask (layer);
     }
   if (!ok && inserted)   /* a failure leaves the image as it was */
-    gimp_image_remove_layer (image, layer);
-  else if (!ok && layer != -1)
-    gimp_item_delete (layer);
-  gimp_image_undo_group_end (image);
+    ns_gimp_image_remove_layer (image, layer);
+  else if (!ok)
+    ns_gimp_item_delete (layer);
+  ns_gimp_image_undo_group_end (image);
   return ok ? layer : -1;
 }
 
@@ -121,7 +118,7 @@ ns_plugin_read_rgba_scaled (gint32 drawable, int x, int y, int width, int height
   if (s >= 1.0)
     return ns_plugin_read_rgba (drawable, x, y, width, height);
   g_autoptr (NsImage) image = ns_image_new (w, h, 4);
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+  GeglBuffer *buffer = ns_gimp_drawable_get_buffer (drawable);
   /* With a scale, gegl_buffer_get takes the rectangle in scaled coordinates. */
   gegl_buffer_get (buffer, GEGL_RECTANGLE ((int) (x * s), (int) (y * s), w, h), s, rgba_format (drawable),
                    image->data, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);

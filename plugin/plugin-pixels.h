@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ns-image.h"
-#include <libgimp/gimp.h>
+#include "plugin-gimp.h"
 
 G_BEGIN_DECLS
 

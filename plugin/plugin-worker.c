@@ -4,6 +4,7 @@
 #include "plugin-worker.h"
 #include "neural-style.h"
 #include "ns-gatys.h"
+#include "ns-run-options.h"
 
 /* How often the window's preview of a Gatys run is refreshed, in iterations. */
 #define PREVIEW_EVERY 5
@@ -22,52 +23,13 @@ typedef struct {
   double fraction;   /* AdaIN: < 0 until a tiled run reports */
 } Job;
 
-static NsColourPreservation
-colour_of (const NsSettings *s)
-{
-  switch (s->preserve_colour)
-    {
-    case NS_PRESERVE_LUMINANCE:
-      return NS_COLOUR_LUMINANCE;
-    case NS_PRESERVE_MATCH:
-      return NS_COLOUR_MATCH;
-    default:
-      return NS_COLOUR_NONE;
-    }
-}
-
-/* The styles inside (where the mask is 1, or everywhere) and outside. */
+/* The run's options for both methods; inside and outside hold the styles and must outlive them. */
 static void
-weighted_styles (const Job *job, NsWeightedStyle inside[2], guint *n_inside, NsWeightedStyle *outside,
-                 guint *n_outside)
+adain_options (const Job *job, NsAdainOptions *options, NsWeightedStyle inside[2], NsWeightedStyle outside[1])
 {
   const NsPluginInput *in = job->input;
-  double w2 = job->settings->style2_weight;
-  *n_inside = *n_outside = 0;
-  if (in->style2 != NULL && in->mask != NULL)
-    {
-      inside[(*n_inside)++] = (NsWeightedStyle) { in->style, 1.0 };
-      outside[(*n_outside)++] = (NsWeightedStyle) { in->style2, 1.0 };
-      return;
-    }
-  if (in->style2 == NULL || w2 < 1.0)
-    inside[(*n_inside)++] = (NsWeightedStyle) { in->style, in->style2 != NULL ? 1.0 - w2 : 1.0 };
-  if (in->style2 != NULL && w2 > 0.0)
-    inside[(*n_inside)++] = (NsWeightedStyle) { in->style2, w2 };
-}
-
-/* The style controls both methods take (style size, colour, styles, mask), as
- * AdaIN options; inside and outside hold the styles and must outlive them. */
-static void
-style_controls (const Job *job, NsAdainOptions *options, NsWeightedStyle inside[2], NsWeightedStyle outside[1])
-{
-  ns_adain_options_init (options);
-  options->style_size = job->settings->style_size;
-  options->colour = colour_of (job->settings);
-  weighted_styles (job, inside, &options->n_styles, outside, &options->n_outside_styles);
-  options->styles = inside;
-  options->mask = options->n_outside_styles > 0 ? job->input->mask : NULL;
-  options->outside_styles = options->n_outside_styles > 0 ? outside : NULL;
+  ns_run_options_adain (options, job->settings, in->style, in->style2, in->style2 != NULL ? in->mask : NULL,
+                        inside, outside);
 }
 
 /* GIMP's calls are not for a worker thread: a passed-over device goes to
@@ -106,19 +68,15 @@ adain_progress (double fraction, gpointer user_data)
 static NsImage *
 run_gatys (Job *job)
 {
-  const NsSettings *s = job->settings;
   g_autoptr (NsGatys) gatys = ns_gatys_new (-1, &job->error);
   if (gatys == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
     return NULL;
   say_device_note (ns_gatys_get_device_note (gatys));
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions controls;
-  style_controls (job, &controls, inside, outside);
+  adain_options (job, &controls, inside, outside);
   NsGatysTransferOptions options;
-  ns_gatys_transfer_options_init (&options);
-  ns_gatys_transfer_options_set_controls (&options, &controls);
-  options.optim.iterations = s->iterations;
-  options.optim.seed = (guint32) s->seed;
+  ns_run_options_gatys (&options, job->settings, &controls);
   options.optim.preview_every = job->want_preview ? PREVIEW_EVERY : 0;
   return ns_gatys_transfer (gatys, job->input->content, &options, gatys_progress, job, job->engine_cancellable,
                             &job->error);
@@ -127,15 +85,13 @@ run_gatys (Job *job)
 static NsImage *
 run_adain (Job *job)
 {
-  const NsSettings *s = job->settings;
   g_autoptr (NsEngine) engine = ns_engine_new (-1, &job->error);
   if (engine == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
     return NULL;
   say_device_note (ns_engine_get_device_note (engine));
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions options;
-  style_controls (job, &options, inside, outside);
-  options.alpha = s->alpha;
+  adain_options (job, &options, inside, outside);
   options.progress = adain_progress;
   options.progress_data = job;
   return ns_engine_stylise_with_options (engine, job->input->content, &options, job->engine_cancellable,

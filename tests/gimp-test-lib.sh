@@ -1,8 +1,10 @@
 # Shared by the headless GIMP tests (sourced): a throw-away GIMP profile that
 # finds the built plug-in, TAP helpers, and `gimp` to run Script-Fu commands.
 #
-# Needs: $build, $src (and $gimp_test_needs: more programs to require).  Sets: $tmp (removed on exit), $log, $helper, $cli.
-plugin=$build/plugin/gimp-neural-style
+# Needs: $build, $src (and $gimp_test_needs: more programs to require; $gimp_version: 2 (2.10, the
+# default) or 3).  Sets: $tmp (removed on exit), $log, $helper, $cli, $console (the headless GIMP).
+gimp_version=${gimp_version:-2}
+plugin=$build/plugin/gimp$gimp_version/gimp-neural-style
 cli=$build/tools/neural-style
 helper=$build/tests/gimp-test-helper
 shared=${NEURAL_STYLE_SHARED_DIR:-$src/../shared}
@@ -11,11 +13,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # GIMP wants each plug-in in a folder of its own name; the build's folder holds
 # other files, so a folder here links to it.
-export GIMP2_DIRECTORY=$tmp/profile
-mkdir -p "$GIMP2_DIRECTORY" "$tmp/plug-ins/gimp-neural-style"
+profile=$tmp/profile
+if [ "$gimp_version" = 3 ]; then export GIMP3_DIRECTORY=$profile console=gimp-console-3.0
+else export GIMP2_DIRECTORY=$profile console=gimp-console-2.10; fi
+mkdir -p "$profile" "$tmp/plug-ins/gimp-neural-style"
 ln -s "$(realpath "$plugin")" "$tmp/plug-ins/gimp-neural-style/gimp-neural-style"
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$tmp/plug-ins" \
-  > "$GIMP2_DIRECTORY/gimprc"
+  > "$profile/gimprc"
 unset GIMP2_PLUGINDIR   # it would hide Script-Fu and make GIMP hang
 log=$tmp/gimp.log
 : > "$log"
@@ -91,6 +95,6 @@ finish () {  # prints the plan (and GIMP's log on failure) and exits
 for f in "$plugin" "$cli" "$helper"; do
   [ -x "$f" ] || { echo "1..1"; echo "not ok 1 - $f was not built"; exit 1; }
 done
-for p in gimp-console-2.10 ${gimp_test_needs:-}; do
+for p in $console ${gimp_test_needs:-}; do
   command -v "$p" > /dev/null || { echo "1..1"; echo "not ok 1 - $p is missing (tools/install-packages.sh installs it)"; exit 1; }
 done

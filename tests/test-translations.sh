@@ -75,7 +75,7 @@ fi
 # --- 3: the CLI speaks Chinese ---------------------------------------------------------
 cli=$build/tools/neural-style
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
-msgid='--alpha is %g; it must lie between 0 and 1.\n'
+msgid='%s is %s; it must lie between %s and %s.'
 if [ ! -x "$cli" ]; then
   not_ok 3 "the CLI $cli was not built"
 elif ! msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/$domain.mo" "$po" 2> "$tmp/msgfmt.log"; then
@@ -86,7 +86,7 @@ else
   # The expected text, looked up in the same catalogue by gettext(1).
   msgstr=$(env "${l10n_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -e -d "$domain" -- "$msgid")
   # shellcheck disable=SC2059  # the translation is the format, as in the CLI
-  expected=$(LC_ALL=C.UTF-8 printf -- "$msgstr" 1.5)
+  expected=$(LC_ALL=C.UTF-8 printf -- "$msgstr" --alpha 1.5 0 1)
   env "${l10n_env[@]}" "$cli" --alpha 1.5 --style x -o "$tmp/never.png" y \
     > "$tmp/stdout" 2> "$tmp/stderr"
   status=$?

@@ -2,13 +2,19 @@
 #pragma once
 
 #include "neural-style.h"
+#include "ns-settings.h"
 
 G_BEGIN_DECLS
 
 /* "FILE" or "FILE:WEIGHT" (the last colon followed by a number; weight >= 0).
  * The file part is newly allocated. */
 gboolean ns_cli_parse_weighted_style (const char *spec, char **file, double *weight, GError **error);
-/* "none", "luminance" or "match". */
-gboolean ns_cli_parse_colour (const char *name, NsColourPreservation *colour, GError **error);
+/* The options of the run parameters that the CLI shares with the plug-ins
+ * (ns-params.h: --method, --alpha, --iterations, --preserve-color,
+ * --style-size, --seed), with their defaults and ranges in the help; each
+ * value is checked as it is parsed (G_OPTION_ERROR_BAD_VALUE with a
+ * sentence) and stored in `settings`, which starts at the defaults and
+ * must outlive the group.  Add the CLI's other options to this group. */
+GOptionGroup *ns_cli_param_group (NsSettings *settings);
 
 G_END_DECLS

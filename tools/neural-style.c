@@ -19,6 +19,7 @@
 #include "cli-interrupt.h"
 #include "cli-metrics.h"
 #include "cli-options.h"
+#include "ns-run-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include "ns-progress-text.h"
@@ -214,29 +215,25 @@ print_fraction (double fraction, gpointer user_data)
     }
 }
 
+/* The Gatys options only the CLI has (the shared ones are in NsSettings). */
 typedef struct {
-  char *method, *init, *optimizer;
-  int iterations;
+  char *init, *optimizer;
   double content_weight, style_weight, tv_weight, learning_rate;
-  gint64 seed;
   int scales;
 } GatysArgs;
 
 /* The style controls (style size, colour, styles, mask) come as AdaIN options. */
 static int
-run_gatys (const GatysArgs *args, const NsImage *content, const NsAdainOptions *controls, int device,
+run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *content, const NsAdainOptions *controls, int device,
            const char *output_path, gboolean verbose, GCancellable *cancellable)
 {
   g_autoptr (GError) error = NULL;
   NsGatysTransferOptions transfer;
-  ns_gatys_transfer_options_init (&transfer);
-  ns_gatys_transfer_options_set_controls (&transfer, controls);
+  ns_run_options_gatys (&transfer, settings, controls);
   NsGatysOptions options = transfer.optim;
-  options.iterations = args->iterations;
   options.content_weight = args->content_weight;
   options.style_weight = args->style_weight;
   options.tv_weight = args->tv_weight;
-  options.seed = (guint32) args->seed;
   options.scales = args->scales;
   options.optimizer = g_strcmp0 (args->optimizer, "adam") == 0 ? NS_GATYS_OPTIMIZER_ADAM : NS_GATYS_OPTIMIZER_LBFGS;
   if (args->learning_rate > 0)
@@ -302,25 +299,21 @@ main (int argc, char **argv)
   if (argc > 1 && strcmp (argv[1], "eval") == 0)
     return ns_cli_eval (argc - 1, argv + 1);
 
-  g_autofree char *output_path = NULL, *colour_name = NULL, *mask_path = NULL;
+  g_autofree char *output_path = NULL, *mask_path = NULL;
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
   int tile = 0, budget_mib = 0;
-  double alpha = 1.0;
-  int style_size = 512, device = -1;
+  int device = -1;
   gboolean show_devices = FALSE, verbose = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
-  GatysArgs gatys = { NULL, NULL, NULL, defaults.iterations, defaults.content_weight, defaults.style_weight,
-                      defaults.tv_weight, 0.0, 0, defaults.scales };
+  GatysArgs gatys = { NULL, NULL, defaults.content_weight, defaults.style_weight, defaults.tv_weight, 0.0,
+                      defaults.scales };
+  NsSettings settings;   /* the parameters the plug-ins share (ns-params.h) */
+  GOptionGroup *shared = ns_cli_param_group (&settings);
   GOptionEntry entries[] = {
-    { "method", 'm', 0, G_OPTION_ARG_STRING, &gatys.method,
-      N_("adain (fast, the default) or gatys (optimisation, slow, any style)"), N_("METHOD") },
     { "style", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &style_specs,
       N_("The painting whose style to take: an image file or a bundled style such as starry-night; "
          "repeat it as FILE:WEIGHT to blend styles"), N_("FILE[:W]") },
-    { "preserve-color", 0, 0, G_OPTION_ARG_STRING, &colour_name,
-      N_("Keep the photo's colours: none (default), luminance (transfer on luminance only) or match "
-         "(recolour the style to the photo's colours first)"), N_("MODE") },
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &mask_path,
       N_("A grey image of the content's size: --style applies where it is white, --outside-style where it is black"),
       N_("MASK") },
@@ -331,15 +324,10 @@ main (int argc, char **argv)
     { "memory-budget", 0, 0, G_OPTION_ARG_INT, &budget_mib,
       N_("The most device memory to use, in MiB (default: AdaIN 1024, or half the device's when less; "
          "Gatys half the device's)"), N_("MIB") },
-    { "alpha", 'a', 0, G_OPTION_ARG_DOUBLE, &alpha, N_("Style strength, from 0 (the photo) to 1 (default)"), N_("A") },
-    { "style-size", 0, 0, G_OPTION_ARG_INT, &style_size,
-      N_("Resize the style so its shorter side has N pixels (default 512; 0 keeps it as it is)"), N_("N") },
     { "device", 'd', 0, G_OPTION_ARG_INT, &device,
       N_("OpenCL device number (see --list-devices; default: $NEURAL_STYLE_DEVICE, else the first device that works, GPUs first)"), N_("N") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
       N_("Where to write the result: PNG (with the photo’s transparency, if it has any), or raw float32 PFM when the name ends in .pfm"), N_("OUT") },
-    { "iterations", 'n', 0, G_OPTION_ARG_INT, &gatys.iterations,
-      N_("Gatys: optimisation steps (default 300)"), N_("N") },
     { "content-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.content_weight,
       N_("Gatys: weight of the content loss (default 1)"), N_("A") },
     { "style-weight", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.style_weight,
@@ -348,7 +336,6 @@ main (int argc, char **argv)
       N_("Gatys: weight of the total-variation (smoothness) loss"), N_("T") },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &gatys.init,
       N_("Gatys: start from the content (default), noise, or an image file"), N_("content|noise|FILE") },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &gatys.seed, N_("Gatys: seed of the noise (default 0)"), N_("S") },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &gatys.optimizer,
       N_("Gatys: lbfgs (default) or adam"), N_("NAME") },
     { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &gatys.learning_rate,
@@ -362,8 +349,8 @@ main (int argc, char **argv)
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new (_("— restyle a photo after a painting"));
-  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  g_option_group_add_entries (shared, entries);
+  g_option_context_set_main_group (options, shared);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (options, &argc, &argv, &error))
     return fail (EXIT_USAGE, error);
@@ -376,40 +363,20 @@ main (int argc, char **argv)
       g_printerr ("%s", g_option_context_get_help (options, TRUE, NULL));
       return EXIT_USAGE;
     }
-  if (!(alpha >= 0.0 && alpha <= 1.0))
-    {
-      g_printerr ("neural-style: ");
-      g_printerr (_("--alpha is %g; it must lie between 0 and 1.\n"), alpha);
-      return EXIT_USAGE;
-    }
-  if (style_size < 0)
-    {
-      g_printerr ("neural-style: ");
-      g_printerr (_("--style-size is %d; it must be 0 or a number of pixels.\n"), style_size);
-      return EXIT_USAGE;
-    }
-
-  gboolean use_gatys = gatys.method != NULL && strcmp (gatys.method, "gatys") == 0;
-  if (gatys.method != NULL && !use_gatys && strcmp (gatys.method, "adain") != 0)
-    {
-      g_printerr ("neural-style: ");
-      g_printerr (_("--method is “%s”; it must be adain or gatys.\n"), gatys.method);
-      return EXIT_USAGE;
-    }
+  gboolean use_gatys = settings.method == NS_METHOD_GATYS;
   if (gatys.optimizer != NULL && strcmp (gatys.optimizer, "lbfgs") != 0 && strcmp (gatys.optimizer, "adam") != 0)
     {
       g_printerr ("neural-style: ");
       g_printerr (_("--optimizer is “%s”; it must be lbfgs or adam.\n"), gatys.optimizer);
       return EXIT_USAGE;
     }
-  if (gatys.iterations < 0 || !(gatys.content_weight >= 0) || !(gatys.style_weight >= 0)
-      || !(gatys.tv_weight >= 0) || !(gatys.learning_rate >= 0) || gatys.seed < 0 || gatys.seed > G_MAXUINT32 || gatys.scales < 0)
-    return usage_error (_("--iterations, --content-weight, --style-weight, --tv-weight, --learning-rate, --seed and --scales must not be negative."));
+  if (!(gatys.content_weight >= 0) || !(gatys.style_weight >= 0) || !(gatys.tv_weight >= 0)
+      || !(gatys.learning_rate >= 0) || gatys.scales < 0)
+    return usage_error (_("--content-weight, --style-weight, --tv-weight, --learning-rate and --scales must not be negative."));
 
   NsAdainOptions adain;
   ns_adain_options_init (&adain);
-  if (!ns_cli_parse_colour (colour_name, &adain.colour, &error))
-    return fail (EXIT_USAGE, error);
+  adain.colour = ns_settings_colour (&settings);
   if (tile < 0 || budget_mib < 0)
     return usage_error (_("--tile and --memory-budget must not be negative."));
   if ((mask_path == NULL) != (outside_specs == NULL))
@@ -428,7 +395,7 @@ main (int argc, char **argv)
     return fail (EXIT_RUN_FAILED, error);
 
   /* The style controls, the same for both methods. */
-  adain.style_size = style_size;
+  adain.style_size = settings.style_size;
   adain.styles = (const NsWeightedStyle *) styles->data;
   adain.n_styles = styles->len;
   adain.mask = mask;
@@ -439,7 +406,7 @@ main (int argc, char **argv)
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (NsCliInterrupt) interrupt = ns_cli_interrupt_new (cancellable);
   if (use_gatys)
-    return run_gatys (&gatys, content, &adain, device, output_path, verbose, cancellable);
+    return run_gatys (&gatys, &settings, content, &adain, device, output_path, verbose, cancellable);
 
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
@@ -447,7 +414,7 @@ main (int argc, char **argv)
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_engine_get_device_note (engine));
   gint64 ready = g_get_monotonic_time ();
-  adain.alpha = alpha;
+  adain.alpha = settings.alpha;
   int tenths = 0;
   adain.progress = verbose ? print_fraction : NULL;
   adain.progress_data = &tenths;

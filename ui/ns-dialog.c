@@ -8,17 +8,15 @@
 #include "ns-dialog.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
+#include "ns-params.h"
 #include "ns-image-io.h"
 #include "ns-preview.h"
 #include "ns-styles.h"
-#include <gdk/gdkx.h>
 #include <string.h>
 
 #define DEBOUNCE_MS 150
 #define THUMB_SIDE 48
 /* The style scale's bounds (a loaded setting outside them widens them). */
-#define STYLE_SIZE_MIN 64
-#define STYLE_SIZE_MAX 2048
 
 /* COL_UID tells the rows apart: a preset's name, a file's path, "layer:ID", "none". */
 enum { COL_THUMB, COL_TEXT, COL_KIND, COL_KEY, COL_ID, COL_UID, N_COLS };
@@ -455,20 +453,6 @@ on_changed (GtkWidget *widget, gpointer data)
   schedule_preview (data);
 }
 
-static void
-on_realize (GtkWidget *widget, gpointer data)
-{
-  Dialog *d = data;
-  GdkDisplay *display = gtk_widget_get_display (widget);
-  if (d->host.transient_for_xid == 0 || !GDK_IS_X11_DISPLAY (display))
-    return;
-  GdkWindow *parent = gdk_x11_window_foreign_new_for_display (display, d->host.transient_for_xid);
-  if (parent != NULL)
-    {
-      gdk_window_set_transient_for (gtk_widget_get_window (widget), parent);
-      g_object_unref (parent);
-    }
-}
 
 static GtkWidget *
 label_for (const char *text, GtkWidget *widget)
@@ -495,13 +479,41 @@ register_widget (Dialog *d, const char *name, GtkWidget *widget)
 }
 
 static GtkWidget *
-combo_text_new (const char *const *items, int n, int active)
+combo_for_param (const char *name, int active)
 {
+  const NsParam *p = ns_param_find (name);
   GtkWidget *combo = gtk_combo_box_text_new ();
-  for (int i = 0; i < n; i++)
-    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), items[i]);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), active >= 0 && active < n ? active : 0);
+  for (guint i = 0; i < p->n_choices; i++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), _(p->choices[i].label));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), active >= 0 && active < (int) p->n_choices ? active : 0);
   return combo;
+}
+
+/* A scale or spin button over the parameter's range. */
+static GtkWidget *
+scale_for_param (const char *name, double value)
+{
+  const NsParam *p = ns_param_find (name);
+  GtkWidget *scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, p->min, p->max, 0.01);
+  gtk_scale_set_digits (GTK_SCALE (scale), 2);
+  gtk_range_set_value (GTK_RANGE (scale), value);
+  return scale;
+}
+
+static GtkWidget *
+spin_for_param (const char *name, double value, double step)
+{
+  const NsParam *p = ns_param_find (name);
+  GtkWidget *spin = gtk_spin_button_new_with_range (p->min, p->max, step);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  return spin;
+}
+
+/* A parameter's label, with its mnemonic. */
+static const char *
+label_of (const char *name)
+{
+  return _(ns_param_find (name)->label);
 }
 
 GtkWidget *
@@ -523,7 +535,8 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
                                            _("_OK"), GTK_RESPONSE_OK, NULL);
   g_object_set_data_full (G_OBJECT (d->dialog), "ns-dialog", d, dialog_free);
   gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
-  g_signal_connect (d->dialog, "realize", G_CALLBACK (on_realize), d);
+  if (host->set_parent != NULL)
+    host->set_parent (GTK_WINDOW (d->dialog), host->parent_data);
 
   GtkWidget *grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
@@ -535,32 +548,27 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   d->style.file_button = file_button_new (_("Choose a style image"), "style-file");
   d->style2.file_button = file_button_new (_("Choose a second style image"), "style2-file");
 
-  const char *methods[] = { _("AdaIN (fast)"), _("Gatys (slow, finest)") };
-  d->method_combo = combo_text_new (methods, G_N_ELEMENTS (methods), settings->method);
+  d->method_combo = combo_for_param ("method", settings->method);
 
-  d->alpha_scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0.0, 1.0, 0.01);
-  gtk_scale_set_digits (GTK_SCALE (d->alpha_scale), 2);
-  gtk_range_set_value (GTK_RANGE (d->alpha_scale), settings->alpha);
+  d->alpha_scale = scale_for_param ("alpha", settings->alpha);
   gtk_widget_set_hexpand (d->alpha_scale, TRUE);
 
-  d->iterations_spin = gtk_spin_button_new_with_range (1, NS_ITERATIONS_MAX, 10);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->iterations_spin), settings->iterations);
+  d->iterations_spin = spin_for_param ("iterations", settings->iterations, 10);
   gtk_widget_set_tooltip_text (d->iterations_spin, _("How many optimisation steps the Gatys method takes."));
-  d->seed_spin = gtk_spin_button_new_with_range (MIN (0, settings->seed), G_MAXINT32, 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->seed_spin), settings->seed);
+  d->seed_spin = spin_for_param ("seed", settings->seed, 1);
   gtk_widget_set_tooltip_text (d->seed_spin, _("The random seed of the Gatys method: the same seed gives the same result."));
 
-  const char *colours[] = { _("None"), _("Luminance only (keep the photo's colours)"), _("Match the photo's colours") };
-  d->colour_combo = combo_text_new (colours, G_N_ELEMENTS (colours), settings->preserve_colour);
+  d->colour_combo = combo_for_param ("preserve-colour", settings->preserve_colour);
   gtk_widget_set_tooltip_text (d->colour_combo,
                                _("Luminance only transfers the style on brightness and keeps the photo's colours; "
                                  "matching recolours the style to the photo's colours first."));
 
   /* The style scale: the style's shorter side in pixels, or the style as given. */
   int size = settings->style_size;
-  d->size_spin = gtk_spin_button_new_with_range (size > 0 ? MIN (STYLE_SIZE_MIN, size) : STYLE_SIZE_MIN,
-                                                 MAX (STYLE_SIZE_MAX, size), 16);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->size_spin), size > 0 ? size : 512);
+  /* 0 ("as given") is the check button's: the spin button holds the sizes. */
+  const NsParam *size_param = ns_param_find ("style-size");
+  d->size_spin = gtk_spin_button_new_with_range (size_param->nonzero_min, size_param->max, 16);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->size_spin), size > 0 ? size : size_param->default_value);
   d->size_given_check = gtk_check_button_new_with_mnemonic (_("As _given"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->size_given_check), size == 0);
   const char *size_tip = _("Sets the size of the brush strokes: the style image is resized so that its shorter side "
@@ -576,13 +584,10 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   /* The second style. */
   gtk_widget_set_tooltip_text (d->style2.combo, _("A second style, blended with the first or applied outside "
                                                   "the selection or the layer mask."));
-  d->style2_weight_scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0.0, 1.0, 0.01);
-  gtk_scale_set_digits (GTK_SCALE (d->style2_weight_scale), 2);
-  gtk_range_set_value (GTK_RANGE (d->style2_weight_scale), settings->style2_weight);
+  d->style2_weight_scale = scale_for_param ("style2-weight", settings->style2_weight);
   gtk_widget_set_tooltip_text (d->style2_weight_scale,
                                _("The second style's share of the blend: 0 is the first style only, 1 the second only."));
-  const char *modes[] = { _("Blend the two styles everywhere"), _("Outside the selection"), _("Outside the layer mask") };
-  d->style2_mode_combo = combo_text_new (modes, G_N_ELEMENTS (modes), settings->style2_mode);
+  d->style2_mode_combo = combo_for_param ("style2-mode", settings->style2_mode);
   gtk_widget_set_tooltip_text (d->style2_mode_combo,
                                _("Where the second style goes: mixed with the first everywhere, or alone where the "
                                  "selection or the layer's mask leaves the layer out (the first style inside)."));
@@ -602,19 +607,19 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   register_widget (d, "style2-mode", d->style2_mode_combo);
 
   int row = 0;
-  attach_row (grid, &row, _("_Style:"), d->style.combo, d->style.combo);
-  attach_row (grid, &row, _("Style _file:"), d->style.file_button, d->style.file_button);
-  attach_row (grid, &row, _("_Method:"), d->method_combo, d->method_combo);
-  attach_row (grid, &row, _("Style _strength:"), d->alpha_scale, d->alpha_scale);
-  attach_row (grid, &row, _("_Iterations:"), d->iterations_spin, d->iterations_spin);
-  attach_row (grid, &row, _("S_eed:"), d->seed_spin, d->seed_spin);
-  attach_row (grid, &row, _("_Colour preservation:"), d->colour_combo, d->colour_combo);
-  attach_row (grid, &row, _("Style sc_ale:"), d->size_spin, size_box);
+  attach_row (grid, &row, label_of ("style-drawable"), d->style.combo, d->style.combo);
+  attach_row (grid, &row, label_of ("style-file"), d->style.file_button, d->style.file_button);
+  attach_row (grid, &row, label_of ("method"), d->method_combo, d->method_combo);
+  attach_row (grid, &row, label_of ("alpha"), d->alpha_scale, d->alpha_scale);
+  attach_row (grid, &row, label_of ("iterations"), d->iterations_spin, d->iterations_spin);
+  attach_row (grid, &row, label_of ("seed"), d->seed_spin, d->seed_spin);
+  attach_row (grid, &row, label_of ("preserve-colour"), d->colour_combo, d->colour_combo);
+  attach_row (grid, &row, label_of ("style-size"), d->size_spin, size_box);
   gtk_grid_attach (GTK_GRID (grid), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL), 0, row++, 2, 1);
-  attach_row (grid, &row, _("Seco_nd style:"), d->style2.combo, d->style2.combo);
-  attach_row (grid, &row, _("Second style fi_le:"), d->style2.file_button, d->style2.file_button);
-  attach_row (grid, &row, _("Mi_x:"), d->style2_weight_scale, d->style2_weight_scale);
-  attach_row (grid, &row, _("_Where:"), d->style2_mode_combo, d->style2_mode_combo);
+  attach_row (grid, &row, label_of ("style2-drawable"), d->style2.combo, d->style2.combo);
+  attach_row (grid, &row, label_of ("style2-file"), d->style2.file_button, d->style2.file_button);
+  attach_row (grid, &row, label_of ("style2-weight"), d->style2_weight_scale, d->style2_weight_scale);
+  attach_row (grid, &row, label_of ("style2-mode"), d->style2_mode_combo, d->style2_mode_combo);
 
   if (host->preview != NULL)
     {

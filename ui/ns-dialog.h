@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ns-image.h"
+#include "ns-progress-window.h"
 #include "ns-settings.h"
 #include <gtk/gtk.h>
 
@@ -24,8 +25,9 @@ typedef struct {
   int n_layers;
   NsImage *(*layer_pixels) (gint32 id, int max_side, gpointer data);
   gpointer data;
-  /* The X11 window to stay above (GIMP's image window), or 0. */
-  gulong transient_for_xid;
+  /* Makes the dialog transient for GIMP's image window (NULL: none). */
+  NsParentFunc set_parent;
+  gpointer parent_data;
   gboolean prefer_dark;
   /* For the second style's masked modes, at the preview's size (grey, 1:
    * inside), or NULL: the selection over the previewed area and the

@@ -3,6 +3,7 @@
  * through an idle callback guarded by a shared, reference-counted state. */
 #include "ns-preview.h"
 #include "neural-style.h"
+#include "ns-run-options.h"
 #include <gio/gio.h>
 
 typedef struct {
@@ -34,23 +35,7 @@ request_options (const Request *r, NsAdainOptions *options, NsWeightedStyle styl
   ns_adain_options_init (options);
   options->style_size = r->style_size;
   options->colour = r->colour;
-  styles[0] = (NsWeightedStyle) { r->style, 1.0 };
-  options->styles = styles;
-  options->n_styles = 1;
-  if (r->style2 == NULL)
-    return;
-  if (r->mask != NULL)
-    {
-      *outside = (NsWeightedStyle) { r->style2, 1.0 };
-      options->mask = r->mask;
-      options->outside_styles = outside;
-      options->n_outside_styles = 1;
-      return;
-    }
-  double w = CLAMP (r->style2_weight, 0.0, 1.0);
-  styles[0].weight = 1.0 - w;
-  styles[1] = (NsWeightedStyle) { r->style2, w };
-  options->n_styles = 2;
+  ns_run_options_set_styles (options, r->style, r->style2, r->style2_weight, r->mask, styles, outside);
 }
 
 /* Shared between the threads and the pending idle callbacks. */

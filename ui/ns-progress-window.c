@@ -3,7 +3,6 @@
 #include "ns-progress-window.h"
 #include "ns-i18n.h"
 #include "ns-progress-text.h"
-#include <gdk/gdkx.h>
 
 #define PREVIEW_SIDE 256
 
@@ -36,7 +35,7 @@ handle_events (void)
 
 static GtkWidget *
 progress_window_new (const char *text, GCancellable *cancellable, gboolean with_preview, GCancellable *stop,
-                     gulong transient_for_xid)
+                     NsParentFunc set_parent, gpointer parent_data)
 {
   GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
   gtk_window_set_title (GTK_WINDOW (window), text);
@@ -76,31 +75,23 @@ progress_window_new (const char *text, GCancellable *cancellable, gboolean with_
   g_object_set_data (G_OBJECT (window), "ns-bar", bar);
   g_signal_connect_object (cancel, "clicked", G_CALLBACK (on_cancel), cancellable, 0);
   g_signal_connect_object (window, "delete-event", G_CALLBACK (on_delete), cancellable, 0);
+  if (set_parent != NULL)
+    set_parent (GTK_WINDOW (window), parent_data);
   gtk_widget_show_all (window);
-  GdkDisplay *display = gtk_widget_get_display (window);
-  if (transient_for_xid != 0 && GDK_IS_X11_DISPLAY (display))
-    {
-      GdkWindow *parent = gdk_x11_window_foreign_new_for_display (display, transient_for_xid);
-      if (parent != NULL)
-        {
-          gdk_window_set_transient_for (gtk_widget_get_window (window), parent);
-          g_object_unref (parent);
-        }
-    }
   return window;
 }
 
 GtkWidget *
-ns_progress_window_new (const char *text, GCancellable *cancellable, gulong transient_for_xid)
+ns_progress_window_new (const char *text, GCancellable *cancellable, NsParentFunc set_parent, gpointer parent_data)
 {
-  return progress_window_new (text, cancellable, FALSE, NULL, transient_for_xid);
+  return progress_window_new (text, cancellable, FALSE, NULL, set_parent, parent_data);
 }
 
 GtkWidget *
 ns_progress_window_new_with_stop (const char *text, GCancellable *cancellable, GCancellable *stop,
-                                  gulong transient_for_xid)
+                                  NsParentFunc set_parent, gpointer parent_data)
 {
-  return progress_window_new (text, cancellable, TRUE, stop, transient_for_xid);
+  return progress_window_new (text, cancellable, TRUE, stop, set_parent, parent_data);
 }
 
 void

@@ -11,12 +11,17 @@
 
 G_BEGIN_DECLS
 
-/* Shown at once; Cancel (or closing it) cancels `cancellable`. */
-GtkWidget *ns_progress_window_new (const char *text, GCancellable *cancellable, gulong transient_for_xid);
+/* Makes `window` transient for the host's window (GIMP's image window),
+ * before it is shown, by whatever the host's windowing allows (X11, Wayland). */
+typedef void (*NsParentFunc) (GtkWindow *window, gpointer data);
+
+/* Shown at once; Cancel (or closing it) cancels `cancellable`.  `set_parent` may be NULL. */
+GtkWidget *ns_progress_window_new (const char *text, GCancellable *cancellable, NsParentFunc set_parent,
+                                   gpointer parent_data);
 /* The same with a preview image (see ns_progress_window_set_preview()) and,
  * when `stop` is not NULL, a Stop button that cancels `stop`. */
 GtkWidget *ns_progress_window_new_with_stop (const char *text, GCancellable *cancellable, GCancellable *stop,
-                                             gulong transient_for_xid);
+                                             NsParentFunc set_parent, gpointer parent_data);
 /* Moves the bar and handles pending events; call it often. */
 void ns_progress_window_pulse (GtkWidget *window);
 /* Sets the bar to `fraction` (0 .. 1) with `bar_text` on it (NULL: none),
