@@ -6,8 +6,8 @@
 #      ~/.config/GIMP/<version>/plug-ins/gimp-neural-style/ (when the build has one);
 #   3. with the build's own data gone (its shared_dir, the fallback for the weights and
 #      paintings, is deleted) the installed CLI restyles the installed sample;
-#   4. GIMP, started with that home, runs the plug-in from the user's folder (the
-#      Script-Fu batch script) and writes the result;
+#   4. GIMP, started with that home, runs the plug-in from the user's folder (GIMP 2.10:
+#      the Script-Fu batch script; GIMP 3: Script-Fu v3) and writes the result;
 #   5. --uninstall (ninja uninstall) leaves no file of the install behind.
 #
 #   test-install-user.sh SOURCE_DIR PLUGIN_BUILT(true|false)
@@ -61,23 +61,17 @@ ok "the installed CLI restyles the installed sample with the installed weights a
   bash -c "'$HOME/.local/bin/neural-style' --style starry-night -o '$tmp/cli.png' '$data/samples/tubingen.jpg' &&
            [ -s '$tmp/cli.png' ]"
 
+. "$src/tests/gimp-restyle.sh"
 run_plugin_in_gimp () {  # each GIMP whose user folder holds the plug-in runs it
-  local f version gimp status=0
+  local f status=0
   for f in "${plugins[@]}"; do
-    version=$(basename "$(dirname "$(dirname "$(dirname "$f")")")")
-    gimp=gimp-console-$version
-    command -v "$gimp" >/dev/null || { echo "$gimp is missing"; status=1; continue; }
-    rm -rf "$tmp/in" "$tmp/out"; mkdir -p "$tmp/in" "$tmp/out"
-    cp "$data/samples/tubingen.jpg" "$tmp/in/"
-    timeout 600 "$gimp" -i -b "(begin (load \"$data/scripts/neural-style-batch.scm\")
-        (neural-style-batch \"$tmp/in\" \"*.jpg\" \"$tmp/out\" \"starry-night\" 0.8 256))" \
-      -b '(gimp-quit 0)' || status=1
-    is_png "$tmp/out/tubingen.png" || { echo "$gimp: the plug-in wrote no PNG"; status=1; }
+    rm -f "$tmp/gimp.png"
+    gimp_restyle "$f" "$data/scripts" "$data/samples/tubingen.jpg" "$tmp/gimp.png" || status=1
   done
   return $status
 }
 if $plugin_built; then
-  ok "GIMP runs the plug-in from the user's plug-in folder (the batch script)" run_plugin_in_gimp
+  ok "GIMP runs the plug-in from the user's plug-in folder" run_plugin_in_gimp
 fi
 
 nothing_left () {  # what the install put down: files, and folders now empty
