@@ -97,6 +97,17 @@ compare (const char *a_path, const char *b_path, int first, int last, const char
   return worst <= 1 ? 0 : 1;
 }
 
+/* The picture in another format that gdk-pixbuf writes (bmp: lossless, as GIMP reads it). */
+static int
+convert (const char *in, const char *out, const char *type)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (in, &error);
+  if (pixbuf == NULL || !gdk_pixbuf_save (pixbuf, out, type, &error, NULL))
+    return die (error);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -108,6 +119,8 @@ main (int argc, char **argv)
     return compare (argv[2], argv[3], 0, 2, "RGB");
   if (argc == 4 && g_str_equal (argv[1], "compare-alpha"))
     return compare (argv[2], argv[3], 3, 3, "alpha");
-  g_printerr ("usage: gimp-test-helper content|crop|compare|compare-alpha ...\n");
+  if (argc == 5 && g_str_equal (argv[1], "convert"))
+    return convert (argv[2], argv[3], argv[4]);
+  g_printerr ("usage: gimp-test-helper content|crop|compare|compare-alpha|convert ...\n");
   return 2;
 }

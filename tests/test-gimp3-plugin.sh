@@ -105,4 +105,33 @@ expect_status "a batch whose call fails" 70
 "$console" -i --batch-interpreter=no-such-interpreter -b '1' --quit >> "$log" 2>&1
 status=$?
 expect_status "an unknown batch interpreter" 69
+# 9. The batch script: every picture, two of one name kept apart, a broken one reported; the
+# summary on standard output; status 70 when one failed, 0 when all were restyled.
+mkdir -p "$tmp/in" "$tmp/good" "$tmp/out" "$tmp/out-good"
+"$helper" content "$tmp/tall.png" 32 48 > /dev/null && cp "$c" "$tmp/in/twin.png" \
+  && "$helper" convert "$tmp/tall.png" "$tmp/in/twin.bmp" bmp && cp "$c" "$tmp/good/one.png" || exit 1
+echo "not a picture" > "$tmp/in/broken.png"
+"$cli" --style the-scream --alpha 0.7 --style-size 64 -o "$tmp/cli-tall.png" "$tmp/tall.png" \
+  && "$cli" --style the-scream --alpha 0.7 --style-size 64 -o "$tmp/cli-content.png" "$c" || exit 1
+batch () {  # batch IN OUT: the installed script's call; its standard output in $tmp/batch.out
+  "$console" -i --batch-interpreter=plug-in-script-fu-eval -b "(begin (load \"$src/plugin/neural-style-batch-3.scm\")
+    (neural-style-batch \"$1\" \"*\" \"$2\" \"the-scream\" 0.7 64))" --quit > "$tmp/batch.out" 2>> "$log"
+  status=$?
+  cat "$tmp/batch.out" >> "$log"
+}
+batch "$tmp/in" "$tmp/out"
+expect_status "batch with a broken picture" 70
+got=$(cd "$tmp/out" && ls | LC_ALL=C sort | tr '\n' ' ')
+if [ "$got" = "twin.bmp.png twin.png.png " ]; then ok "batch: two pictures of one name keep their extensions: $got"
+else echo "out/ holds: $got" | diag; not_ok "batch: out/ holds twin.bmp.png and twin.png.png"; fi
+check "batch: twin.png.png is the CLI's" "$helper" compare "$tmp/out/twin.png.png" "$tmp/cli-content.png"
+check "batch: twin.bmp.png is the CLI's" "$helper" compare "$tmp/out/twin.bmp.png" "$tmp/cli-tall.png"
+if [ "$(tail -n 1 "$tmp/batch.out")" = "neural-style-batch: restyled 2 of 3 images into $tmp/out" ] \
+   && grep -q "^neural-style-batch: $tmp/in/broken.png: " "$tmp/batch.out"; then
+  ok "batch: the broken picture is reported and the last line says 2 of 3"
+else diag < "$tmp/batch.out"; not_ok "batch: the report on standard output"; fi
+batch "$tmp/good" "$tmp/out-good"
+expect_status "batch where every picture works" 0
+batch "$tmp/good" "$tmp/no-such-folder"
+expect_status "batch into a missing folder" 70
 finish
