@@ -10,8 +10,9 @@
 #   3. the built CLI, pointed at the compiled catalogue through $NEURAL_STYLE_LOCALEDIR,
 #      prints its messages in Chinese.
 #
-# Needs gettext (msgfmt, msgcmp, xgettext, gettext) and the C.UTF-8 locale, which
-# glibc >= 2.35 (Debian 12) has built in: no locales package is needed.
+# Needs gettext (msgfmt, msgcmp, xgettext, gettext) and, on Debian 13, the locales
+# package (the CLI's check builds a zh_CN.UTF-8 locale in its scratch folder; Debian
+# 12's built-in C.UTF-8 serves when it is missing).
 set -u
 
 build=${1:?usage: test-translations.sh BUILD_DIR SOURCE_DIR}
@@ -82,7 +83,14 @@ elif ! msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/$domain.mo" "$po" 2> "$tmp/msgfm
   diag < "$tmp/msgfmt.log"
   not_ok 3 "msgfmt could not compile $po"
 else
-  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8)
+  # LANGUAGE needs a locale other than C: C.UTF-8 served up to glibc 2.36 (Debian 12), not
+  # 2.41 (Debian 13), so a zh_CN.UTF-8 locale is built here when the locales' sources are there.
+  locale=C.UTF-8
+  mkdir -p "$tmp/locales"
+  if [ -d /usr/share/i18n/locales ] && localedef -i zh_CN -f UTF-8 "$tmp/locales/zh_CN.UTF-8" 2>/dev/null; then
+    locale=zh_CN.UTF-8
+  fi
+  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LOCPATH="$tmp/locales" LANGUAGE=zh_CN LANG=$locale LC_ALL=$locale)
   # The expected text, looked up in the same catalogue by gettext(1).
   msgstr=$(env "${l10n_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -e -d "$domain" -- "$msgid")
   # shellcheck disable=SC2059  # the translation is the format, as in the CLI
@@ -91,7 +99,7 @@ else
     > "$tmp/stdout" 2> "$tmp/stderr"
   status=$?
   if [ "$msgstr" = "$(printf '%b' "$msgid")" ] || [ "${msgstr//[[:ascii:]]/}" = "" ]; then
-    echo "gettext(1) did not translate \"$msgid\" with LANGUAGE=zh_CN LC_ALL=C.UTF-8" | diag
+    echo "gettext(1) did not translate \"$msgid\" with LANGUAGE=zh_CN LC_ALL=$locale" | diag
     not_ok 3 "the catalogue has no Chinese translation of the --alpha message (or the locale does not work)"
   elif [ "$status" -ne 2 ] || ! grep -qF -- "$expected" "$tmp/stderr" || [ -e "$tmp/never.png" ]; then
     { echo "exit status $status (expected 2)"; echo "expected on stderr: $expected"
