@@ -20,7 +20,7 @@ typedef enum {
 /* The smallest side an image may have (the encoder pools three times and
  * each convolution needs two pixels), and the largest. */
 #define NS_MIN_IMAGE_SIDE 16
-#define NS_MAX_IMAGE_SIDE 16384
+#define NS_MAX_IMAGE_SIDE NS_IMAGE_MAX_SIDE
 
 typedef struct _NsEngine NsEngine;
 

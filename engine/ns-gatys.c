@@ -644,7 +644,8 @@ scale_tile (NsGatys *gatys, const NsGatysOptions *options, int width, int height
 static int
 n_scales (int width, int height, const NsGatysOptions *options)
 {
-  int scales = options->scales > 0 ? options->scales : 1;
+  /* Bounded first: a shift by 32 or more is undefined. */
+  int scales = options->scales > 0 ? MIN (options->scales, NS_GATYS_MAX_SCALES) : 1;
   if (options->scales == 0)   /* automatic: the coarsest at most 512 pixels a side */
     while (MAX (width, height) >> (scales - 1) > 512)
       scales++;
@@ -664,10 +665,11 @@ scale_iterations (const NsGatysOptions *options, int scales, int k)
 int
 ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height)
 {
-  int scales = n_scales (width, height, options), total = 0;
+  int scales = n_scales (width, height, options);
+  gint64 total = 0;   /* up to NS_GATYS_MAX_SCALES times G_MAXINT: no overflow */
   for (int k = 0; k < scales; k++)
     total += scale_iterations (options, scales, k);
-  return total;
+  return (int) MIN (total, G_MAXINT);
 }
 
 double
@@ -705,6 +707,13 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
   if (!check_image (content, _("content"), error) || !check_mask (targets->mask, targets->outside, content, error)
       || !check_weights (options->content_weight, options->style_weight, options->tv_weight, error))
     return NULL;
+  if (options->iterations > NS_GATYS_MAX_ITERATIONS)
+    {
+      g_set_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT,
+                   _("The number of iterations (%d) may be at most %d."), options->iterations,
+                   NS_GATYS_MAX_ITERATIONS);
+      return NULL;
+    }
   if (options->iterations < 0
       || (options->optimizer == NS_GATYS_OPTIMIZER_ADAM
           && !(options->learning_rate > 0 && isfinite (options->learning_rate))))

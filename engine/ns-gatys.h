@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 
 /* relu5_1 lies four poolings down and each convolution needs 2 pixels. */
 #define NS_GATYS_MIN_IMAGE_SIDE 32
+/* The most iterations a run takes (at its coarsest scale), and the most
+ * scales that can matter: 16384 pixels halved 9 times is 32. */
+#define NS_GATYS_MAX_ITERATIONS 10000
+#define NS_GATYS_MAX_SCALES 10
 
 typedef struct _NsGatys NsGatys;
 
@@ -128,7 +132,8 @@ typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, con
  * the run stops after the current iteration and still returns the best
  * image so far (check the cancellable to tell). */
 /* How many iterations (progress callbacks) a run of `options` on a content
- * of this size makes over all its scales. */
+ * of this size makes over all its scales; safe for any options (at most
+ * G_MAXINT), exact for those a run accepts. */
 int ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height);
 /* The part (0 .. 1) of such a run's work done after `iteration` of those
  * iterations: each counts the pixels of its scale, so the finest scale, with

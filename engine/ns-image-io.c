@@ -1,49 +1,23 @@
-/* Image files.  gdk-pixbuf decodes and encodes the 8-bit formats; PFM is
- * simple enough to read and write here.  Every write goes through
- * g_file_set_contents, which writes a temporary file and renames it. */
+/* Image files.  gdk-pixbuf decodes (ns-image-decode.c) and encodes the
+ * 8-bit formats; PFM is simple enough to read and write here.  Every write
+ * goes through ns_file_write (atomic, through links, never over a folder). */
 #include "ns-image-io.h"
 
+#include "ns-file-write.h"
 #include "ns-i18n.h"
+#include "ns-image-decode.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------------
  * Error messages: one sentence naming the file, with the reason taken from
  * the library's error.  The domain and code of that error are kept. */
-
-/* A reason of our own for the file errors people actually meet, or NULL. */
-static const char *
-file_error_reason (const GError *error, gboolean writing)
-{
-  if (error->domain != G_FILE_ERROR)
-    return NULL;
-  switch (error->code)
-    {
-    case G_FILE_ERROR_NOENT:
-      return writing ? _("the folder does not exist") : _("the file does not exist");
-    case G_FILE_ERROR_ACCES:
-    case G_FILE_ERROR_PERM:
-      return _("permission denied");
-    case G_FILE_ERROR_ISDIR:
-      return _("it is a folder, not a file");
-    case G_FILE_ERROR_NOTDIR:
-      return _("a part of the path is not a folder");
-    case G_FILE_ERROR_NAMETOOLONG:
-      return _("the file name is too long");
-    case G_FILE_ERROR_NOSPC:
-      return _("there is no space left on the disk");
-    case G_FILE_ERROR_ROFS:
-      return _("the file system is read-only");
-    case G_FILE_ERROR_NOMEM:
-      return _("there is not enough memory");
-    default:
-      return NULL;
-    }
-}
 
 static const char *
 pixbuf_error_reason (const GError *error)
@@ -97,27 +71,25 @@ propagate_load_error (GError **error, GError *local, const char *path)
 {
   g_autofree char *name = g_filename_display_name (path);
   g_autofree char *reason = NULL;
-  const char *own = file_error_reason (local, FALSE);
+  const char *own = ns_file_error_reason (local, FALSE);
   if (own == NULL)
     own = pixbuf_error_reason (local);
 
   if (own != NULL)
     reason = g_strdup (own);
+  else if (local->domain == NS_IMAGE_DECODE_ERROR)   /* already a reason */
+    reason = library_reason (local);
   else if (g_error_matches (local, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE) ||
            g_error_matches (local, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED))
     {
       /* Keep the decoder's detail: "not a PNG file" and "read error" (cut
        * short) are different problems. */
       const char *detail = decoder_detail (local->message, name);
-      g_autofree char *stripped = NULL;
-      if (detail != NULL)
-        {
-          stripped = g_strdup (detail);
-          gsize len = strlen (stripped);
-          while (len > 0 && stripped[len - 1] == '.')
-            stripped[--len] = '\0';
-        }
-      if (stripped != NULL && *stripped != '\0')
+      g_autofree char *stripped = g_strdup (detail != NULL ? detail : local->message);
+      gsize len = strlen (g_strstrip (stripped));
+      while (len > 0 && stripped[len - 1] == '.')
+        stripped[--len] = '\0';
+      if (*stripped != '\0')
         reason = g_strdup_printf (_("the image data is damaged or incomplete (%s)"), stripped);
       else
         reason = g_strdup (_("the image data is damaged or incomplete"));
@@ -133,19 +105,12 @@ propagate_load_error (GError **error, GError *local, const char *path)
 static void
 propagate_save_error (GError **error, GError *local, const char *path)
 {
-  const char *own = file_error_reason (local, TRUE);
-  g_autofree char *reason = own != NULL ? g_strdup (own) : library_reason (local);
+  /* ns_file_write's messages are reasons already, and the encoder's are its own. */
+  g_autofree char *reason = library_reason (local);
   g_autofree char *name = g_filename_display_name (path);
   g_set_error (error, local->domain, local->code,
                _("Could not save the image “%s”: %s."), name, reason);
   g_error_free (local);
-}
-
-static gboolean
-has_pfm_extension (const char *path)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  return g_str_has_suffix (lower, ".pfm");
 }
 
 static gboolean
@@ -198,46 +163,13 @@ image_from_pixbuf (GdkPixbuf *pixbuf, const char *path, gboolean keep_alpha, GEr
   return image;
 }
 
-/* gdk-pixbuf tells formats apart through the shared MIME database; where
- * that is missing (minimal systems, containers) it knows no format at all.
- * PNG and JPEG are recognised here by their first bytes instead.  On failure
- * `*error` is left as it was. */
-static GdkPixbuf *
-load_by_signature (const char *path, GError **error)
-{
-  static const struct { const char *type; const guchar magic[8]; gsize length; } signatures[] = {
-    { "png", { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' }, 8 },
-    { "jpeg", { 0xff, 0xd8, 0xff }, 3 },
-  };
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (signatures); i++)
-    {
-      if (length < signatures[i].length || memcmp (contents, signatures[i].magic, signatures[i].length) != 0)
-        continue;
-      g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type (signatures[i].type, NULL);
-      if (loader == NULL
-          || !gdk_pixbuf_loader_write (loader, (const guchar *) contents, length, NULL)
-          || !gdk_pixbuf_loader_close (loader, NULL))
-        return NULL;
-      GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-      if (pixbuf == NULL)
-        return NULL;
-      g_clear_error (error);
-      return g_object_ref (pixbuf);
-    }
-  return NULL;
-}
-
 static NsImage *
 load_image (const char *path, gboolean keep_alpha, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (has_pfm_extension (path))
+  if (ns_image_format_for_path (path) == NS_IMAGE_FORMAT_PFM)
     {
       g_autoptr (NsImage) pfm = ns_image_load_pfm (path, error);
       if (pfm == NULL)
@@ -263,9 +195,7 @@ load_image (const char *path, gboolean keep_alpha, GError **error)
     }
 
   GError *local = NULL;
-  g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local);
-  if (raw == NULL && g_error_matches (local, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
-    raw = load_by_signature (path, &local);
+  g_autoptr (GdkPixbuf) raw = ns_image_decode (path, NS_IMAGE_MAX_SIDE, &local);
   if (raw == NULL)
     {
       propagate_load_error (error, local, path);
@@ -308,16 +238,14 @@ quantise (float v)
   return (guint8) (v * 255.0f + 0.5f);
 }
 
-gboolean
-ns_image_save_png (const NsImage *image, const char *path, GError **error)
+/* The image as 8-bit pixels in `type` ("png", "jpeg"): grey as RGB (gdk-pixbuf
+ * has no grey), alpha kept where the format has it. */
+static gboolean
+encode_8bit (const NsImage *image, const char *type, gboolean keep_alpha, char **encoded, gsize *size,
+             GError **error)
 {
-  g_return_val_if_fail (valid_image (image), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  /* gdk-pixbuf has no grey: grey is written as RGB. */
   const int c = image->channels;
-  const int out_channels = c == 4 ? 4 : 3;
+  const int out_channels = c == 4 && keep_alpha ? 4 : 3;
   const gsize rowstride = (gsize) image->width * out_channels;
   g_return_val_if_fail (rowstride <= G_MAXINT, FALSE);
 
@@ -330,7 +258,7 @@ ns_image_save_png (const NsImage *image, const char *path, GError **error)
       if (c == 1)
         dst[0] = dst[1] = dst[2] = quantise (src[0]);
       else
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = 0; ch < out_channels; ch++)
           dst[ch] = quantise (src[ch]);
     }
 
@@ -338,20 +266,39 @@ ns_image_save_png (const NsImage *image, const char *path, GError **error)
   g_autoptr (GdkPixbuf) pixbuf =
     gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, out_channels == 4, 8,
                               image->width, image->height, (int) rowstride, NULL, NULL);
-  g_autofree char *png = NULL;
-  gsize png_size = 0;
+  if (strcmp (type, "jpeg") == 0)
+    return gdk_pixbuf_save_to_buffer (pixbuf, encoded, size, type, error, "quality", "95", NULL);
+  return gdk_pixbuf_save_to_buffer (pixbuf, encoded, size, type, error, NULL);
+}
+
+static gboolean
+save_8bit (const NsImage *image, const char *path, const char *type, gboolean keep_alpha, GError **error)
+{
+  g_return_val_if_fail (valid_image (image), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_autofree char *encoded = NULL;
+  gsize size = 0;
   GError *local = NULL;
-  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_size, "png", &local, NULL))
-    {
-      propagate_save_error (error, local, path);
-      return FALSE;
-    }
-  if (!g_file_set_contents (path, png, (gssize) png_size, &local))
+  if (!encode_8bit (image, type, keep_alpha, &encoded, &size, &local) || !ns_file_write (path, encoded, size, &local))
     {
       propagate_save_error (error, local, path);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+ns_image_save_png (const NsImage *image, const char *path, GError **error)
+{
+  return save_8bit (image, path, "png", TRUE, error);
+}
+
+gboolean
+ns_image_save_jpeg (const NsImage *image, const char *path, GError **error)
+{
+  return save_8bit (image, path, "jpeg", FALSE, error);
 }
 
 /* ------------------------------------------------------------------------
@@ -395,7 +342,7 @@ ns_image_save_pfm (const NsImage *image, const char *path, GError **error)
     }
 
   GError *local = NULL;
-  if (!g_file_set_contents (path, contents, (gssize) (header_size + data_size), &local))
+  if (!ns_file_write (path, contents, header_size + data_size, &local))
     {
       propagate_save_error (error, local, path);
       return FALSE;
@@ -447,20 +394,62 @@ set_pfm_error (GError **error, int code, const char *path, const char *reason)
                _("Could not read the image “%s”: %s."), name, reason);
 }
 
+/* The header is read first (at most this much) and the size checked before
+ * the pixels are read or allocated. */
+#define PFM_HEADER_MAX_BYTES 4096
+
+/* The first non-finite value of a PFM, as a reason, or NULL. */
+static char *
+non_finite_reason (const NsImage *image)
+{
+  const gsize n = (gsize) image->width * image->height * image->channels;
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (image->data[i]))
+      {
+        const gsize pixel = i / image->channels;
+        return g_strdup_printf (_("it holds a value that is not a finite number (%s) at pixel (%d, %d)"),
+                                isnan (image->data[i]) ? "NaN" : "Inf", (int) (pixel % image->width),
+                                (int) (pixel / image->width));
+      }
+  return NULL;
+}
+
+/* The file, open for reading, when it is a regular file. */
+static FILE *
+open_regular (const char *path, goffset *size, GError **error)
+{
+  FILE *file = g_fopen (path, "rb");
+  struct stat st;
+  int saved = errno;
+  if (file != NULL && fstat (fileno (file), &st) != 0)
+    saved = errno;
+  else if (file != NULL && S_ISREG (st.st_mode))
+    {
+      *size = st.st_size;
+      return file;
+    }
+  else if (file != NULL)
+    saved = S_ISDIR (st.st_mode) ? EISDIR : EINVAL;
+  if (file != NULL)
+    fclose (file);
+  GError *local = g_error_new_literal (G_FILE_ERROR, g_file_error_from_errno (saved),
+                                       saved == EINVAL ? _("it is not a regular file") : g_strerror (saved));
+  propagate_load_error (error, local, path);
+  return NULL;
+}
+
 NsImage *
 ns_image_load_pfm (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_autofree char *data = NULL;
-  gsize size = 0;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &data, &size, &local))
-    {
-      propagate_load_error (error, local, path);
-      return NULL;
-    }
+  goffset file_size = 0;
+  FILE *file = open_regular (path, &file_size, error);
+  if (file == NULL)
+    return NULL;
+  char data[PFM_HEADER_MAX_BYTES];
+  const gsize size = fread (data, 1, sizeof data, file);
 
   char token[64];
   gsize pos = 0;
@@ -468,6 +457,7 @@ ns_image_load_pfm (const char *path, GError **error)
   if (!next_token (data, size, &pos, token) ||
       (strcmp (token, "PF") != 0 && strcmp (token, "Pf") != 0))
     {
+      fclose (file);
       set_pfm_error (error, GDK_PIXBUF_ERROR_UNKNOWN_TYPE, path,
                      _("it is not a PFM file (it does not start with “PF” or “Pf”)"));
       return NULL;
@@ -478,6 +468,7 @@ ns_image_load_pfm (const char *path, GError **error)
   if (!next_token (data, size, &pos, token) || !parse_dimension (token, &width) ||
       !next_token (data, size, &pos, token) || !parse_dimension (token, &height))
     {
+      fclose (file);
       set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path,
                      _("the PFM header has no valid width and height"));
       return NULL;
@@ -491,45 +482,116 @@ ns_image_load_pfm (const char *path, GError **error)
   if (end == NULL || *end != '\0' || !isfinite (scale) || scale == 0.0 ||
       pos >= size || !is_pfm_space (data[pos]))
     {
+      fclose (file);
       set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path,
                      _("the PFM header has no valid scale (a non-zero number whose sign gives the byte order)"));
       return NULL;
     }
   pos++;
 
-  gsize data_size;
-  if (!g_size_checked_mul (&data_size, (gsize) width * height, (gsize) channels * sizeof (float)))
+  if (width > NS_IMAGE_MAX_SIDE || height > NS_IMAGE_MAX_SIDE)
     {
-      set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path,
-                     _("the PFM header gives an impossibly large size"));
+      fclose (file);
+      g_autofree char *reason = g_strdup_printf (_("it is %d × %d pixels, and an image may be at most %d pixels on a side"),
+                                                 width, height, NS_IMAGE_MAX_SIDE);
+      set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path, reason);
       return NULL;
     }
-  if (data_size > size - pos)
+  const gsize data_size = (gsize) width * height * channels * sizeof (float);
+  const gsize available = (gsize) file_size > pos ? (gsize) file_size - pos : 0;
+  if (data_size > available)
     {
+      fclose (file);
       g_autofree char *reason =
         g_strdup_printf (_("the file is truncated: a %d × %d PFM needs %zu "
                            "bytes of pixel data but holds only %zu"),
-                         width, height, data_size, size - pos);
+                         width, height, data_size, available);
       set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path, reason);
       return NULL;
     }
 
+  /* The pixels straight into the image, rows bottom to top. */
   const gboolean little_endian = scale < 0.0;
-  NsImage *image = ns_image_new (width, height, channels);
-  const char *src = data + pos;
-  for (int y = height - 1; y >= 0; y--)
+  g_autoptr (NsImage) image = ns_image_new (width, height, channels);
+  const gsize row_len = (gsize) width * channels;
+  const gsize in_header = size - pos;   /* pixel bytes already read with the header */
+  gboolean complete = TRUE;
+  for (int y = height - 1, row = 0; y >= 0 && complete; y--, row++)
     {
-      float *dst = ns_image_pixel (image, 0, y);
-      const gsize row_len = (gsize) width * channels;
-      for (gsize i = 0; i < row_len; i++, src += sizeof (guint32))
+      char *dst = (char *) ns_image_pixel (image, 0, y);
+      const gsize row_bytes = row_len * sizeof (float), row_start = (gsize) row * row_bytes;
+      gsize have = 0;
+      if (row_start < in_header)
         {
-          guint32 bits;
-          memcpy (&bits, src, sizeof bits);
-          bits = little_endian ? GUINT32_FROM_LE (bits) : GUINT32_FROM_BE (bits);
-          memcpy (&dst[i], &bits, sizeof bits);
+          have = MIN (row_bytes, in_header - row_start);
+          memcpy (dst, data + pos + row_start, have);
         }
+      complete = have == row_bytes || fread (dst + have, 1, row_bytes - have, file) == row_bytes - have;
     }
-  return image;
+  fclose (file);
+  if (!complete)   /* it shrank since it was measured */
+    {
+      set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path, _("the file ends before its pixel data does"));
+      return NULL;
+    }
+  const gsize n = row_len * height;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &image->data[i], sizeof bits);
+      bits = little_endian ? GUINT32_FROM_LE (bits) : GUINT32_FROM_BE (bits);
+      memcpy (&image->data[i], &bits, sizeof bits);
+    }
+  g_autofree char *non_finite = non_finite_reason (image);
+  if (non_finite != NULL)
+    {
+      set_pfm_error (error, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, path, non_finite);
+      return NULL;
+    }
+  return g_steal_pointer (&image);
+}
+
+NsImageFormat
+ns_image_format_for_path (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+  if (dot == NULL || dot == base)   /* no extension (".name" is a hidden file's name) */
+    return NS_IMAGE_FORMAT_PNG;
+  if (g_ascii_strcasecmp (dot, ".png") == 0)
+    return NS_IMAGE_FORMAT_PNG;
+  if (g_ascii_strcasecmp (dot, ".jpg") == 0 || g_ascii_strcasecmp (dot, ".jpeg") == 0)
+    return NS_IMAGE_FORMAT_JPEG;
+  if (g_ascii_strcasecmp (dot, ".pfm") == 0)
+    return NS_IMAGE_FORMAT_PFM;
+  return NS_IMAGE_FORMAT_UNKNOWN;
+}
+
+static gboolean
+known_format (const char *path, GError **error)
+{
+  if (ns_image_format_for_path (path) != NS_IMAGE_FORMAT_UNKNOWN)
+    return TRUE;
+  g_autofree char *name = g_filename_display_name (path);
+  g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
+               _("Could not save the image “%s”: its extension names no format written here "
+                 "(.png, .jpg, .jpeg or .pfm)."), name);
+  return FALSE;
+}
+
+gboolean
+ns_image_check_writable (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  GError *local = NULL;
+  if (!known_format (path, error))
+    return FALSE;
+  if (!ns_file_check_writable (path, &local))
+    {
+      propagate_save_error (error, local, path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -537,7 +599,15 @@ ns_image_save (const NsImage *image, const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (has_pfm_extension (path))
-    return ns_image_save_pfm (image, path, error);
-  return ns_image_save_png (image, path, error);
+  if (!known_format (path, error))
+    return FALSE;
+  switch (ns_image_format_for_path (path))
+    {
+    case NS_IMAGE_FORMAT_PFM:
+      return ns_image_save_pfm (image, path, error);
+    case NS_IMAGE_FORMAT_JPEG:
+      return ns_image_save_jpeg (image, path, error);
+    default:
+      return ns_image_save_png (image, path, error);
+    }
 }

@@ -1,6 +1,10 @@
 /* Image files: PNG and JPEG in (through gdk-pixbuf, 8-bit values / 255, no
- * colour management), PNG and PFM out.  Writes are atomic: a failed write
- * leaves no file behind and never a half-written one. */
+ * colour management), PNG, JPEG and PFM out.  Reading refuses an image over
+ * NS_IMAGE_MAX_SIDE pixels a side before decoding it, a PNG or JPEG cut
+ * short, and a PFM holding NaN or infinity.  Writes go through
+ * ns_file_write (ns-file-write.h): atomic (a failed write leaves no file
+ * behind and never a half-written one), through symbolic links, into a
+ * character device, never over a folder, a FIFO or another special file. */
 #pragma once
 
 #include "ns-image.h"
@@ -22,7 +26,24 @@ gboolean ns_image_save_png (const NsImage *image, const char *path, GError **err
 gboolean ns_image_save_pfm (const NsImage *image, const char *path, GError **error);
 NsImage *ns_image_load_pfm (const char *path, GError **error);
 
-/* Chooses by the file name's extension: ".pfm" (any case) writes PFM, anything else PNG. */
+/* Baseline JPEG, quality 95; alpha is dropped, grey written as RGB. */
+gboolean ns_image_save_jpeg (const NsImage *image, const char *path, GError **error);
+
+typedef enum {
+  NS_IMAGE_FORMAT_PNG,
+  NS_IMAGE_FORMAT_JPEG,
+  NS_IMAGE_FORMAT_PFM,
+  NS_IMAGE_FORMAT_UNKNOWN,
+} NsImageFormat;
+/* By the file name's extension, in any case: .png (or none) PNG, .jpg and
+ * .jpeg JPEG, .pfm PFM; any other is unknown. */
+NsImageFormat ns_image_format_for_path (const char *path);
+
+/* Writes in the format of the name's extension; an unknown one is a
+ * GDK_PIXBUF_ERROR_UNKNOWN_TYPE error. */
 gboolean ns_image_save (const NsImage *image, const char *path, GError **error);
+/* Whether ns_image_save (path) could write there, before any work: the
+ * extension is known and ns_file_check_writable passes. */
+gboolean ns_image_check_writable (const char *path, GError **error);
 
 G_END_DECLS

@@ -6,6 +6,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest side of an image read from a file (and of any the engine takes). */
+#define NS_IMAGE_MAX_SIDE 16384
+
 typedef struct {
   int width;
   int height;

@@ -87,6 +87,17 @@
                                            (number->string (car (gimp-drawable-height layer)))))
       (ns-say "grey" "is-gray" (car (gimp-drawable-is-gray layer))))))
 
+; A paletted image (issue 16: it used to fail after the whole run, leaving the image dirty): the new
+; layer takes the palette.
+(define (ns-case-indexed content)
+  (let* ((img (ns-load content))
+         (src (car (gimp-image-get-active-layer img))))
+    (gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 64 FALSE FALSE "")
+    (gimp-image-clean-all img)
+    (let ((layer (car (plug-in-neural-style RUN-NONINTERACTIVE img src 0 "starry-night" -1 0.8 1 0 64 0 "" -1 0 0))))
+      (ns-say "indexed" "layers" (ns-layer-count img))
+      (ns-say "indexed" "is-indexed" (car (gimp-drawable-is-indexed layer))))))
+
 ; One bad call: the error message and the layer count afterwards.
 (define (ns-bad label img src method style style-drawable alpha iterations preserve style-size)
   (let ((r (ns-try (lambda ()

@@ -21,6 +21,9 @@ ln -s "$(realpath "$plugin")" "$tmp/plug-ins/gimp-neural-style/gimp-neural-style
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$tmp/plug-ins" \
   > "$profile/gimprc"
 unset GIMP2_PLUGINDIR   # it would hide Script-Fu and make GIMP hang
+# The locale for the tests in Chinese: LANGUAGE=zh_CN needs a locale that is not C for gettext to read
+# it; Debian 12's C.UTF-8 is one, Debian 13's (glibc's own) is not, so zh_CN.UTF-8 when installed.
+zh_locale=$(locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8' && echo zh_CN.UTF-8 || echo C.UTF-8)
 log=$tmp/gimp.log
 : > "$log"
 
@@ -85,6 +88,28 @@ quit () {  # asks the server's GIMP to quit, and stops it if it does not
   for _ in $(seq 1 60); do kill -0 "$gimp_pid" 2> /dev/null || break; sleep 0.5; done
   kill "$gimp_pid" 2> /dev/null   # still there: `timeout` passes the signal on to GIMP
   wait_gimp
+}
+
+# ok_then_cancel SCREENSHOT [SECONDS]: the dialog of the first interactive run (a screenshot of the
+# screen once its preview had time to appear), OK; then the second run's dialog, OK, and Cancel in
+# its progress window.  Sets $pressed (yes: Cancel was pressed; on a fast device the run may end
+# before its window can be caught, and then the layer is there).
+ok_then_cancel () {
+  local window second progress
+  if window=$(wait_window '^Neural Style Transfer$' "${2:-120}"); then ok "the dialog opened over GIMP"
+  else not_ok "the dialog opened over GIMP"; fi
+  sleep 10   # the engine starts and the preview appears
+  if [ -n "$window" ] && "$build/tests/x-screenshot" "$1" && [ "$(stat -c %s "$1")" -gt 10000 ]; then
+    ok "screenshot of the dialog over GIMP: $1"
+  else not_ok "a screenshot was saved"; fi
+  [ -n "$window" ] && press "$window" alt+o
+  wait_gone '^Neural Style Transfer$'
+  wait_gone '^Restyling the layer'
+  pressed=no
+  if second=$(wait_window '^Neural Style Transfer$'); then
+    press "$second" alt+o
+    if progress=$(wait_window '^Restyling the layer') && press "$progress" alt+c; then pressed=yes; fi
+  else not_ok "the dialog opened a second time"; fi
 }
 
 finish () {  # prints the plan (and GIMP's log on failure) and exits

@@ -3,8 +3,12 @@
 # with NSTEST_CASE naming one case and NSTEST_* its files.  Each case prints
 # "NSTEST case key=value" lines for the shell to check, and raises (a failed
 # batch: exit status 70) when GIMP itself misbehaves.
+import hashlib
 import os
-from gi.repository import Gimp, Gio
+import time
+import gi
+gi.require_version("Gegl", "0.4")
+from gi.repository import Gegl, Gimp, Gio
 
 
 def env(key):
@@ -162,6 +166,58 @@ def case_dialog():
     Gimp.Display.new(big)
     status, layer = restyle(big, big.get_layers()[0], mode=Gimp.RunMode.INTERACTIVE)
     report_run("cancel", big, status, layer)
+    Gimp.get_pdb().run_procedure("gimp-quit", [True])
+
+
+def case_zh():
+    """In Chinese: the menu label GIMP registered and a calling error's sentence."""
+    proc = Gimp.get_pdb().lookup_procedure("plug-in-neural-style")
+    report("zh", "label", proc.get_menu_label())
+    image = load(env("CONTENT"))
+    status, error = restyle(image, image.get_layers()[0], style_file="/nonexistent/painting.png")
+    report("zh", "error", error)
+
+
+def state(image):
+    """Everything an undo step could change: each layer's name, size, offsets, pixels (a hash) and mask; the selection."""
+    parts = ["layers=%d" % len(image.get_layers())]
+    for layer in image.get_layers():
+        w, h = layer.get_width(), layer.get_height()
+        pixels = layer.get_buffer().get(Gegl.Rectangle.new(0, 0, w, h), 1.0, "R'G'B'A u8", Gegl.AbyssPolicy.NONE)
+        parts.append("%s:%dx%d@%d,%d:%s:mask=%s" % (layer.get_name(), w, h, *layer.get_offsets()[1:],
+                                                  hashlib.md5(bytes(pixels)).hexdigest()[:12],
+                                                  layer.get_mask() is not None))
+    parts.append("selection=%s" % (Gimp.Selection.bounds(image)[1:],))
+    return ";".join(parts)
+
+
+def handshake(name):
+    """Tells the shell (a file NAME.ready) and waits until it answers (NAME.go), for a key press between."""
+    open(env("DIR") + "/" + name + ".ready", "w").close()
+    for _ in range(1200):
+        if os.path.exists(env("DIR") + "/" + name + ".go"):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("no answer to " + name)
+
+
+def case_undo():
+    """With GIMP's windows: a marker change (the layer inverted inside an ellipse), then the plug-in; the
+    shell presses Ctrl+Z in the image window after each handshake."""
+    image = load(env("CONTENT"))
+    Gimp.Display.new(image)
+    source = image.get_layers()[0]
+    image.select_ellipse(Gimp.ChannelOps.REPLACE, 8, 4, 40, 32)
+    report("undo", "s0", state(image))
+    source.invert(False)
+    report("undo", "s1", state(image))
+    status, layer = restyle(image, source, style_file="starry-night", alpha=0.8, style_size=64)
+    Gimp.displays_flush()
+    report("undo", "s2", state(image))
+    handshake("first")
+    report("undo", "s3", state(image))
+    handshake("second")
+    report("undo", "s4", state(image))
     Gimp.get_pdb().run_procedure("gimp-quit", [True])
 
 

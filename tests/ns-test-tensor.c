@@ -21,6 +21,27 @@ ns_test_download (const NsTensor *tensor)
   return host;
 }
 
+NsClBuffer *
+ns_test_upload_buffer (NsClContext *ctx, const float *host, gsize n)
+{
+  g_autoptr (GError) error = NULL;
+  NsClBuffer *b = ns_cl_buffer_new (ctx, n * sizeof (float), &error);
+  g_assert_no_error (error);
+  g_assert_true (ns_cl_buffer_write (b, 0, host, n * sizeof (float), &error));
+  g_assert_no_error (error);
+  return b;
+}
+
+float *
+ns_test_download_buffer (const NsClBuffer *buffer, gsize n)
+{
+  g_autoptr (GError) error = NULL;
+  float *host = g_new (float, n);
+  g_assert_true (ns_cl_buffer_read (buffer, 0, host, n * sizeof (float), &error));
+  g_assert_no_error (error);
+  return host;
+}
+
 void
 ns_test_device_open (NsClContext **ctx, NsOps **ops, NsGradOps **grad)
 {

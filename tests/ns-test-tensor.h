@@ -14,6 +14,9 @@ void ns_test_device_close (NsClContext *ctx, NsOps *ops, NsGradOps *grad);
 NsTensor *ns_test_upload (NsClContext *ctx, int channels, int height, int width, const float *host);
 /* A newly allocated copy of the tensor's values. */
 float *ns_test_download (const NsTensor *tensor);
+/* A device buffer holding n host floats, and n floats of a buffer newly allocated. */
+NsClBuffer *ns_test_upload_buffer (NsClContext *ctx, const float *host, gsize n);
+float *ns_test_download_buffer (const NsClBuffer *buffer, gsize n);
 
 /* A scalar function of a tensor's values, for ns_test_central_difference(). */
 typedef double (*NsTestLoss) (const NsTensor *tensor, gpointer data);

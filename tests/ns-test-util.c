@@ -88,6 +88,9 @@ ns_test_run_valist (NsTestRun *run, const char *const *env_extra, gboolean keep_
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, keep_stdout ? G_SPAWN_DEFAULT : G_SPAWN_STDOUT_TO_DEV_NULL,
                                NULL, NULL, keep_stdout ? &run->out : NULL, &run->err, &wait_status, &error));
   g_assert_no_error (error);
+  if (!WIFEXITED (wait_status))   /* a crash, or a sanitizer's report: say what it said */
+    g_test_message ("killed by signal %d; stderr: %s", WIFSIGNALED (wait_status) ? WTERMSIG (wait_status) : 0,
+                    run->err);
   g_assert_true (WIFEXITED (wait_status));
   run->status = WEXITSTATUS (wait_status);
   if (keep_stdout)
@@ -187,4 +190,50 @@ ns_test_max_relative_error (const float *a, const float *b, gsize n)
       scale = fmax (scale, fabs ((double) b[i]));
     }
   return worst / scale;
+}
+
+/* CRC-32 as PNG computes it (ISO 3309), bit by bit: a few bytes only. */
+static guint32
+png_crc (const guint8 *data, gsize length)
+{
+  guint32 crc = 0xffffffffu;
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int bit = 0; bit < 8; bit++)
+        crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1u));
+    }
+  return crc ^ 0xffffffffu;
+}
+
+static void
+append_be32 (GByteArray *bytes, guint32 value)
+{
+  const guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
+  g_byte_array_append (bytes, be, 4);
+}
+
+void
+ns_test_write_png_header_only (const char *path, guint32 width, guint32 height)
+{
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr (GByteArray) png = g_byte_array_new ();
+  g_byte_array_append (png, signature, sizeof signature);
+  append_be32 (png, 13);
+  const guint start = png->len;
+  g_byte_array_append (png, (const guint8 *) "IHDR", 4);
+  append_be32 (png, width);
+  append_be32 (png, height);
+  static const guint8 rgb8[] = { 8, 2, 0, 0, 0 };   /* 8 bits, RGB, deflate, no filter, no interlace */
+  g_byte_array_append (png, rgb8, sizeof rgb8);
+  append_be32 (png, png_crc (png->data + start, png->len - start));
+  /* An empty IDAT: libpng tells the size when the first one comes. */
+  static const guint8 idat[] = { 0, 0, 0, 0, 'I', 'D', 'A', 'T' };
+  g_byte_array_append (png, idat, sizeof idat);
+  append_be32 (png, png_crc (idat + 4, 4));
+  static const guint8 iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+  g_byte_array_append (png, iend, sizeof iend);
+  g_autoptr (GError) error = NULL;
+  g_file_set_contents (path, (const char *) png->data, png->len, &error);
+  g_assert_no_error (error);
 }

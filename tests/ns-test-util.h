@@ -41,6 +41,13 @@ GSubprocess *ns_test_spawn (const char *program, ...) G_GNUC_NULL_TERMINATED;
  * allocated), or NULL at the end of the stream. */
 char *ns_test_read_until (GDataInputStream *stream, const char *text);
 
+/* Reflection padding's index: -1 reads 1, n reads n - 2. */
+static inline int
+ns_test_reflect (int i, int n)
+{
+  return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
+}
+
 /* Uniform values in [lo, hi) from a seeded generator (never all zeros). */
 void ns_test_fill_random (GRand *rand, float *data, gsize n, float lo, float hi);
 NsImage *ns_test_random_image (GRand *rand, int width, int height, int channels);
@@ -55,3 +62,7 @@ double ns_test_max_relative_error (const float *a, const float *b, gsize n);
     g_test_message ("%s: relative L2 error %.3g (bound %.1g)", (what), _e, (bound)); \
     g_assert_cmpfloat (_e, <, (bound));                                              \
   } G_STMT_END
+
+/* A PNG whose header claims width x height pixels and which holds no pixel
+ * data: what must be refused by its size before any decoding. */
+void ns_test_write_png_header_only (const char *path, guint32 width, guint32 height);

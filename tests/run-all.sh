@@ -5,8 +5,9 @@
 #
 #   tests/run-all.sh            (from the checkout; ../shared must be beside it)
 #
-# Two builds: the product as the README builds it (the default compiler), and
-# a clang build for the libFuzzer target of the weights reader.
+# Three builds: the product as the README builds it (the default compiler), a
+# clang build for the libFuzzer target of the weights reader, and an
+# AddressSanitizer + UndefinedBehaviorSanitizer build for a subset of the suite.
 set -u
 cd "$(dirname "$0")/.."
 # The packages the build and the tests need (tools/packages/*.txt): installed
@@ -47,6 +48,20 @@ else
   echo "clang is missing: the fuzz target was not built" >&2
   status=1
 fi
+
+# --- ASan and UBSan: the host code (images, weights, settings, colour, the
+# translations' CLI runs) and the command-line tool end to end, within a few
+# minutes on two cores; the engine's device tests are left to the first build.
+# Any report aborts the program, failing its test.  Leaks are checked, but for
+# what the OpenCL driver keeps (tests/lsan-driver.supp; full stacks, so that
+# the suppressions see the driver's frames).
+setup build-asan -Db_sanitize=address,undefined -Dplugin=disabled || exit 1
+ninja -C build-asan || exit 1
+ASAN_OPTIONS=abort_on_error=1:fast_unwind_on_malloc=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan-driver.supp:print_suppressions=0 \
+  meson test -C build-asan --no-rebuild --print-errorlogs --timeout-multiplier 3 \
+    safetensors image colour settings translations cli || status=1
+logs+=(build-asan/meson-logs/testlog.json)
 
 python3 tests/count-results.py "${logs[@]}" || status=1
 exit $status

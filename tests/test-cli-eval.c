@@ -4,6 +4,7 @@
  * finished folder and completing a damaged one; the command-line mistakes. */
 #include "cli-eval.h"
 #include "ns-image-io.h"
+#include "ns-lattice.h"
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
 #include <math.h>
@@ -97,7 +98,7 @@ check_results (const Set *set)
   g_assert_true (g_str_has_suffix (csv, "\n"));
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
   g_assert_cmpstr (lines[0], ==, "content,style,method,setting,E,C,content_loss,gram_style_loss,adain_style_loss,"
-                                 "seconds,peak_mib");
+                                 "seconds,peak_mib,L8,L8_ratio");
   g_assert_cmpstr (lines[0], ==, NS_EVAL_CSV_HEADER);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * 2 * (2 + 2) + 1);   /* header, rows, "" after the last \n */
   g_assert_cmpstr (lines[17], ==, "");
@@ -107,13 +108,13 @@ check_results (const Set *set)
       for (int k = 0; k < 4; k++, row++)
         {
           g_auto (GStrv) f = g_strsplit (lines[row], ",", -1);
-          g_assert_cmpuint (g_strv_length (f), ==, 11);
+          g_assert_cmpuint (g_strv_length (f), ==, 13);
           g_assert_cmpstr (f[0], ==, CONTENTS[c]);
           g_assert_cmpstr (f[1], ==, STYLES[s]);
           g_assert_cmpstr (f[2], ==, METHODS[k]);
           g_assert_cmpstr (f[3], ==, SETTINGS[k]);
-          double v[7];
-          for (int i = 0; i < 7; i++)
+          double v[9];
+          for (int i = 0; i < 9; i++)
             {
               char *end = NULL;
               v[i] = g_ascii_strtod (f[4 + i], &end);
@@ -129,6 +130,9 @@ check_results (const Set *set)
           g_assert_cmpfloat (v[4], >, 0.0);
           g_assert_cmpfloat (v[5], >, 0.0);     /* seconds */
           g_assert_cmpfloat (v[6], >, 1.0);     /* peak MiB: the weights at least */
+          g_assert_cmpfloat (v[7], >, 0.0);     /* L8: a share of the power */
+          g_assert_cmpfloat (v[7], <, 1.0);
+          g_assert_cmpfloat (v[8], >, 0.0);     /* its ratio to the content's */
           g_autofree char *name = g_strdup_printf ("%s__%s__%s-%s.png", CONTENTS[c], STYLES[s], METHODS[k], SETTINGS[k]);
           g_autofree char *path = g_build_filename (set->out, "images", name, NULL);
           g_autoptr (GError) error = NULL;
@@ -136,6 +140,17 @@ check_results (const Set *set)
           g_assert_no_error (error);
           g_assert_cmpint (image->width, ==, c == 0 ? 64 : 50);   /* the content's longer side is --size */
           g_assert_cmpint (image->height, ==, c == 0 ? 48 : 64);
+          /* L8 is the saved image's (to its 8-bit rounding), the ratio over the content's as used. */
+          double saved_l8 = 0, content_l8 = 0;
+          g_assert_true (ns_lattice_energy (image, &saved_l8, &error));
+          g_assert_cmpfloat (fabs (saved_l8 - v[7]), <, 0.02 * v[7] + 1e-4);
+          g_autofree char *content_name = g_strdup_printf ("%s.png", CONTENTS[c]);
+          g_autofree char *content_path = g_build_filename (set->contents, content_name, NULL);
+          g_autoptr (NsImage) content_file = ns_image_load (content_path, &error);
+          g_assert_no_error (error);
+          g_autoptr (NsImage) content = ns_image_resize (content_file, image->width, image->height);
+          g_assert_true (ns_lattice_energy (content, &content_l8, &error));
+          g_assert_cmpfloat (fabs (v[8] - v[7] / content_l8), <, 1e-4 * v[8]);
         }
 }
 
@@ -165,6 +180,7 @@ test_run_and_resume (void)
   g_autofree char *summary = read_text (set.out, "summary.md");
   g_assert_true (g_str_has_prefix (summary, "# Evaluation summary"));
   g_assert_nonnull (strstr (summary, "| method | setting | results | E | C |"));
+  g_assert_nonnull (strstr (summary, "| L8 | L8 ratio (median) |\n"));
   g_assert_nonnull (strstr (summary, "| adain | 0.5 | 4 | "));
   g_assert_nonnull (strstr (summary, "| adain | 1 | 4 | "));
   g_assert_nonnull (strstr (summary, "| gatys | 300 | 4 | "));
@@ -221,6 +237,17 @@ test_run_and_resume (void)
       double a = g_ascii_strtod (was[i], NULL), b = g_ascii_strtod (now[i], NULL);
       g_assert_cmpfloat (fabs (a - b), <=, 1e-4 * fmax (1, fabs (a)));
     }
+
+  /* A results.csv from before L8 cannot be resumed (its rows lack it); it is left as it was. */
+  const char *old = "content,style,method,setting,E,C,content_loss,gram_style_loss,adain_style_loss,seconds,peak_mib\n"
+                    "a,x,adain,0.5,3.1,0.4,1,1,1,0.5,100.0\n";
+  g_assert_true (g_file_set_contents (csv_path, old, -1, &error));
+  g_auto (NsTestRun) outdated = { 0 };
+  run_eval (&outdated, &set, "--resume");
+  g_assert_cmpint (outdated.status, ==, 1);
+  g_assert_nonnull (strstr (outdated.err, "was written before the evaluation measured L8"));
+  g_autofree char *kept = read_text (set.out, "results.csv");
+  g_assert_cmpstr (kept, ==, old);
 }
 
 static void

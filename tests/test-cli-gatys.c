@@ -257,7 +257,7 @@ typedef struct {
 static void
 long_run_start (LongRun *run, const char *content, const char *output)
 {
-  run->process = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "100000", "--style", "starry-night",
+  run->process = ns_test_spawn (NS_CLI_PATH, "--method", "gatys", "--iterations", "10000", "--style", "starry-night",
                                 "--style-size", "64", "-o", output, content, NULL);
   run->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run->process));
   run->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (run->process));
@@ -287,7 +287,7 @@ test_interrupt (void)
   g_autofree char *paced = ns_test_read_until (once.out, " left");
   g_assert_nonnull (paced);
   g_test_message ("%s", paced);
-  g_assert_true (g_regex_match_simple ("^iteration [0-9]+/100000: content .*, total [^,]+, about [0-9]+ (s|min|h [0-9]+ min) left$",
+  g_assert_true (g_regex_match_simple ("^iteration [0-9]+/10000: content .*, total [^,]+, about [0-9]+ (s|min|h [0-9]+ min) left$",
                                        paced, 0, 0));
   g_subprocess_send_signal (once.process, SIGINT);
   g_free (ns_test_read_until (once.out, "no such line"));   /* to its end */

@@ -1,6 +1,7 @@
 /* The command-line tool as a user meets it: a golden pair end to end through
  * a PFM, and each mistake a user can make giving a clear sentence, the right
  * exit status (1: the run failed, 2: the command line is wrong) and no output file. */
+#define _DEFAULT_SOURCE   /* mknod, S_IFCHR */
 #include "neural-style.h"
 #include "ns-image-io.h"
 #include "ns-safetensors.h"
@@ -9,6 +10,9 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 /* Runs the CLI with extra environment "NAME=value" entries (NULL-terminated). */
 static void
@@ -109,6 +113,20 @@ test_mistakes (void)
   check_mistake (&(Mistake) { "device out of range", 1, "no OpenCL device number 99" }, NULL, good, style, "1",
                  "--device", "99");
   check_mistake (&(Mistake) { "no weights", 1, "NEURAL_STYLE_WEIGHTS" }, no_weights_env, good, style, "1", NULL, NULL);
+  /* Every invalid option value is a wrong command line (issue 16, item 10): status 2 and a sentence. */
+  check_mistake (&(Mistake) { "style size 5", 2, "--style-size is 5" }, NULL, good, style, "1", "--style-size", "5");
+  check_mistake (&(Mistake) { "style size 100000", 2, "--style-size is 100000" }, NULL, good, style, "1",
+                 "--style-size", "100000");
+  check_mistake (&(Mistake) { "negative device", 2, "--device is -5" }, NULL, good, style, "1", "--device", "-5");
+  g_autofree char *bad_weight = g_strconcat (style, ":abc", NULL);
+  check_mistake (&(Mistake) { "weight not a number", 2, "is “abc”, which is not a number" }, NULL, good, bad_weight,
+                 "1", NULL, NULL);
+  g_autofree char *negative_weight = g_strconcat (style, ":-1", NULL);
+  check_mistake (&(Mistake) { "negative weight", 2, "must be a number of 0 or more" }, NULL, good, negative_weight,
+                 "1", NULL, NULL);
+  check_mistake (&(Mistake) { "unknown method", 2, "--method is “fast”" }, NULL, good, style, "1", "--method", "fast");
+  check_mistake (&(Mistake) { "too many iterations", 2, "--iterations is 2147483647" }, NULL, good, style, "1",
+                 "--iterations", "2147483647");
   ns_test_remove_tree (dir);
 }
 
@@ -172,14 +190,17 @@ test_controls_and_metrics (void)
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "sepia"));
 
-  /* metrics prints E and C; C of the content against itself is 1. */
+  /* metrics prints E, C, L8 and L8's ratio to the content's; C and the ratio of the content against itself are 1. */
   g_auto (NsTestRun) metrics = { 0 };
   ns_test_run (&metrics, NULL, TRUE, NS_CLI_PATH, "metrics", "--content", content, "--style", style, content, NULL);
   g_assert_cmpint (metrics.status, ==, 0);
-  double e = 0, c = 0;
-  g_assert_cmpint (sscanf (metrics.out, "E=%lf C=%lf", &e, &c), ==, 2);
+  double e = 0, c = 0, l8 = -1, ratio = 0;
+  g_assert_cmpint (sscanf (metrics.out, "E=%lf C=%lf L8=%lf L8_ratio=%lf", &e, &c, &l8, &ratio), ==, 4);
   g_assert_cmpfloat_with_epsilon (c, 1.0, 1e-9);
   g_assert_true (isfinite (e));
+  g_assert_cmpfloat (l8, >, 0.0);
+  g_assert_cmpfloat (l8, <, 1.0);
+  g_assert_cmpfloat_with_epsilon (ratio, 1.0, 1e-9);
   ns_test_remove_tree (dir);
 }
 
@@ -250,10 +271,210 @@ test_interrupt (void)
   g_free (ns_test_read_until (stdout_lines, "no such line"));
   g_autofree char *said = ns_test_read_until (stderr_lines, "Interrupted");
   g_assert_nonnull (said);
+  /* The project's sentence only: not GLib's "Operation was cancelled" after it. */
+  g_autofree char *more = ns_test_read_until (stderr_lines, "ancel");
+  g_assert_null (more);
   g_assert_true (g_subprocess_wait (run, NULL, NULL));
   g_assert_true (g_subprocess_get_if_exited (run));
   g_assert_cmpint (g_subprocess_get_exit_status (run), ==, 130);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  ns_test_remove_tree (dir);
+}
+
+/* Issue 16: every defect of the output path is found before any work. */
+static void
+test_output_checked_first (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.png", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_autofree char *unknown = g_build_filename (dir, "out.xyz", NULL);
+  const struct { const char *out; int status; const char *says; } cases[] = {
+    { "/nonexistent-folder/x.png", 1, "the folder does not exist" },
+    { "/proc/x.png", 1, "no file can be created in the folder “/proc”" },
+    { fifo, 1, "named pipe (FIFO)" },
+    { unknown, 2, "its extension names no format" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* 30 Gatys iterations would print 30 lines: none may come. */
+      g_auto (NsTestRun) run = { 0 };
+      ns_test_run (&run, NULL, TRUE, NS_CLI_PATH, "--method", "gatys", "--iterations", "30", "--style", style,
+                   "-o", cases[i].out, content, NULL);
+      g_assert_cmpint (run.status, ==, cases[i].status);
+      g_assert_true (g_str_has_prefix (run.err, "neural-style: "));
+      g_assert_nonnull (strstr (run.err, cases[i].says));
+      g_assert_null (strstr (run.out, "iteration"));
+    }
+  GStatBuf st;
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_false (g_file_test (unknown, G_FILE_TEST_EXISTS));
+  ns_test_remove_tree (dir);
+}
+
+static gboolean
+file_starts_with (const char *path, const char *magic, gsize length)
+{
+  g_autofree char *bytes = NULL;
+  gsize size = 0;
+  return g_file_get_contents (path, &bytes, &size, NULL) && size > length && memcmp (bytes, magic, length) == 0;
+}
+
+/* -o through a symbolic link (to a file, to /dev/null), into a character
+ * device node (where this runs as root), and .jpg as JPEG. */
+static void
+test_output_kinds (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_autofree char *target = g_build_filename (dir, "target.png", NULL);
+  g_autofree char *null_link = g_build_filename (dir, "null", NULL);
+  g_autofree char *device = g_build_filename (dir, "device", NULL);
+  g_autofree char *jpeg = g_build_filename (dir, "out.jpg", NULL);
+  g_assert_cmpint (symlink ("target.png", link), ==, 0);
+  g_assert_cmpint (symlink ("/dev/null", null_link), ==, 0);
+  const gboolean have_device = mknod (device, S_IFCHR | 0666, makedev (1, 3)) == 0;
+  const char *outs[] = { link, null_link, jpeg, have_device ? device : NULL };
+  for (gsize i = 0; i < G_N_ELEMENTS (outs) && outs[i] != NULL; i++)
+    {
+      g_auto (NsTestRun) run = { 0 };
+      run_cli (&run, NULL, "--style", style, "--style-size", "32", "-o", outs[i], content, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+    }
+  GStatBuf st;
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_true (file_starts_with (target, "\x89PNG", 4));
+  g_assert_cmpint (g_lstat (null_link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_true (file_starts_with (jpeg, "\xff\xd8\xff", 3));
+  if (have_device)
+    {
+      g_assert_cmpint (g_lstat (device, &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+  else
+    g_test_message ("mknod: %s (the link to /dev/null wrote into a device)", g_strerror (errno));
+  ns_test_remove_tree (dir);
+}
+
+/* Contents that must not pass: cut short, too large (refused from its header,
+ * at once), NaN pixels.  Each is exit 1 and a sentence naming the file. */
+static void
+test_hostile_contents (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *jpeg = NULL;
+  gsize size = 0;
+  g_autofree char *sample = ns_test_shared_path ("samples", "tubingen.jpg", NULL);
+  g_assert_true (g_file_get_contents (sample, &jpeg, &size, NULL));
+  g_autofree char *cut = g_build_filename (dir, "cut.jpg", NULL);
+  g_assert_true (g_file_set_contents (cut, jpeg, (gssize) size / 2, NULL));
+  g_autofree char *huge = g_build_filename (dir, "huge.png", NULL);
+  ns_test_write_png_header_only (huge, 20000, 20000);
+  g_autofree char *nan = g_build_filename (dir, "nan.pfm", NULL);
+  GString *pfm = g_string_new ("PF\n16 16\n-1.0\n");
+  for (int i = 0; i < 16 * 16 * 3; i++)
+    {
+      const float v = i == 100 ? NAN : 0.5f;
+      g_string_append_len (pfm, (const char *) &v, sizeof v);   /* little-endian machines only, as the PFM says -1 */
+    }
+  g_assert_true (g_file_set_contents (nan, pfm->str, (gssize) pfm->len, NULL));
+  g_string_free (pfm, TRUE);
+  const struct { const char *content; const char *says; } cases[] = {
+    { cut, "cut short" },
+    { huge, "at most 16384 pixels" },
+    { nan, "not a finite number" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (NsTestRun) run = { 0 };
+      run_cli (&run, NULL, "--style", style, "-o", out, cases[i].content, NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      g_autofree char *name = g_path_get_basename (cases[i].content);
+      g_assert_nonnull (strstr (run.err, name));
+      g_assert_nonnull (strstr (run.err, cases[i].says));
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
+  ns_test_remove_tree (dir);
+}
+
+/* Finite but saturated decoder weights (every one 65504, the largest half)
+ * overflow to Inf and NaN: a sentence, exit 1, no white image. */
+static void
+test_non_finite_result (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autofree char *weights = g_build_filename (dir, "weights", NULL);
+  g_assert_cmpint (g_mkdir (weights, 0700), ==, 0);
+  g_autofree char *vgg = ns_test_shared_path ("weights", "vgg19-conv.safetensors", NULL);
+  g_autofree char *vgg_link = g_build_filename (weights, "vgg19-conv.safetensors", NULL);
+  g_assert_cmpint (symlink (vgg, vgg_link), ==, 0);
+  g_autofree char *decoder_path = ns_test_shared_path ("weights", "adain-decoder.safetensors", NULL);
+  g_autofree char *decoder = NULL;
+  gsize size = 0;
+  g_assert_true (g_file_get_contents (decoder_path, &decoder, &size, NULL));
+  guint64 header;
+  memcpy (&header, decoder, sizeof header);
+  header = GUINT64_FROM_LE (header);
+  for (gsize i = 8 + header; i + 1 < size; i += 2)   /* every tensor is F16 */
+    {
+      decoder[i] = (char) 0xff;
+      decoder[i + 1] = 0x7b;
+    }
+  g_autofree char *saturated = g_build_filename (weights, "adain-decoder.safetensors", NULL);
+  g_assert_true (g_file_set_contents (saturated, decoder, (gssize) size, NULL));
+  g_autofree char *env_weights = g_strconcat ("NEURAL_STYLE_WEIGHTS=", weights, NULL);
+  const char *env[] = { env_weights, NULL };
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_auto (NsTestRun) run = { 0 };
+  run_cli (&run, env, "--style", style, "--style-size", "32", "-o", out, content, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "not finite numbers"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  ns_test_remove_tree (dir);
+}
+
+/* Two Ctrl+C while the result is being renamed into place: the file is
+ * completed first, then the process ends as the second signal says; no
+ * temporary "out.png.XXXXXX" is left beside it. */
+static void
+test_second_interrupt_while_saving (void)
+{
+  g_autofree char *dir = ns_test_make_temp_dir ("ns-cli-XXXXXX");
+  g_autofree char *content = ns_test_shared_path ("goldens", "pair00_content.png", NULL);
+  g_autofree char *style = ns_test_shared_path ("goldens", "pair00_style.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", NS_SIGNAL_AT_RENAME, TRUE);
+  g_subprocess_launcher_setenv (launcher, "NS_TEST_SIGNAL_AT_RENAME", out, TRUE);
+  /* Under AddressSanitizer the shim comes before its runtime: allowed here. */
+  const char *asan = g_getenv ("ASAN_OPTIONS");
+  g_autofree char *asan_options = g_strconcat (asan != NULL ? asan : "", asan != NULL ? ":" : "",
+                                               "verify_asan_link_order=0", NULL);
+  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan_options, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) run = g_subprocess_launcher_spawn (launcher, &error, NS_CLI_PATH, "--style", style,
+                                                             "--style-size", "32", "-o", out, content, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (run, NULL, &error));
+  g_assert_true (g_subprocess_get_if_signaled (run));
+  g_assert_cmpint (g_subprocess_get_term_sig (run), ==, SIGINT);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    g_assert_cmpstr (name, ==, "out.png");
+  g_autoptr (NsImage) saved = ns_image_load (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (saved->width, ==, 256);
   ns_test_remove_tree (dir);
 }
 
@@ -276,5 +497,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/output-in-missing-folder", test_output_in_missing_folder);
   g_test_add_func ("/cli/golden-pair-pfm", test_golden_pair_pfm);
   g_test_add_func ("/cli/controls-and-metrics", test_controls_and_metrics);
+  g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
+  g_test_add_func ("/cli/output-kinds", test_output_kinds);
+  g_test_add_func ("/cli/hostile-contents", test_hostile_contents);
+  g_test_add_func ("/cli/non-finite-result", test_non_finite_result);
+  g_test_add_func ("/cli/second-interrupt-while-saving", test_second_interrupt_while_saving);
   return g_test_run ();
 }

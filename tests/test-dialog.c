@@ -13,7 +13,9 @@
 #include "ns-dialog.h"
 #include "ns-params.h"
 #include "ns-progress-text.h"
+#include "ns-i18n.h"
 #include "ns-image-io.h"
+#include <locale.h>
 #include "ns-test-util.h"
 
 #define WAIT_SECONDS 600
@@ -259,6 +261,65 @@ widget (GtkWidget *dialog, const char *name, GType type)
   return w;
 }
 
+/* Every mnemonic key of the widgets under `widget` (labels with one; buttons carry theirs in a label), with the text. */
+static void
+collect_mnemonics (GtkWidget *widget, GHashTable *seen, GString *clashes)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget))
+      && gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+      const char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (key));
+      if (other != NULL)
+        g_string_append_printf (clashes, "“%s” and “%s”; ", other, text);
+      else
+        g_hash_table_insert (seen, GUINT_TO_POINTER (key), (gpointer) text);
+    }
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *c = children; c != NULL; c = c->next)
+        collect_mnemonics (c->data, seen, clashes);
+    }
+}
+
+/* No two mnemonics of the dialog (its labels and its buttons) share a key. */
+static void
+check_unique_mnemonics (const char *language)
+{
+  NsSettings settings;
+  test_settings (&settings);
+  NsDialogHost host = { 0 };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr (GString) clashes = g_string_new (NULL);
+  collect_mnemonics (dialog, seen, clashes);
+  g_test_message ("%s: %u mnemonics", language, g_hash_table_size (seen));
+  if (clashes->len > 0)
+    g_error ("%s: mnemonics that share a key: %s", language, clashes->str);
+  g_assert_cmpuint (g_hash_table_size (seen), >=, 15);
+  gtk_widget_destroy (dialog);
+}
+
+/* In English and in Chinese (the build's catalogue; zh_CN.UTF-8 where installed, else C.UTF-8, which
+ * Debian 12's gettext does not take for C). */
+static void
+test_unique_mnemonics (void)
+{
+  check_unique_mnemonics ("en");
+  g_autofree char *po = g_build_filename (NS_TEST_BUILD_DIR, "..", "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  if (setlocale (LC_ALL, "zh_CN.UTF-8") == NULL)
+    g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  g_assert_cmpstr (_("_Cancel"), !=, "_Cancel");   /* the catalogue is read */
+  check_unique_mnemonics ("zh_CN");
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+}
+
 /* The new controls exist, with their ranges, tooltips and sensitivity. */
 static void
 test_widgets (void)
@@ -306,12 +367,15 @@ test_widgets (void)
   ns_dialog_get_settings (dialog, &chosen);
   g_assert_cmpint (chosen.style_size, ==, 0);
 
-  /* Iterations and seed only for Gatys. */
+  /* Iterations and seed only for Gatys, the style strength only for AdaIN. */
+  GtkWidget *alpha = widget (dialog, "alpha", GTK_TYPE_RANGE);
   g_assert_false (gtk_widget_get_sensitive (iterations));
   g_assert_false (gtk_widget_get_sensitive (seed));
+  g_assert_true (gtk_widget_get_sensitive (alpha));
   gtk_combo_box_set_active (GTK_COMBO_BOX (method), NS_METHOD_GATYS);
   g_assert_true (gtk_widget_get_sensitive (iterations));
   g_assert_true (gtk_widget_get_sensitive (seed));
+  g_assert_false (gtk_widget_get_sensitive (alpha));
 
   /* The second style: none at first; its mix only for a blend. */
   g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (style2)), ==, "none");
@@ -568,6 +632,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/preview-follows-alpha", test_preview_follows_alpha);
   g_test_add_func ("/dialog/layer-style", test_layer_style);
   g_test_add_func ("/dialog/widgets", test_widgets);
+  g_test_add_func ("/dialog/unique-mnemonics", test_unique_mnemonics);
   g_test_add_func ("/dialog/ok-returns-new-settings", test_ok_returns_new_settings);
   g_test_add_func ("/dialog/preview-follows-colour", test_preview_follows_colour);
   g_test_add_func ("/dialog/preview-second-style", test_preview_second_style);

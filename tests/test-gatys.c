@@ -870,6 +870,36 @@ test_work_fraction (void)
   g_assert_cmpfloat (ns_gatys_work_fraction (&options, 400, 300, 0), ==, 1.0);
 }
 
+/* Issue 16: counts that overflowed an int ("iteration 1/-1073741826") and
+ * shifts by a huge --scales are safe; a run refuses more than
+ * NS_GATYS_MAX_ITERATIONS iterations before any work. */
+static void
+test_iteration_bounds (gconstpointer data)
+{
+  NsGatysOptions options;
+  ns_gatys_options_init (&options);
+  options.iterations = G_MAXINT;
+  options.scales = 3;
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 1024, 1024), ==, G_MAXINT);
+  options.iterations = 300;
+  options.scales = 1000;   /* as many as fit: 64 pixels halve once to 32 */
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 64, 64), ==, 450);
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 64, 64, 450), ==, 1.0);
+
+  Fixture *f = (Fixture *) data;
+  NsGatys *gatys = fixture_gatys (f);
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsGatysStyle) style = golden_pair (gatys, &content);
+  options.iterations = NS_GATYS_MAX_ITERATIONS + 1;
+  options.scales = 1;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "at most 10000"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -892,6 +922,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gatys/run", &f, test_run);
   g_test_add_data_func ("/gatys/coarse-to-fine", &f, test_coarse_to_fine);
   g_test_add_func ("/gatys/work-fraction", test_work_fraction);
+  g_test_add_data_func ("/gatys/iteration-bounds", &f, test_iteration_bounds);
   g_test_add_data_func ("/gatys/run-adam", &f, test_run_adam);
   g_test_add_data_func ("/optim/lbfgs-quadratic", &f, test_lbfgs_quadratic);
   g_test_add_data_func ("/optim/lbfgs-scaled", &f, test_lbfgs_scaled);

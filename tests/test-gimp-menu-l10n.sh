@@ -4,7 +4,7 @@
 #
 #   test-gimp-menu-l10n.sh BUILD_DIR SOURCE_DIR
 #
-# GIMP runs with LANGUAGE=zh_CN (LANG=LC_ALL=C.UTF-8, built into glibc) and
+# GIMP runs with LANGUAGE=zh_CN (LANG=LC_ALL=$zh_locale, see gimp-test-lib.sh) and
 # NEURAL_STYLE_LOCALEDIR pointing at the build's compiled catalogues
 # (BUILD_DIR/po).  Checked:
 #   1. the pluginrc that GIMP wrote in the throw-away profile registers the
@@ -32,7 +32,7 @@ if ! locale -a 2> /dev/null | grep -qixE 'c\.utf-?8'; then
 fi
 c=$tmp/content.png
 "$helper" content "$c" 64 48 > /dev/null || exit 1
-export LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8 NEURAL_STYLE_LOCALEDIR=$build/po
+export LANGUAGE=zh_CN LANG=$zh_locale LC_ALL=$zh_locale NEURAL_STYLE_LOCALEDIR=$build/po
 
 start_script_fu_server
 

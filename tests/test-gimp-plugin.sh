@@ -46,6 +46,7 @@ gimp "$scm" "(ns-case-full \"$c\" \"$tmp/full.png\" 0.8)" \
      "(ns-case-rect \"$c\" \"$tmp/rect.png\")" \
      "(ns-case-ellipse \"$c\" \"$tmp/ellipse.png\")" \
      "(ns-case-grey \"$c\")" \
+     "(ns-case-indexed \"$c\")" \
      "(ns-case-feather \"$c\")" \
      "(ns-case-style-layer \"$c\" \"$style\" \"$tmp/style-layer.png\")" \
      "(ns-case-bad \"$c\")" \
@@ -56,7 +57,7 @@ gimp "$scm" "(ns-case-last \"$ca\" \"$tmp/last.png\")"
 # Third GIMP, in Chinese: the plug-in's messages are translated.
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
 msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo" "$src/po/zh_CN.po" || exit 1
-LANGUAGE=zh_CN LANG=C.UTF-8 LC_ALL=C.UTF-8 NEURAL_STYLE_LOCALEDIR=$tmp/locale \
+LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale" NEURAL_STYLE_LOCALEDIR=$tmp/locale \
   gimp "$scm" "(ns-case-bad-alpha \"$c\" \"zh\")"
 
 expect full name "starry-night (AdaIN, alpha 0.80)"
@@ -83,6 +84,8 @@ expect feather layers 2
 
 expect grey size 64x48
 expect grey is-gray 1
+expect indexed layers 2
+expect indexed is-indexed 1
 
 expect style-layer name "gatys_a_style.png (AdaIN, alpha 1.00)"
 check "style-layer: a layer as the style equals the CLI with that file" \

@@ -105,7 +105,17 @@ expect_status "a batch whose call fails" 70
 "$console" -i --batch-interpreter=no-such-interpreter -b '1' --quit >> "$log" 2>&1
 status=$?
 expect_status "an unknown batch interpreter" 69
-# 9. The batch script: every picture, two of one name kept apart, a broken one reported; the
+# 9. In Chinese, with a profile of its own (GIMP keeps the menu label it registered): the menu and the errors.
+mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES" "$tmp/profile-zh"
+msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo" "$src/po/zh_CN.po" || exit 1
+cp "$profile/gimprc" "$tmp/profile-zh/"
+py3 zh NSTEST_CONTENT="$c" GIMP3_DIRECTORY="$tmp/profile-zh" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale" \
+  NEURAL_STYLE_LOCALEDIR="$tmp/locale"
+expect zh label "神经风格迁移(_T)..."
+if [[ $(value zh error) == *"风格文件“/nonexistent/painting.png”不存在"* ]]; then ok "zh: the error in Chinese: $(value zh error)"
+else echo "error: $(value zh error)" | diag; not_ok "zh: the error in Chinese"; fi
+
+# 10. The batch script: every picture, two of one name kept apart, a broken one reported; the
 # summary on standard output; status 70 when one failed, 0 when all were restyled.
 mkdir -p "$tmp/in" "$tmp/good" "$tmp/out" "$tmp/out-good"
 "$helper" content "$tmp/tall.png" 32 48 > /dev/null && cp "$c" "$tmp/in/twin.png" \

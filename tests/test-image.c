@@ -1,11 +1,17 @@
 /* Host images: padding, cropping, resampling and file round trips. */
+#define _DEFAULT_SOURCE   /* mknod, S_IFCHR */
 #include "ns-image.h"
 #include "ns-image-io.h"
+#include "ns-test-util.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 /* Uniform in [lo, hi); a seeded generator so failures reproduce. */
 static NsImage *
@@ -720,6 +726,302 @@ test_load_without_mime_database (void)
   g_test_trap_assert_passed ();
 }
 
+
+/* ------------------------------------------------------------------------
+ * Hostile files (issue 16): sizes read before decoding, files cut short,
+ * non-finite pixels, and writes that must not replace what is not a file. */
+
+static void
+assert_message_has (const GError *error, const char *part)
+{
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  if (strstr (error->message, part) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, part);
+}
+
+/* A PNG that claims 20000 x 20000 pixels is refused from its header: the
+ * sentence gives the size, and (in a subprocess, to measure) no more than a
+ * few MB are ever held.  A PFM's header likewise. */
+static void
+test_too_large_before_decoding (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rusage baseline;   /* sanitizers start far above a plain build */
+      g_assert_cmpint (getrusage (RUSAGE_SELF, &baseline), ==, 0);
+      g_autofree char *dir = make_tmp_dir ();
+      g_autofree char *png = g_build_filename (dir, "huge.png", NULL);
+      g_autofree char *pfm = g_build_filename (dir, "huge.pfm", NULL);
+      ns_test_write_png_header_only (png, 20000, 20000);
+      g_assert_true (g_file_set_contents (pfm, "PF\n20000 20000\n-1.0\n", -1, NULL));
+      const char *paths[] = { png, pfm };
+      for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          GError *error = NULL;
+          g_autoptr (NsImage) image = ns_image_load (paths[i], &error);
+          g_assert_null (image);
+          assert_error_names (error, paths[i]);
+          assert_message_has (error, "20000 × 20000");
+          assert_message_has (error, "at most 16384");
+          g_clear_error (&error);
+        }
+      struct rusage usage;
+      g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+      g_test_message ("peak resident memory %ld KiB, %ld KiB at the start", usage.ru_maxrss, baseline.ru_maxrss);
+      g_assert_cmpint (usage.ru_maxrss - baseline.ru_maxrss, <, 100 * 1024);
+      remove_tmp_dir (dir);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A JPEG cut in half is an error naming the file (gdk-pixbuf alone gives its
+ * top half over grey); bytes after the end marker are no harm. */
+static void
+test_jpeg_cut_short (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *jpeg = NULL;
+  gsize size = 0;
+  g_assert_true (g_file_get_contents (NS_SHARED_DIR "/samples/tubingen.jpg", &jpeg, &size, NULL));
+  g_autofree char *cut = g_build_filename (dir, "cut.jpg", NULL);
+  g_assert_true (g_file_set_contents (cut, jpeg, (gssize) size / 2, NULL));
+  GError *error = NULL;
+  g_autoptr (NsImage) image = ns_image_load (cut, &error);
+  g_assert_null (image);
+  assert_error_names (error, cut);
+  assert_message_has (error, "cut short");
+  g_clear_error (&error);
+
+  g_autofree char *trailing = g_build_filename (dir, "trailing.jpg", NULL);
+  GString *with_junk = g_string_new_len (jpeg, (gssize) size);
+  g_string_append (with_junk, "some bytes a camera added");
+  g_assert_true (g_file_set_contents (trailing, with_junk->str, (gssize) with_junk->len, NULL));
+  g_string_free (with_junk, TRUE);
+  g_autoptr (NsImage) whole = ns_image_load (trailing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (whole->width, ==, 768);
+
+  /* A PNG without its end chunk is cut short too. */
+  g_autofree char *png = NULL;
+  g_autofree char *png_path = g_build_filename (dir, "no-end.png", NULL);
+  g_autoptr (NsImage) small = ns_image_new (20, 20, 3);
+  g_assert_true (ns_image_save_png (small, png_path, NULL));
+  g_assert_true (g_file_get_contents (png_path, &png, &size, NULL));
+  g_assert_true (g_file_set_contents (png_path, png, (gssize) size - 12, NULL));
+  g_autoptr (NsImage) no_end = ns_image_load (png_path, &error);
+  g_assert_null (no_end);
+  assert_message_has (error, "cut short");
+  g_clear_error (&error);
+  remove_tmp_dir (dir);
+}
+
+static void
+write_pfm_with (const char *path, float value)
+{
+  GString *pfm = g_string_new ("PF\n2 2\n-1.0\n");
+  for (int i = 0; i < 12; i++)
+    {
+      guint32 bits;
+      const float v = i == 4 ? value : 0.5f;
+      memcpy (&bits, &v, sizeof bits);
+      bits = GUINT32_TO_LE (bits);
+      g_string_append_len (pfm, (const char *) &bits, sizeof bits);
+    }
+  g_assert_true (g_file_set_contents (path, pfm->str, (gssize) pfm->len, NULL));
+  g_string_free (pfm, TRUE);
+}
+
+static void
+test_pfm_non_finite (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  const float values[] = { NAN, INFINITY, -INFINITY };
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, "x.pfm", NULL);
+      write_pfm_with (path, values[i]);
+      GError *error = NULL;
+      g_autoptr (NsImage) image = ns_image_load (path, &error);
+      g_assert_null (image);
+      assert_error_names (error, path);
+      assert_message_has (error, "not a finite number");
+      assert_message_has (error, "at pixel (1, 1)");   /* value 4: the bottom row comes first */
+      g_clear_error (&error);
+    }
+  remove_tmp_dir (dir);
+}
+
+static gboolean
+is_png_file (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize size = 0;
+  return g_file_get_contents (path, &bytes, &size, NULL) && size > 8 && memcmp (bytes, "\x89PNG", 4) == 0;
+}
+
+static gboolean
+is_link (const char *path)
+{
+  GStatBuf st;
+  return g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode);
+}
+
+/* A symbolic link is written through (to a file, a file not there yet,
+ * /dev/null), and stays a link. */
+static void
+test_save_through_links (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr (NsImage) image = ns_image_new (4, 4, 3);
+  g_autofree char *target = g_build_filename (dir, "target.png", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.png", NULL);
+  g_autofree char *to_null = g_build_filename (dir, "null", NULL);
+  g_assert_true (g_file_set_contents (target, "old", -1, NULL));
+  g_assert_cmpint (symlink ("target.png", link), ==, 0);
+  g_assert_cmpint (symlink ("new.png", dangling), ==, 0);
+  g_assert_cmpint (symlink ("/dev/null", to_null), ==, 0);
+  GError *error = NULL;
+  const char *links[] = { link, dangling, to_null };
+  for (gsize i = 0; i < G_N_ELEMENTS (links); i++)
+    {
+      g_assert_true (ns_image_save (image, links[i], &error));
+      g_assert_no_error (error);
+      g_assert_true (is_link (links[i]));
+    }
+  g_assert_true (is_png_file (target));
+  g_autofree char *created = g_build_filename (dir, "new.png", NULL);
+  g_assert_true (is_png_file (created));
+  GStatBuf st;
+  g_assert_cmpint (g_stat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+  g_assert_cmpuint (count_files (dir), ==, 5);   /* no temporary file either */
+  remove_tmp_dir (dir);
+}
+
+/* A FIFO and a folder are refused and left as they were; a character device
+ * node (made where this runs as root) is written into, not replaced. */
+static void
+test_save_refuses_special_files (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr (NsImage) image = ns_image_new (4, 4, 3);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.png", NULL);
+  g_autofree char *folder = g_build_filename (dir, "folder.png", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  GError *error = NULL;
+  g_assert_false (ns_image_save (image, fifo, &error));
+  assert_error_names (error, fifo);
+  assert_message_has (error, "named pipe (FIFO)");
+  g_clear_error (&error);
+  g_assert_false (ns_image_check_writable (fifo, &error));
+  assert_message_has (error, "named pipe (FIFO)");
+  g_clear_error (&error);
+  g_assert_false (ns_image_save (image, folder, &error));
+  assert_message_has (error, "folder");
+  g_clear_error (&error);
+  GStatBuf st;
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (g_lstat (folder, &st), ==, 0);
+  g_assert_true (S_ISDIR (st.st_mode));
+
+  g_autofree char *device = g_build_filename (dir, "device", NULL);
+  if (mknod (device, S_IFCHR | 0666, makedev (1, 3)) == 0)   /* a second /dev/null */
+    {
+      g_assert_true (ns_image_check_writable (device, &error));
+      g_assert_true (ns_image_save (image, device, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_lstat (device, &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+  else   /* not root: the link to /dev/null in /image/io/save-through-links writes into a device */
+    g_test_message ("mknod: %s", g_strerror (errno));
+  g_assert_cmpuint (count_files (dir), ==, g_file_test (device, G_FILE_TEST_EXISTS) ? 3 : 2);
+  g_rmdir (folder);
+  remove_tmp_dir (dir);
+}
+
+/* Before any work: the true reason a file cannot be written, no file left. */
+static void
+test_check_writable (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  GError *error = NULL;
+  g_autofree char *good = g_build_filename (dir, "out.JPEG", NULL);
+  g_assert_true (ns_image_check_writable (good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+
+  g_autofree char *missing = g_build_filename (dir, "not-there", "out.png", NULL);
+  g_assert_false (ns_image_check_writable (missing, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  assert_message_has (error, "the folder does not exist");
+  g_clear_error (&error);
+
+  g_assert_false (ns_image_check_writable ("", &error));
+  assert_message_has (error, "the file name is empty");
+  g_clear_error (&error);
+
+  /* Links that lead round in a circle. */
+  g_autofree char *loop_a = g_build_filename (dir, "a.png", NULL);
+  g_autofree char *loop_b = g_build_filename (dir, "b.png", NULL);
+  g_assert_cmpint (symlink ("b.png", loop_a), ==, 0);
+  g_assert_cmpint (symlink ("a.png", loop_b), ==, 0);
+  g_assert_false (ns_image_check_writable (loop_a, &error));
+  assert_message_has (error, "round in a circle");
+  g_clear_error (&error);
+  g_assert_cmpint (g_unlink (loop_a), ==, 0);
+  g_assert_cmpint (g_unlink (loop_b), ==, 0);
+
+  g_assert_false (ns_image_check_writable ("/proc/out.png", &error));
+  assert_message_has (error, "no file can be created in the folder “/proc”");
+  g_clear_error (&error);
+
+  g_autofree char *unknown = g_build_filename (dir, "out.xyz", NULL);
+  g_assert_false (ns_image_check_writable (unknown, &error));
+  g_assert_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE);
+  assert_message_has (error, ".jpeg");
+  g_clear_error (&error);
+  g_autoptr (NsImage) image = ns_image_new (4, 4, 3);
+  g_assert_false (ns_image_save (image, unknown, &error));
+  g_assert_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  remove_tmp_dir (dir);
+}
+
+/* .jpg and .jpeg write JPEG (alpha dropped), not PNG bytes under that name. */
+static void
+test_save_jpeg (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (16);
+  g_autoptr (NsImage) image = random_image (rand, 24, 16, 4, 0.0, 1.0);
+  const char *names[] = { "out.jpg", "out.JPEG" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      GError *error = NULL;
+      g_assert_true (ns_image_save (image, path, &error));
+      g_assert_no_error (error);
+      g_autofree char *bytes = NULL;
+      gsize size = 0;
+      g_assert_true (g_file_get_contents (path, &bytes, &size, NULL));
+      g_assert_cmpuint (size, >, 3);
+      g_assert_cmpmem (bytes, 3, "\xff\xd8\xff", 3);
+      g_autoptr (NsImage) loaded = ns_image_load_with_alpha (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (loaded->channels, ==, 3);
+      g_assert_cmpint (loaded->width, ==, 24);
+    }
+  remove_tmp_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -747,6 +1049,13 @@ main (int argc, char **argv)
   g_test_add_func ("/image/io/error-garbage", test_error_garbage);
   g_test_add_func ("/image/io/error-bad-pfm", test_error_bad_pfm);
   g_test_add_func ("/image/io/error-save", test_error_save);
+  g_test_add_func ("/image/io/too-large-before-decoding", test_too_large_before_decoding);
+  g_test_add_func ("/image/io/jpeg-cut-short", test_jpeg_cut_short);
+  g_test_add_func ("/image/io/pfm-non-finite", test_pfm_non_finite);
+  g_test_add_func ("/image/io/save-through-links", test_save_through_links);
+  g_test_add_func ("/image/io/save-refuses-special-files", test_save_refuses_special_files);
+  g_test_add_func ("/image/io/check-writable", test_check_writable);
+  g_test_add_func ("/image/io/save-jpeg", test_save_jpeg);
 
   return g_test_run ();
 }

@@ -11,12 +11,13 @@
 # released with the context: at exit it crashed Oclgrind's runtime) and
 # Oclgrind reports nothing.
 #
-#   test-oclgrind.sh TEST_OPENCL_EXE TEST_OPS_EXE TEST_GATYS_EXE
+#   test-oclgrind.sh TEST_OPENCL_EXE TEST_OPS_EXE TEST_GATYS_EXE TEST_TRAIN_OPS_EXE
 set -u
-usage="usage: test-oclgrind.sh TEST_OPENCL_EXE TEST_OPS_EXE TEST_GATYS_EXE"
+usage="usage: test-oclgrind.sh TEST_OPENCL_EXE TEST_OPS_EXE TEST_GATYS_EXE TEST_TRAIN_OPS_EXE"
 test_opencl=${1:?$usage}
 test_ops=${2:?$usage}
 test_gatys=${3:?$usage}
+test_train_ops=${4:?$usage}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -30,6 +31,7 @@ cases=(
   "CLBlast's programs released with the context, a clean exit|$test_opencl|/opencl/clblast-released"
   "pooling, upsampling, statistics (local reductions), AdaIN|$test_ops|/ops/maxpool2x2 /ops/upsample2x /ops/channel-mean-var /ops/adain-blend"
   "backward kernels, loss reductions|$test_gatys|/gatys/relu-backward /gatys/maxpool2x2-backward /gatys/content-gradient /gatys/total-variation"
+  "the decoder training's kernels (a local reduction)|$test_train_ops|/train-ops/bias-grad /train-ops/upsample2x-backward /train-ops/channel-affine"
 )
 echo "1..${#cases[@]}"
 if ! command -v oclgrind >/dev/null; then

@@ -9,6 +9,9 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A scratch directory removed with everything in it. */
 typedef struct {
@@ -487,6 +490,116 @@ test_weights_path (void)
     g_unsetenv ("NEURAL_STYLE_WEIGHTS");
 }
 
+/* Only the 8-byte header length, the header and the data the header names are
+ * read: a 3 GB sparse file of zeros is refused at once, and a valid file
+ * followed by a gigabyte nobody names opens without reading it (in a
+ * subprocess, to measure the peak memory). */
+static void
+test_header_first (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rusage baseline;   /* sanitizers start far above a plain build */
+      g_assert_cmpint (getrusage (RUSAGE_SELF, &baseline), ==, 0);
+      g_autoptr (TmpDir) t = tmp_dir_new ();
+      g_autofree char *sparse = write_raw (t, "sparse.safetensors", "", 0);
+      g_assert_cmpint (truncate (sparse, G_GINT64_CONSTANT (3) << 30), ==, 0);
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NsSafetensors) refused = ns_safetensors_open (sparse, &error);
+      g_assert_null (refused);
+      g_assert_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_HEADER);
+      g_test_message ("%s (%.3f s)", error->message, (g_get_monotonic_time () - start) / 1e6);
+      g_clear_error (&error);
+
+      const guint16 halves[2] = { GUINT16_TO_LE (0x3c00), GUINT16_TO_LE (0xc000) };   /* 1, -2 */
+      g_autofree char *padded = write_st (t, "padded.safetensors",
+                                          "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}",
+                                          halves, sizeof halves);
+      g_assert_cmpint (truncate (padded, G_GINT64_CONSTANT (1) << 30), ==, 0);
+      g_autoptr (NsSafetensors) st = ns_safetensors_open (padded, &error);
+      g_assert_no_error (error);
+      const gint64 shape[] = { 2 };
+      g_autofree float *w = ns_safetensors_read_f32 (st, "w", shape, 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (w[0], ==, 1.0f);
+      g_assert_cmpfloat (w[1], ==, -2.0f);
+      struct rusage usage;
+      g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+      g_test_message ("peak resident memory %ld KiB, %ld KiB at the start", usage.ru_maxrss, baseline.ru_maxrss);
+      g_assert_cmpint (usage.ru_maxrss - baseline.ru_maxrss, <, 100 * 1024);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A folder or a FIFO named as the weights: a sentence saying what it is, at
+ * once (a FIFO must not wait for a writer). */
+static void
+test_not_a_file (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (TmpDir) t = tmp_dir_new ();
+      g_autofree char *folder = g_build_filename (t->path, "folder.safetensors", NULL);
+      g_autofree char *fifo = g_build_filename (t->path, "fifo.safetensors", NULL);
+      g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+      g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+      const char *paths[] = { folder, fifo };
+      const char *what[] = { "is a folder", "is a named pipe (FIFO)" };
+      for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (NsSafetensors) st = ns_safetensors_open (paths[i], &error);
+          g_assert_null (st);
+          g_assert_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO);
+          assert_message (error, paths[i], NULL, what[i]);
+        }
+      return;
+    }
+  g_test_trap_subprocess (NULL, 10 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* json-glib wraps integers beyond 2^63 (2^64 - 1 reads as -1): the message
+ * gives the number as the file has it. */
+static void
+test_huge_integer (void)
+{
+  expect_open_error ("{\"w\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,18446744073709551615]}}",
+                     "\0\0", 2, NS_SAFETENSORS_ERROR_OFFSETS, NULL, "18446744073709551615");
+  expect_open_error ("{\"w\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[-18446744073709551615,2]}}",
+                     "\0\0", 2, NS_SAFETENSORS_ERROR_OFFSETS, NULL, "-18446744073709551615");
+  expect_open_error ("{\"w\":{\"dtype\":\"F16\",\"shape\":[9223372036854775808],\"data_offsets\":[0,2]}}",
+                     "\0\0", 2, NS_SAFETENSORS_ERROR_OFFSETS, NULL, "9223372036854775808");
+}
+
+/* NEURAL_STYLE_WEIGHTS naming a folder where a weights file is a folder or a
+ * FIFO: said as such, not "is not in". */
+static void
+test_weights_path_not_a_file (void)
+{
+  g_autoptr (TmpDir) t = tmp_dir_new ();
+  g_autofree char *saved = g_strdup (g_getenv ("NEURAL_STYLE_WEIGHTS"));
+  g_autofree char *entry = g_build_filename (t->path, NS_WEIGHTS_VGG_FILE, NULL);
+  g_setenv ("NEURAL_STYLE_WEIGHTS", t->path, TRUE);
+  for (int fifo = 0; fifo < 2; fifo++)
+    {
+      g_assert_cmpint (fifo ? mkfifo (entry, 0600) : g_mkdir (entry, 0700), ==, 0);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *found = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, &error);
+      g_assert_null (found);
+      assert_message (error, t->path, NS_WEIGHTS_VGG_FILE, fifo ? "is a named pipe (FIFO)" : "is a folder");
+      g_assert_null (strstr (error->message, "is not in"));
+      g_assert_cmpint (g_remove (entry), ==, 0);
+    }
+  if (saved != NULL)
+    g_setenv ("NEURAL_STYLE_WEIGHTS", saved, TRUE);
+  else
+    g_unsetenv ("NEURAL_STYLE_WEIGHTS");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -506,5 +619,9 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/nonfinite", test_nonfinite);
   g_test_add_func ("/safetensors/real-weights", test_real_weights);
   g_test_add_func ("/weights/path", test_weights_path);
+  g_test_add_func ("/safetensors/header-first", test_header_first);
+  g_test_add_func ("/safetensors/not-a-file", test_not_a_file);
+  g_test_add_func ("/safetensors/huge-integer", test_huge_integer);
+  g_test_add_func ("/weights/path-not-a-file", test_weights_path_not_a_file);
   return g_test_run ();
 }

@@ -83,14 +83,17 @@ elif ! msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/$domain.mo" "$po" 2> "$tmp/msgfm
   diag < "$tmp/msgfmt.log"
   not_ok 3 "msgfmt could not compile $po"
 else
-  # LANGUAGE needs a locale other than C: C.UTF-8 served up to glibc 2.36 (Debian 12), not
-  # 2.41 (Debian 13), so a zh_CN.UTF-8 locale is built here when the locales' sources are there.
-  locale=C.UTF-8
+  # LANGUAGE needs a locale that gettext does not take for C: Debian 12's C.UTF-8 is one,
+  # Debian 13's is not.  An installed zh_CN.UTF-8 serves, or one built here (LOCPATH) from
+  # the locales package's sources, as on a fresh Debian 13 where none is generated.
+  zh_locale=C.UTF-8
   mkdir -p "$tmp/locales"
-  if [ -d /usr/share/i18n/locales ] && localedef -i zh_CN -f UTF-8 "$tmp/locales/zh_CN.UTF-8" 2>/dev/null; then
-    locale=zh_CN.UTF-8
+  if locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8'; then
+    zh_locale=zh_CN.UTF-8
+  elif [ -d /usr/share/i18n/locales ] && localedef -i zh_CN -f UTF-8 "$tmp/locales/zh_CN.UTF-8" 2> /dev/null; then
+    zh_locale=zh_CN.UTF-8
   fi
-  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LOCPATH="$tmp/locales" LANGUAGE=zh_CN LANG=$locale LC_ALL=$locale)
+  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LOCPATH="$tmp/locales" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale")
   # The expected text, looked up in the same catalogue by gettext(1).
   msgstr=$(env "${l10n_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -e -d "$domain" -- "$msgid")
   # shellcheck disable=SC2059  # the translation is the format, as in the CLI
@@ -99,7 +102,7 @@ else
     > "$tmp/stdout" 2> "$tmp/stderr"
   status=$?
   if [ "$msgstr" = "$(printf '%b' "$msgid")" ] || [ "${msgstr//[[:ascii:]]/}" = "" ]; then
-    echo "gettext(1) did not translate \"$msgid\" with LANGUAGE=zh_CN LC_ALL=$locale" | diag
+    echo "gettext(1) did not translate \"$msgid\" with LANGUAGE=zh_CN LC_ALL=$zh_locale" | diag
     not_ok 3 "the catalogue has no Chinese translation of the --alpha message (or the locale does not work)"
   elif [ "$status" -ne 2 ] || ! grep -qF -- "$expected" "$tmp/stderr" || [ -e "$tmp/never.png" ]; then
     { echo "exit status $status (expected 2)"; echo "expected on stderr: $expected"

@@ -14,6 +14,8 @@
  *   adain_style_loss  Huang & Belongie's mean/std style loss (ns_metrics_mean_std_style_loss)
  *   seconds           wall time of the stylisation alone (not loading, resizing or measuring)
  *   peak_mib          peak device memory of the stylisation, MiB (see the comment on mib () below)
+ *   L8                the share of the result's luminance power on an 8-pixel lattice (ns_lattice_energy)
+ *   L8_ratio          L8 over the content's (as used): how many times the photo's lattice the result has
  *
  * Images as used: the content resized so that its longer side is --size
  * pixels (default 256), each style so that its shorter side is --size.  The
@@ -28,18 +30,22 @@
  * so a long run can be watched; --resume keeps the rows already there and
  * runs only the missing ones), images/<content>__<style>__<method>-<setting>.png
  * (unless --no-images), summary.md (per method and setting, the mean and
- * standard deviation of each measure) and ec.png (an E-C scatter plot after
- * Yeh et al.).  Progress goes to stderr.  Exit status 1 when the run fails,
- * 2 for a wrong command line. */
+ * standard deviation of each measure, the median L8 ratio) and ec.png (an
+ * E-C scatter plot after Yeh et al., with the L8 ratios in a strip below).
+ * Progress goes to stderr.  Exit status 1 when the run fails, 2 for a wrong
+ * command line. */
 #include "cli-eval.h"
 
+#include "cli-image-list.h"
 #include "eval-plot.h"
 #include "eval-results.h"
 
 #include "neural-style.h"
 #include "ns-gatys.h"
+#include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
+#include "ns-lattice.h"
 #include "ns-metrics.h"
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -54,50 +60,19 @@ enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
 
 /* ---- inputs ---- */
 
-typedef struct {
-  char *name;   /* the file name without its extension */
-  char *path;
-} Input;
+typedef NsCliImageFile Input;
 
-static void
-input_free (gpointer data)
-{
-  Input *input = data;
-  g_free (input->name);
-  g_free (input->path);
-  g_free (input);
-}
-
-static int
-compare_inputs (gconstpointer a, gconstpointer b)
-{
-  return strcmp ((*(Input *const *) a)->name, (*(Input *const *) b)->name);
-}
-
-static gboolean
-is_image_name (const char *name)
-{
-  static const char *const extensions[] = { ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pfm" };
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-  for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
-    if (g_str_has_suffix (lower, extensions[i]) && strlen (lower) > strlen (extensions[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* The image files of `dir`, sorted by name. */
+/* The image files of `dir`, sorted by name, with names results.csv can hold. */
 static GPtrArray *
 list_images (const char *dir, GError **error)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
-  if (d == NULL)
+  g_autoptr (GPtrArray) inputs = ns_cli_list_images (dir, error);
+  if (inputs == NULL)
     return NULL;
-  g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (input_free);
-  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+  for (guint i = 0; i < inputs->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (name[0] == '.' || !is_image_name (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
+      const Input *input = inputs->pdata[i];
+      g_autofree char *name = g_path_get_basename (input->path);
       if (strpbrk (name, ",\"\n\r") != NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
@@ -105,26 +80,14 @@ list_images (const char *dir, GError **error)
                          "hold; rename the file."), name);
           return NULL;
         }
-      Input *input = g_new0 (Input, 1);
-      input->name = g_strndup (name, strrchr (name, '.') - name);
-      input->path = g_steal_pointer (&path);
-      g_ptr_array_add (inputs, input);
+      if (i > 0 && strcmp (((Input *) inputs->pdata[i - 1])->name, input->name) == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       _("Two images in %s are named “%s”; rename one (the results name images without their "
+                         "extensions)."), dir, input->name);
+          return NULL;
+        }
     }
-  if (inputs->len == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("The folder %s holds no images (PNG, JPEG, TIFF, BMP, WebP or PFM files)."), dir);
-      return NULL;
-    }
-  g_ptr_array_sort (inputs, compare_inputs);
-  for (guint i = 1; i < inputs->len; i++)
-    if (strcmp (((Input *) inputs->pdata[i - 1])->name, ((Input *) inputs->pdata[i])->name) == 0)
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                     _("Two images in %s are named “%s”; rename one (the results name images without their "
-                       "extensions)."), dir, ((Input *) inputs->pdata[i])->name);
-        return NULL;
-      }
   return g_steal_pointer (&inputs);
 }
 
@@ -254,13 +217,16 @@ measure (Eval *ev, const NsImage *raw, const NsImage *content, guint s, EvalRow 
   const NsGatysStyle *targets = style_targets (ev, s, error);
   const NsMetricsStyle *statistics = targets != NULL ? style_statistics (ev, s, error) : NULL;
   NsGatysLosses losses = { 0 };
-  if (statistics == NULL || !ns_metrics_ssim (result, content, &row->values[1], error)
+  double content_l8 = 0;
+  if (statistics == NULL || !ns_metrics_ssim (result, content, &row->values[EVAL_C], error)
       || !ns_metrics_style_measures_prepared (ev->metrics, result, statistics, NS_METRICS_DEFAULT_TRIALS, 0,
-                                              &row->values[0], &row->values[4], error)
-      || !ns_gatys_objective (ev->gatys, result, content, targets, 1.0, 1.0, 0.0, &losses, NULL, error))
+                                              &row->values[EVAL_E], &row->values[EVAL_ADAIN_STYLE_LOSS], error)
+      || !ns_gatys_objective (ev->gatys, result, content, targets, 1.0, 1.0, 0.0, &losses, NULL, error)
+      || !ns_lattice_energy (result, &row->values[EVAL_L8], error) || !ns_lattice_energy (content, &content_l8, error))
     return FALSE;
-  row->values[2] = losses.content;
-  row->values[3] = losses.style;
+  row->values[EVAL_CONTENT_LOSS] = losses.content;
+  row->values[EVAL_GRAM_STYLE_LOSS] = losses.style;
+  row->values[EVAL_L8_RATIO] = ns_lattice_ratio (row->values[EVAL_L8], content_l8);
   return TRUE;
 }
 
@@ -316,7 +282,7 @@ ns_cli_eval (int argc, char **argv)
 {
   g_autofree char *contents_dir = NULL, *styles_dir = NULL, *out_dir = NULL, *alphas_text = NULL,
                   *weights_text = NULL;
-  int size = DEFAULT_SIZE, iterations = DEFAULT_ITERATIONS, device = -1;
+  int size = DEFAULT_SIZE, iterations = DEFAULT_ITERATIONS, device = NS_CLI_DEVICE_UNSET;
   gboolean resume = FALSE, no_images = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
@@ -341,7 +307,7 @@ ns_cli_eval (int argc, char **argv)
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     {
       g_printerr ("neural-style eval: %s\n", error->message);
       return EXIT_USAGE;
@@ -539,8 +505,8 @@ ns_cli_eval (int argc, char **argv)
                   t0 = g_get_monotonic_time ();
                   result = ns_adain_prepared_render (prepared, g_array_index (alphas, double, k), NULL, &error);
                   /* A row's time is what the result costs alone: the pair's encoding plus this decode. */
-                  row.values[5] = prepare_seconds + (g_get_monotonic_time () - t0) / 1e6;
-                  row.values[6] = mib (MAX (prepare_peak, ns_engine_get_peak_memory (ev.engine)));
+                  row.values[EVAL_SECONDS] = prepare_seconds + (g_get_monotonic_time () - t0) / 1e6;
+                  row.values[EVAL_PEAK_MIB] = mib (MAX (prepare_peak, ns_engine_get_peak_memory (ev.engine)));
                 }
               else
                 {
@@ -553,15 +519,16 @@ ns_cli_eval (int argc, char **argv)
                   gatys.style_weight = g_array_index (weights, double, k - alphas->len);
                   t0 = g_get_monotonic_time ();
                   result = ns_gatys_run (ev.gatys, content, targets, &gatys, NULL, NULL, NULL, &error);
-                  row.values[5] = (g_get_monotonic_time () - t0) / 1e6;
-                  row.values[6] = mib (ns_gatys_get_peak_memory (ev.gatys));
+                  row.values[EVAL_SECONDS] = (g_get_monotonic_time () - t0) / 1e6;
+                  row.values[EVAL_PEAK_MIB] = mib (ns_gatys_get_peak_memory (ev.gatys));
                 }
               if (result == NULL || !measure (&ev, result, content, s, &row, &error)
                   || !save_result (images_dir, &row, result, &error) || !eval_append_row (csv, csv_path, &row, &error))
                 goto failed;
-              g_printerr (_("[%u/%u] %s × %s, %s %s: E %.3f, C %.3f, %.2f s, %.0f MiB\n"), index + 1, total,
-                          cin->name, sin->name, method, owned_settings[k], row.values[0], row.values[1],
-                          row.values[5], row.values[6]);
+              g_printerr (_("[%u/%u] %s × %s, %s %s: E %.3f, C %.3f, L8 %.3g times the photo's, %.2f s, %.0f MiB\n"),
+                          index + 1, total, cin->name, sin->name, method, owned_settings[k], row.values[EVAL_E],
+                          row.values[EVAL_C], row.values[EVAL_L8_RATIO], row.values[EVAL_SECONDS],
+                          row.values[EVAL_PEAK_MIB]);
               EvalRow *kept = g_memdup2 (&row, sizeof row);
               kept->content = g_strdup (row.content);
               kept->style = g_strdup (row.style);

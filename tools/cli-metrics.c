@@ -1,10 +1,14 @@
 /* neural-style metrics --content C --style S [--trials K] [--seed N] [--device N] RESULT
- * prints "E=<e> C=<c>": the result's effectiveness against the style and its
- * coherence (SSIM) with the content, resized to the result's size if needed. */
+ * prints "E=<e> C=<c> L8=<l> L8_ratio=<r>": the result's effectiveness
+ * against the style, its coherence (SSIM) with the content (resized to the
+ * result's size if needed), its lattice energy and that over the content's
+ * (the content as compared, at the result's size). */
 #include "cli-metrics.h"
 
+#include "cli-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
+#include "ns-lattice.h"
 #include "ns-metrics.h"
 #include <stdlib.h>
 
@@ -13,7 +17,7 @@ ns_cli_metrics (int argc, char **argv)
 {
   g_autofree char *content_path = NULL, *style_path = NULL;
   g_auto (GStrv) rest = NULL;
-  int trials = NS_METRICS_DEFAULT_TRIALS, device = -1;
+  int trials = NS_METRICS_DEFAULT_TRIALS, device = NS_CLI_DEVICE_UNSET;
   gint64 seed = 0;
   GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &content_path, N_("The content image"), N_("FILE") },
@@ -24,11 +28,11 @@ ns_cli_metrics (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("RESULT") },
     { NULL }
   };
-  g_autoptr (GOptionContext) options = g_option_context_new (_("RESULT — effectiveness (E) and coherence (C) of a result"));
+  g_autoptr (GOptionContext) options = g_option_context_new (_("RESULT — effectiveness (E), coherence (C) and lattice energy (L8) of a result"));
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     {
       g_printerr ("neural-style metrics: %s\n", error->message);
       return 2;
@@ -52,14 +56,15 @@ ns_cli_metrics (int argc, char **argv)
       ns_image_free (content);
       content = resized;
     }
-  double e = 0, c = 0;
-  g_autoptr (NsMetrics) metrics = ns_metrics_new (device, &error);
-  if (metrics == NULL || !ns_metrics_ssim (result, content, &c, &error)
+  double e = 0, c = 0, l8 = 0, content_l8 = 0;
+  g_autoptr (NsMetrics) metrics = NULL;
+  if (!ns_lattice_energy (result, &l8, &error) || !ns_lattice_energy (content, &content_l8, &error)
+      || (metrics = ns_metrics_new (device, &error)) == NULL || !ns_metrics_ssim (result, content, &c, &error)
       || !ns_metrics_effectiveness (metrics, result, style, trials, (guint32) seed, &e, &error))
     {
       g_printerr ("neural-style metrics: %s\n", error->message);
       return 1;
     }
-  g_print ("E=%.6f C=%.6f\n", e, c);
+  g_print ("E=%.6f C=%.6f L8=%.6g L8_ratio=%.4g\n", e, c, l8, ns_lattice_ratio (l8, content_l8));
   return 0;
 }

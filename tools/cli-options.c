@@ -27,6 +27,14 @@ ns_cli_parse_weighted_style (const char *spec, char **file, double *weight, GErr
           *file = g_strndup (spec, colon - spec);
           return TRUE;
         }
+      /* Not a number after the colon: a file whose name has a colon, or a mistyped weight. */
+      if (!g_file_test (spec, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("The weight of the style “%s” is “%s”, which is not a number (and no file has that name)."),
+                       spec, colon + 1);
+          return FALSE;
+        }
     }
   *file = g_strdup (spec);
   return TRUE;
@@ -120,4 +128,18 @@ ns_cli_param_group (NsSettings *settings)
       g_option_group_add_entries (group, entry);
     }
   return group;
+}
+
+gboolean
+ns_cli_check_device (int *device, GError **error)
+{
+  if (*device == NS_CLI_DEVICE_UNSET)
+    *device = -1;
+  else if (*device < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--device is %d; it must be a device's number from --list-devices (0 or more)."), *device);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -17,4 +17,10 @@ gboolean ns_cli_parse_weighted_style (const char *spec, char **file, double *wei
  * must outlive the group.  Add the CLI's other options to this group. */
 GOptionGroup *ns_cli_param_group (NsSettings *settings);
 
+/* --device's value before the command line is parsed: not given. */
+#define NS_CLI_DEVICE_UNSET G_MININT
+/* --device as the engine takes it: -1 (the engine chooses) when not given; a
+ * negative number given is refused (G_OPTION_ERROR_BAD_VALUE, a sentence). */
+gboolean ns_cli_check_device (int *device, GError **error);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- results.csv ---- */
@@ -62,7 +63,14 @@ eval_read_results (const char *path, GError **error)
   if (!g_file_get_contents (path, &text, NULL, error))
     return NULL;
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  if (lines[0] == NULL || strcmp (g_strchomp (lines[0]), NS_EVAL_CSV_HEADER) != 0)
+  if (lines[0] != NULL && strcmp (g_strchomp (lines[0]), NS_EVAL_CSV_HEADER_WITHOUT_L8) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s was written before the evaluation measured L8 and cannot be resumed; evaluate into a new "
+                     "folder."), path);
+      return NULL;
+    }
+  if (lines[0] == NULL || strcmp (lines[0], NS_EVAL_CSV_HEADER) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("%s does not begin with the header of the results of neural-style eval."), path);
@@ -99,7 +107,8 @@ eval_read_results (const char *path, GError **error)
 gboolean
 eval_append_row (FILE *csv, const char *path, const EvalRow *row, GError **error)
 {
-  static const char *const formats[EVAL_N_VALUES] = { "%.6f", "%.6f", "%.6g", "%.6g", "%.6g", "%.3f", "%.1f" };
+  static const char *const formats[EVAL_N_VALUES] = { "%.6f", "%.6f", "%.6g", "%.6g", "%.6g", "%.3f", "%.1f",
+                                                      "%.6g", "%.6g" };
   g_autoptr (GString) line = g_string_new (NULL);
   g_string_append_printf (line, "%s,%s,%s,%s", row->content, row->style, row->method, row->setting);
   for (int i = 0; i < EVAL_N_VALUES; i++)
@@ -179,6 +188,27 @@ eval_group_stats (const EvalGroup *group, int k, double *mean, double *sd)
   *sd = n > 1 ? sqrt (ss / (n - 1)) : 0.0;
 }
 
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+double
+eval_group_median (const EvalGroup *group, int k)
+{
+  g_autofree double *v = g_new (double, group->rows->len + 1);
+  guint n = 0;
+  for (guint i = 0; i < group->rows->len; i++)
+    if (isfinite (((EvalRow *) group->rows->pdata[i])->values[k]))
+      v[n++] = ((EvalRow *) group->rows->pdata[i])->values[k];
+  if (n == 0)
+    return NAN;
+  qsort (v, n, sizeof *v, compare_doubles);
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 gboolean
 eval_write_summary (const char *path, GPtrArray *rows, GArray *groups, GError **error)
 {
@@ -195,11 +225,13 @@ eval_write_summary (const char *path, GPtrArray *rows, GArray *groups, GError **
                           "standard deviation over its results (see results.csv); seconds: the mean wall time "
                           "of a stylisation; peak MiB: the largest peak device memory. E: effectiveness "
                           "(higher: closer to the style); C: coherence, SSIM with the content (higher: more of "
-                          "the content kept); the losses: lower is closer.\n\n",
+                          "the content kept); the losses: lower is closer; L8: the share of the luminance's "
+                          "power on an 8-pixel lattice, and its ratio to the content's (the median over the "
+                          "results; 1: no more lattice than the photo).\n\n",
                           rows->len, g_hash_table_size (contents), g_hash_table_size (styles));
   g_string_append (md, "| method | setting | results | E | C | content loss | Gram style loss | AdaIN style loss "
-                       "| seconds | peak MiB |\n"
-                       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                       "| seconds | peak MiB | L8 | L8 ratio (median) |\n"
+                       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (guint g = 0; g < groups->len; g++)
     {
       const EvalGroup *group = &g_array_index (groups, EvalGroup, g);
@@ -218,8 +250,14 @@ eval_write_summary (const char *path, GPtrArray *rows, GArray *groups, GError **
       for (guint i = 0; i < group->rows->len; i++)
         peak = fmax (peak, ((EvalRow *) group->rows->pdata[i])->values[6]);
       char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append_printf (md, " | %s | %s |\n", g_ascii_formatd (a, sizeof a, "%.2f", seconds),
+      g_string_append_printf (md, " | %s | %s", g_ascii_formatd (a, sizeof a, "%.2f", seconds),
                               g_ascii_formatd (b, sizeof b, "%.1f", peak));
+      double l8, l8_sd;
+      eval_group_stats (group, EVAL_L8, &l8, &l8_sd);
+      g_string_append_printf (md, " | %s ± %s", g_ascii_formatd (a, sizeof a, "%.3g", l8),
+                              g_ascii_formatd (b, sizeof b, "%.2g", l8_sd));
+      g_string_append_printf (md, " | %s |\n",
+                              g_ascii_formatd (a, sizeof a, "%.3g", eval_group_median (group, EVAL_L8_RATIO)));
     }
   return g_file_set_contents (path, md->str, md->len, error);
 }

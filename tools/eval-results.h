@@ -7,10 +7,16 @@
 
 G_BEGIN_DECLS
 
-#define EVAL_CSV_FIELDS 11
-#define EVAL_N_VALUES 7   /* E, C, content_loss, gram_style_loss, adain_style_loss, seconds, peak_mib */
+#define EVAL_CSV_FIELDS 13
+/* E, C, content_loss, gram_style_loss, adain_style_loss, seconds, peak_mib, L8, L8_ratio */
+#define EVAL_N_VALUES 9
+enum { EVAL_E, EVAL_C, EVAL_CONTENT_LOSS, EVAL_GRAM_STYLE_LOSS, EVAL_ADAIN_STYLE_LOSS, EVAL_SECONDS, EVAL_PEAK_MIB,
+       EVAL_L8, EVAL_L8_RATIO };
 /* The first line of results.csv. */
 #define NS_EVAL_CSV_HEADER \
+  "content,style,method,setting,E,C,content_loss,gram_style_loss,adain_style_loss,seconds,peak_mib,L8,L8_ratio"
+/* The header before L8 was measured: such a file cannot be resumed. */
+#define NS_EVAL_CSV_HEADER_WITHOUT_L8 \
   "content,style,method,setting,E,C,content_loss,gram_style_loss,adain_style_loss,seconds,peak_mib"
 
 typedef struct {
@@ -35,6 +41,8 @@ typedef struct {
 GArray *eval_group_rows (GPtrArray *rows);
 /* Mean and sample standard deviation (0 for one value) of values[k] over the group. */
 void eval_group_stats (const EvalGroup *group, int k, double *mean, double *sd);
+/* The median of values[k] over the group's rows where it is finite (NAN if none is). */
+double eval_group_median (const EvalGroup *group, int k);
 gboolean eval_write_summary (const char *path, GPtrArray *rows, GArray *groups, GError **error);
 
 G_END_DECLS

@@ -18,7 +18,9 @@
 #include "cli-eval.h"
 #include "cli-interrupt.h"
 #include "cli-metrics.h"
+#include "cli-train.h"
 #include "cli-options.h"
+#include "cli-output.h"
 #include "ns-run-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
@@ -44,17 +46,6 @@ say_device_note (const char *note)
 {
   if (note != NULL)
     g_printerr ("neural-style: %s\n", note);
-}
-
-/* The photo's transparency is the result's (a cut-out stays a cut-out); the
- * engine restyles the colours only.  PFM has no alpha: it is dropped there. */
-static gboolean
-save_result (const NsImage *result, const NsImage *content, const char *path, GError **error)
-{
-  if (content->channels != 4)
-    return ns_image_save (result, path, error);
-  g_autoptr (NsImage) with_alpha = ns_image_with_alpha (result, content);
-  return ns_image_save (with_alpha, path, error);
 }
 
 /* The styles of FILE[:WEIGHT] specifications; the images go into `keep`. */
@@ -113,7 +104,7 @@ gatys_objective_command (int argc, char **argv)
 {
   g_autofree char *x_path = NULL, *content_path = NULL, *style_path = NULL, *output_path = NULL;
   double content_weight = 1.0, style_weight = 1e3;
-  int device = -1;
+  int device = NS_CLI_DEVICE_UNSET;
   GOptionEntry entries[] = {
     { "x", 0, 0, G_OPTION_ARG_FILENAME, &x_path, N_("The image at which to evaluate the objective"), N_("FILE") },
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &content_path, N_("The content image"), N_("FILE") },
@@ -128,7 +119,7 @@ gatys_objective_command (int argc, char **argv)
   g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     return fail (EXIT_USAGE, error);
   if (x_path == NULL || content_path == NULL || style_path == NULL || argc > 1)
     {
@@ -192,11 +183,12 @@ print_progress (int iteration, const NsGatysLosses *losses, const NsImage *previ
   g_print ("%s\n", line);
 }
 
-/* A run that Ctrl+C ended: what was kept, and the status of an interrupted run. */
+/* A run that Ctrl+C ended: what was kept, and the status of an interrupted run.
+ * GLib's "Operation was cancelled" adds nothing to the sentence already said. */
 static int
 interrupted (const GError *error, const char *kept)
 {
-  if (error != NULL)
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_printerr ("neural-style: %s\n", error->message);
   if (kept != NULL)
     g_printerr ("neural-style: %s\n", kept);
@@ -222,10 +214,19 @@ typedef struct {
   int scales;
 } GatysArgs;
 
+/* GOption allocates the strings. */
+static void
+gatys_args_clear (GatysArgs *args)
+{
+  g_clear_pointer (&args->init, g_free);
+  g_clear_pointer (&args->optimizer, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GatysArgs, gatys_args_clear)
+
 /* The style controls (style size, colour, styles, mask) come as AdaIN options. */
 static int
 run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *content, const NsAdainOptions *controls, int device,
-           const char *output_path, gboolean verbose, GCancellable *cancellable)
+           const char *output_path, gboolean verbose, NsCliInterrupt *interrupt, GCancellable *cancellable)
 {
   g_autoptr (GError) error = NULL;
   NsGatysTransferOptions transfer;
@@ -267,7 +268,7 @@ run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *con
   /* Interrupted: the best image so far is still a result, once there is one. */
   if (stopped && (result == NULL || progress.reached == 0))
     return interrupted (error, NULL);
-  if (result == NULL || !save_result (result, content, output_path, &error))
+  if (result == NULL || !ns_cli_output_write (interrupt, result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (stopped)
     {
@@ -298,16 +299,18 @@ main (int argc, char **argv)
     return ns_cli_metrics (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "eval") == 0)
     return ns_cli_eval (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "train") == 0)
+    return ns_cli_train (argc - 1, argv + 1);
 
   g_autofree char *output_path = NULL, *mask_path = NULL;
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
   int tile = 0, budget_mib = 0;
-  int device = -1;
+  int device = NS_CLI_DEVICE_UNSET;
   gboolean show_devices = FALSE, verbose = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
-  GatysArgs gatys = { NULL, NULL, defaults.content_weight, defaults.style_weight, defaults.tv_weight, 0.0,
-                      defaults.scales };
+  g_auto (GatysArgs) gatys = { NULL, NULL, defaults.content_weight, defaults.style_weight, defaults.tv_weight, 0.0,
+                               defaults.scales };
   NsSettings settings;   /* the parameters the plug-ins share (ns-params.h) */
   GOptionGroup *shared = ns_cli_param_group (&settings);
   GOptionEntry entries[] = {
@@ -352,7 +355,7 @@ main (int argc, char **argv)
   g_option_group_add_entries (shared, entries);
   g_option_context_set_main_group (options, shared);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (options, &argc, &argv, &error))
+  if (!g_option_context_parse (options, &argc, &argv, &error) || !ns_cli_check_device (&device, &error))
     return fail (EXIT_USAGE, error);
 
   if (show_devices)
@@ -382,6 +385,12 @@ main (int argc, char **argv)
   if ((mask_path == NULL) != (outside_specs == NULL))
     return usage_error (_("--mask and --outside-style go together."));
 
+  /* Ctrl+C is watched from here on; the output is checked before any work. */
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (NsCliInterrupt) interrupt = ns_cli_interrupt_new (cancellable);
+  int output_status = ns_cli_output_check (interrupt, output_path);
+  if (output_status != 0)
+    return output_status;
   g_autoptr (NsImage) content = ns_image_load_with_alpha (rest[0], &error);
   if (content == NULL)
     return fail (EXIT_RUN_FAILED, error);
@@ -403,10 +412,8 @@ main (int argc, char **argv)
   adain.n_outside_styles = outside != NULL ? outside->len : 0;
   adain.tile_size = tile;
   adain.memory_budget = (gsize) budget_mib << 20;
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (NsCliInterrupt) interrupt = ns_cli_interrupt_new (cancellable);
   if (use_gatys)
-    return run_gatys (&gatys, &settings, content, &adain, device, output_path, verbose, cancellable);
+    return run_gatys (&gatys, &settings, content, &adain, device, output_path, verbose, interrupt, cancellable);
 
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
@@ -421,7 +428,7 @@ main (int argc, char **argv)
   g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, cancellable, &error);
   if (result == NULL && g_cancellable_is_cancelled (cancellable))   /* AdaIN has no image before its end */
     return interrupted (error, NULL);
-  if (result == NULL || !save_result (result, content, output_path, &error))
+  if (result == NULL || !ns_cli_output_write (interrupt, result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, style transfer %.2f s, peak device memory %.1f MiB\n"),

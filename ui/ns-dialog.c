@@ -439,6 +439,7 @@ update_sensitivity (Dialog *d)
   gboolean gatys = gtk_combo_box_get_active (GTK_COMBO_BOX (d->method_combo)) == NS_METHOD_GATYS;
   gtk_widget_set_sensitive (d->iterations_spin, gatys);
   gtk_widget_set_sensitive (d->seed_spin, gatys);
+  gtk_widget_set_sensitive (d->alpha_scale, !gatys);   /* Gatys has no strength: its weights decide */
   gboolean second = has_style2 (d);
   gtk_widget_set_sensitive (d->style2_mode_combo, second);
   gtk_widget_set_sensitive (d->style2_weight_scale,

@@ -1,7 +1,7 @@
 /* The table of run parameters and the checks and conversions every front end shares. */
 #include "ns-params.h"
 
-#include "neural-style.h"
+#include "ns-gatys.h"
 #include "ns-i18n.h"
 #include <math.h>
 #include <stddef.h>
@@ -46,7 +46,7 @@ static const NsParam params[] = {
     NS_PARAM_DOUBLE, 0, 1, 0, 1.0, NULL, NULL, 0, FIELD (alpha) },
   { "iterations", "iterations", 'n', N_("_Iterations:"),
     N_("Gatys: optimisation steps at the finest scale (coarse to fine adds fewer at each coarser one)"),
-    NS_PARAM_INT, 1, NS_ITERATIONS_MAX, 0, 300, NULL, NULL, 0, FIELD (iterations) },
+    NS_PARAM_INT, 1, NS_GATYS_MAX_ITERATIONS, 0, 300, NULL, NULL, 0, FIELD (iterations) },
   { "preserve-colour", "preserve-color", 0, N_("Colou_r preservation:"),
     N_("Keep the photo's colours: none, luminance (transfer on luminance only) or match (recolour the style "
        "to the photo's colours first)"),

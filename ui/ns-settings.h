@@ -26,7 +26,6 @@ typedef enum {
 } NsStyle2Mode;
 
 #define NS_SETTINGS_PATH_MAX 4096
-#define NS_ITERATIONS_MAX 10000
 
 typedef struct {
   gint32 method;                       /* NsMethod */

@@ -3,9 +3,14 @@
 
 #include "ns-i18n.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A real header is a few KB; anything near this is an attack or garbage. */
 #define HEADER_MAX_BYTES (100u * 1024u * 1024u)
@@ -24,7 +29,7 @@ typedef struct {
 
 struct _NsSafetensors {
   char *name;          /* display name, used in every message */
-  GBytes *bytes;       /* the whole file */
+  GBytes *bytes;       /* what holds the tensor data */
   const guint8 *data;  /* the tensor data, after the header */
   gsize data_size;
   GPtrArray *tensors;  /* Tensor*, in header order */
@@ -82,15 +87,32 @@ half_to_float (guint16 h)
   return f;
 }
 
+/* Whether the JSON number at text[0..len) is an integer beyond gint64, which
+ * json-glib would wrap round (2^64 - 1 becomes -1). */
+static gboolean
+integer_too_large (const char *text, gsize len)
+{
+  if (memchr (text, '.', len) != NULL || memchr (text, 'e', len) != NULL || memchr (text, 'E', len) != NULL)
+    return FALSE;   /* not an integer */
+  if (len > 0 && text[0] == '-')
+    text++, len--;
+  while (len > 1 && text[0] == '0')
+    text++, len--;
+  static const char max[] = "9223372036854775807";
+  return len > sizeof max - 1 || (len == sizeof max - 1 && memcmp (text, max, len) > 0);
+}
+
 /* Strict JSON lexing up to bracket depth.  Also refuses what json-glib's
  * lenient scanner would accept but JSON does not (comments, single-quoted
- * strings), so both agree on where strings are and the depth bound holds. */
+ * strings), so both agree on where strings are and the depth bound holds.
+ * *big (length *big_len) is the first integer too large for json-glib, or NULL. */
 static gboolean
-header_is_plausible_json (const char *text, gsize len)
+header_is_plausible_json (const char *text, gsize len, const char **big, gsize *big_len)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
 
+  *big = NULL;
   for (gsize i = 0; i < len; i++)
     {
       const char c = text[i];
@@ -123,6 +145,18 @@ header_is_plausible_json (const char *text, gsize len)
         case '#':
           return FALSE;
         default:
+          if (c == '-' || g_ascii_isdigit (c))
+            {
+              gsize end = i;
+              while (end < len && text[end] != '\0' && strchr ("0123456789+-.eE", text[end]) != NULL)
+                end++;
+              if (*big == NULL && integer_too_large (text + i, end - i))
+                {
+                  *big = text + i;
+                  *big_len = end - i;
+                }
+              i = end - 1;
+            }
           break;
         }
     }
@@ -313,10 +347,19 @@ check_overlaps (NsSafetensors *self, GError **error)
 static gboolean
 parse_header (NsSafetensors *self, const char *text, gsize len, GError **error)
 {
-  if (!g_utf8_validate_len (text, len, NULL) || !header_is_plausible_json (text, len))
+  const char *big = NULL;
+  gsize big_len = 0;
+  if (!g_utf8_validate_len (text, len, NULL) || !header_is_plausible_json (text, len, &big, &big_len))
     {
       g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_HEADER,
                    _("“%s”: the header is not valid JSON text."), self->name);
+      return FALSE;
+    }
+  if (big != NULL)
+    {
+      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_OFFSETS,
+                   _("“%s”: the header holds the integer %.*s, beyond any size or offset a file can have."),
+                   self->name, (int) MIN (big_len, 40), big);
       return FALSE;
     }
 
@@ -367,52 +410,168 @@ parse_header (NsSafetensors *self, const char *text, gsize len, GError **error)
   return check_overlaps (self, error);
 }
 
+static NsSafetensors *
+safetensors_new (const char *display_name)
+{
+  NsSafetensors *self = g_new0 (NsSafetensors, 1);
+  self->name = g_strdup (display_name ? display_name : _("(in memory)"));
+  self->tensors = g_ptr_array_new_with_free_func (tensor_free);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self;
+}
+
+static gboolean
+check_file_size (const NsSafetensors *self, guint64 size, GError **error)
+{
+  if (size >= 8)
+    return TRUE;
+  g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_TRUNCATED,
+               _("“%s” is too short to be a safetensors file: it has %llu bytes, fewer than the 8 of the header length."),
+               self->name, (unsigned long long) size);
+  return FALSE;
+}
+
+/* The header length from the first 8 bytes, checked against the file's size. */
+static gboolean
+check_header_length (const NsSafetensors *self, const guint8 first[8], guint64 size, guint64 *header_len,
+                     GError **error)
+{
+  memcpy (header_len, first, sizeof *header_len);
+  *header_len = GUINT64_FROM_LE (*header_len);
+  if (*header_len > size - 8)
+    {
+      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_TRUNCATED,
+                   _("“%s” is truncated: its header length of %llu bytes runs past the end of the file (%llu bytes)."),
+                   self->name, (unsigned long long) *header_len, (unsigned long long) size);
+      return FALSE;
+    }
+  if (*header_len == 0 || *header_len > HEADER_MAX_BYTES)
+    {
+      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_HEADER,
+                   _("“%s”: the header length of %llu bytes is implausible (it must be between 1 byte and 100 MB)."),
+                   self->name, (unsigned long long) *header_len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 NsSafetensors *
 ns_safetensors_new_from_bytes (GBytes *bytes, const char *display_name, GError **error)
 {
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_autoptr (NsSafetensors) self = g_new0 (NsSafetensors, 1);
-  self->name = g_strdup (display_name ? display_name : _("(in memory)"));
+  g_autoptr (NsSafetensors) self = safetensors_new (display_name);
   self->bytes = g_bytes_ref (bytes);
-  self->tensors = g_ptr_array_new_with_free_func (tensor_free);
-  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
   gsize size = 0;
   const guint8 *raw = g_bytes_get_data (bytes, &size);
-  if (size < 8)
-    {
-      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_TRUNCATED,
-                   _("“%s” is too short to be a safetensors file: it has %llu bytes, fewer than the 8 of the header length."),
-                   self->name, (unsigned long long) size);
-      return NULL;
-    }
-
   guint64 header_len;
-  memcpy (&header_len, raw, sizeof header_len);
-  header_len = GUINT64_FROM_LE (header_len);
-  if (header_len > size - 8)
-    {
-      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_TRUNCATED,
-                   _("“%s” is truncated: its header length of %llu bytes runs past the end of the file (%llu bytes)."),
-                   self->name, (unsigned long long) header_len, (unsigned long long) size);
-      return NULL;
-    }
-  if (header_len == 0 || header_len > HEADER_MAX_BYTES)
-    {
-      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_HEADER,
-                   _("“%s”: the header length of %llu bytes is implausible (it must be between 1 byte and 100 MB)."),
-                   self->name, (unsigned long long) header_len);
-      return NULL;
-    }
+  if (!check_file_size (self, size, error) || !check_header_length (self, raw, size, &header_len, error))
+    return NULL;
 
   self->data = raw + 8 + header_len;
   self->data_size = size - 8 - (gsize) header_len;
   if (!parse_header (self, (const char *) raw + 8, (gsize) header_len, error))
     return NULL;
 
+  return g_steal_pointer (&self);
+}
+
+/* What a weights "file" that is not a regular file is, as a sentence. */
+static void
+set_not_regular_error (GError **error, const char *name, mode_t mode)
+{
+  if (S_ISDIR (mode))
+    g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
+                 _("The weights file “%s” is a folder, not a file."), name);
+  else if (S_ISFIFO (mode))
+    g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
+                 _("The weights file “%s” is a named pipe (FIFO), not a regular file."), name);
+  else
+    g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
+                 _("The weights file “%s” is not a regular file."), name);
+}
+
+/* Reads exactly `length` bytes at `offset`; FALSE with errno set (0 at the end of the file). */
+static gboolean
+read_at (int fd, void *buffer, gsize length, goffset offset)
+{
+  char *p = buffer;
+  while (length > 0)
+    {
+      gssize n = pread (fd, p, MIN (length, (gsize) G_MAXSSIZE), offset);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = 0;
+          return FALSE;
+        }
+      p += n;
+      offset += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* The header first, then only the data its tensors name: a huge file, or
+ * one whose first 8 bytes are nonsense, costs no more than its header. */
+static NsSafetensors *
+read_file (int fd, const char *disp, GError **error)
+{
+  g_autoptr (NsSafetensors) self = safetensors_new (disp);
+  struct stat st;
+  if (fstat (fd, &st) != 0)
+    {
+      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
+                   _("The weights file “%s” could not be read: %s"), disp, g_strerror (errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      set_not_regular_error (error, disp, st.st_mode);
+      return NULL;
+    }
+  const guint64 size = (guint64) st.st_size;
+  guint8 first[8];
+  guint64 header_len = 0;
+  if (!check_file_size (self, size, error))
+    return NULL;
+  gboolean ok = read_at (fd, first, sizeof first, 0);
+  if (ok && !check_header_length (self, first, size, &header_len, error))
+    return NULL;
+  g_autofree char *header = ok ? g_malloc (header_len) : NULL;
+  ok = ok && read_at (fd, header, header_len, 8);
+  self->data_size = ok ? size - 8 - header_len : 0;
+  if (ok && !parse_header (self, header, header_len, error))
+    return NULL;
+  guint64 named = 0;
+  for (guint i = 0; ok && i < self->tensors->len; i++)
+    named = MAX (named, ((const Tensor *) g_ptr_array_index (self->tensors, i))->end);
+  guint8 *data = ok ? g_try_malloc (MAX (named, 1)) : NULL;
+  if (ok && data == NULL)
+    {
+      g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
+                   _("The weights file “%s” could not be read: %s"), disp, g_strerror (ENOMEM));
+      return NULL;
+    }
+  ok = ok && read_at (fd, data, named, (goffset) (8 + header_len));
+  if (!ok)
+    {
+      g_free (data);
+      int saved = errno;
+      if (saved == 0)   /* it shrank since it was measured */
+        g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_TRUNCATED,
+                     _("“%s” is truncated: it ends before the data its header names."), disp);
+      else
+        g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
+                     _("The weights file “%s” could not be read: %s"), disp, g_strerror (saved));
+      return NULL;
+    }
+  self->bytes = g_bytes_new_take (data, named);
+  self->data = data;
   return g_steal_pointer (&self);
 }
 
@@ -423,17 +582,17 @@ ns_safetensors_open (const char *path, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   g_autofree char *disp = g_filename_display_name (path);
-  g_autoptr (GError) local = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-  if (!g_file_get_contents (path, &contents, &len, &local))
+  /* Non-blocking: a FIFO opens at once (and is refused) instead of waiting for a writer. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
     {
       g_set_error (error, NS_SAFETENSORS_ERROR, NS_SAFETENSORS_ERROR_IO,
-                   _("The weights file “%s” could not be read: %s"), disp, local->message);
+                   _("The weights file “%s” could not be read: %s"), disp, g_strerror (errno));
       return NULL;
     }
-  g_autoptr (GBytes) bytes = g_bytes_new_take (contents, len);
-  return ns_safetensors_new_from_bytes (bytes, disp, error);
+  NsSafetensors *self = read_file (fd, disp, error);
+  close (fd);
+  return self;
 }
 
 void

@@ -3,14 +3,27 @@
 
 #include "ns-i18n.h"
 
-/* Absolute form of dir/basename if that is a regular file, else NULL. */
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+/* Absolute form of dir/basename if that is a regular file, else NULL; an
+ * error too when it is there but something else (a folder, a FIFO). */
 static char *
-try_dir (const char *dir, const char *basename)
+try_dir (const char *dir, const char *basename, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, basename, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  GStatBuf st;
+  if (g_stat (path, &st) != 0)
     return NULL;
-  return g_canonicalize_filename (path, NULL);
+  if (S_ISREG (st.st_mode))
+    return g_canonicalize_filename (path, NULL);
+  g_autofree char *disp = g_filename_display_name (dir);
+  g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
+               S_ISDIR (st.st_mode)    ? _("The weights file “%s” in “%s” is a folder, not a file.")
+               : S_ISFIFO (st.st_mode) ? _("The weights file “%s” in “%s” is a named pipe (FIFO), not a regular file.")
+                                       : _("The weights file “%s” in “%s” is not a regular file."),
+               basename, disp);
+  return NULL;
 }
 
 char *
@@ -24,8 +37,11 @@ ns_weights_find_file (const char *basename, GError **error)
   const char *env = g_getenv ("NEURAL_STYLE_WEIGHTS");
   if (env != NULL && *env != '\0')
     {
-      char *found = try_dir (env, basename);
-      if (found == NULL)
+      GError *local = NULL;
+      char *found = try_dir (env, basename, &local);
+      if (local != NULL)
+        g_propagate_error (error, local);
+      else if (found == NULL)
         {
           g_autofree char *disp = g_filename_display_name (env);
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -39,8 +55,8 @@ ns_weights_find_file (const char *basename, GError **error)
   const char *const dirs[] = { NS_WEIGHTS_INSTALL_DIR, NS_WEIGHTS_SOURCE_DIR };
   for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
-      char *found = try_dir (dirs[i], basename);
-      if (found != NULL)
+      char *found = try_dir (dirs[i], basename, error);
+      if (found != NULL || (error != NULL && *error != NULL))
         return found;
     }
 

@@ -15,16 +15,7 @@ __kernel void channel_mean_var (__global const float *x, int HW, __global float 
   float s = 0.0f;
   for (int i = lid; i < HW; i += n)
     s += p[i];
-  scratch[lid] = s;
-  barrier (CLK_LOCAL_MEM_FENCE);
-  for (int step = n / 2; step > 0; step /= 2)
-    {
-      if (lid < step)
-        scratch[lid] += scratch[lid + step];
-      barrier (CLK_LOCAL_MEM_FENCE);
-    }
-  const float m = scratch[0] / (float) HW;
-  barrier (CLK_LOCAL_MEM_FENCE);
+  const float m = work_group_tree_sum (scratch, s) / (float) HW;
 
   float q = 0.0f;
   for (int i = lid; i < HW; i += n)
@@ -32,18 +23,11 @@ __kernel void channel_mean_var (__global const float *x, int HW, __global float 
       const float d = p[i] - m;
       q += d * d;
     }
-  scratch[lid] = q;
-  barrier (CLK_LOCAL_MEM_FENCE);
-  for (int step = n / 2; step > 0; step /= 2)
-    {
-      if (lid < step)
-        scratch[lid] += scratch[lid + step];
-      barrier (CLK_LOCAL_MEM_FENCE);
-    }
+  q = work_group_tree_sum (scratch, q);
   if (lid == 0)
     {
       mean[c] = m;
-      var[c] = scratch[0] / (float) HW;
+      var[c] = q / (float) HW;
     }
 }
 

@@ -5,3 +5,22 @@ int reflect_index (int i, int n)
 {
   return i < 0 ? -i : (i >= n ? 2 * n - 2 - i : i);
 }
+
+/* The sum of every work item's v in a work group whose size is a power of
+ * two, a tree in local memory (scratch: one float per item); every item gets
+ * it, and scratch may be reused once this returns. */
+float work_group_tree_sum (__local float *scratch, float v)
+{
+  const int lid = get_local_id (0), n = get_local_size (0);
+  scratch[lid] = v;
+  barrier (CLK_LOCAL_MEM_FENCE);
+  for (int step = n / 2; step > 0; step /= 2)
+    {
+      if (lid < step)
+        scratch[lid] += scratch[lid + step];
+      barrier (CLK_LOCAL_MEM_FENCE);
+    }
+  const float sum = scratch[0];
+  barrier (CLK_LOCAL_MEM_FENCE);
+  return sum;
+}
