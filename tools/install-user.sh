@@ -47,10 +47,7 @@ fi
 if [ -f "$build/build.ninja" ]; then meson setup --reconfigure "$build" --prefix="$prefix" "$@" >/dev/null
 else meson setup "$build" --prefix="$prefix" "$@" >/dev/null; fi
 # Only what is installed is built (not the tests and benchmarks).
-targets=$(meson introspect "$build" --targets | python3 -c '
-import json, os, sys
-build = sys.argv[1]
-print(" ".join(os.path.relpath(f, build) for t in json.load(sys.stdin) if t["installed"] for f in t["filename"]))' "$build")
+targets=$(tools/installed-targets.py "$build")
 ninja -C "$build" $targets
 meson install -C "$build" --no-rebuild --quiet
 # GIMP reads plug-ins from its own folder in the user's profile: a copy there.
