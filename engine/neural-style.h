@@ -28,6 +28,21 @@ typedef struct _NsEngine NsEngine;
  * weights.  device_index < 0: $NEURAL_STYLE_DEVICE, else the best device
  * that works (a GPU first; see ns-cl-fallback.h). */
 NsEngine *ns_engine_new (int device_index, GError **error);
+
+/* How far the first use of a device has come: `done` of `total` OpenCL
+ * programs compiled (called with 0 first, and `total` when done), on the
+ * engine's thread, only while programs no cache holds are compiled. */
+typedef void (*NsKernelProgress) (guint done, guint total, gpointer user_data);
+
+typedef struct {
+  int device_index;              /* as ns_engine_new()'s */
+  NsKernelProgress progress;     /* NULL: no one asks */
+  gpointer progress_data;
+  const char *cache_dir;         /* where compiled programs go; NULL: the user's cache */
+  gboolean no_system_cache;      /* do not read the system's (when preparing it) */
+} NsEngineOptions;
+
+NsEngine *ns_engine_new_with_options (const NsEngineOptions *options, GError **error);
 void ns_engine_free (NsEngine *engine);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsEngine, ns_engine_free)
 /* NULL, or a sentence for the user: the device that should have run could
@@ -39,8 +54,16 @@ const NsClDeviceInfo *ns_engine_get_device (NsEngine *engine);
 gsize ns_engine_get_memory_in_use (NsEngine *engine);
 gsize ns_engine_get_peak_memory (NsEngine *engine);
 void ns_engine_reset_peak_memory (NsEngine *engine);
-/* TRUE when the kernels came from the on-disk binary cache. */
+/* TRUE when the kernels came from the on-disk binary caches. */
 gboolean ns_engine_kernels_were_cached (NsEngine *engine);
+/* Stores the kernels compiled from source in the user's cache (best
+ * effort; ns_engine_free() does it too).  Storing may cost the driver some
+ * work, so callers do it after their first result. */
+void ns_engine_save_kernels (NsEngine *engine);
+/* Compiles every kernel the engine may need (Gatys's too), runs a few
+ * preview-sized images so that lazily compiling drivers finish their work,
+ * and stores the result: `neural-style --prepare`. */
+gboolean ns_engine_prepare_kernels (NsEngine *engine, GError **error);
 
 /* AdaIN style transfer: `content` restyled after `style` with strength
  * alpha in [0, 1].  style_size > 0 resizes the style so its shorter side has

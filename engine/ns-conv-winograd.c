@@ -13,6 +13,7 @@ struct _NsWinograd {
   cl_kernel gemm;
   cl_kernel gemm_tiled;
   cl_kernel output;
+  gboolean tiled_tried;  /* gemm_tiled was asked for (on first use: a GPU program) */
   gboolean tiled_runs;   /* it built, and the device takes its 256-item groups */
 };
 
@@ -27,15 +28,15 @@ ns_winograd_new (NsOps *ops, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
   winograd->ctx = ns_ops_get_context (ops);
-  if ((winograd->weights = ns_ops_create_kernel (ops, "winograd_weights", error)) == NULL
-      || (winograd->pad = ns_ops_create_kernel (ops, "pad_reflect1", error)) == NULL
-      || (winograd->input = ns_ops_create_kernel (ops, "winograd_input", error)) == NULL
-      || (winograd->gemm = ns_ops_create_kernel (ops, "winograd_gemm", error)) == NULL
-      || (winograd->output = ns_ops_create_kernel (ops, "winograd_output", error)) == NULL)
+  const NsOpsKernel kernels[] = {
+    { &winograd->weights, "winograd_weights" },
+    { &winograd->pad, "pad_reflect1" },
+    { &winograd->input, "winograd_input" },
+    { &winograd->gemm, "winograd_gemm" },
+    { &winograd->output, "winograd_output" },
+  };
+  if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
     return NULL;
-  winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
-  winograd->tiled_runs = winograd->gemm_tiled != NULL
-                         && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
   return g_steal_pointer (&winograd);
 }
 
@@ -73,8 +74,11 @@ products (NsWinograd *winograd, const NsConv3x3 *conv, NsWinogradGemm gemm, cl_m
                           (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
                                        (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, 16 },
                           (size_t[]) { 16, 16, 1 }, what, error);
-  return ns_cl_enqueue (winograd->ctx, kernel, 3,
-                        (size_t[]) { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 }, NULL, what, error);
+  /* One work-group shape for every image size: drivers that compile a
+   * kernel per shape (PoCL) then compile this one once, not once per size. */
+  const size_t global[3] = { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 };
+  return ns_cl_enqueue (winograd->ctx, kernel, 3, global, global[0] % 8 == 0 ? (size_t[]) { 8, 1, 8 } : NULL, what,
+                        error);
 }
 
 /* The row length of V and M: whole blocks of tiles, and an odd number of
@@ -121,6 +125,13 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
   if (out == NULL)
     return NULL;
 
+  if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_tried)
+    {
+      winograd->tiled_tried = TRUE;
+      winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
+      winograd->tiled_runs = winograd->gemm_tiled != NULL
+                             && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
+    }
   if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_runs)
     gemm = NS_WINOGRAD_GEMM_REGISTERS;
 

@@ -19,6 +19,10 @@ struct _NsEngine {
   char *device_note;    /* why the preferred device was passed over, or NULL */
 };
 
+/* The context on device `device_index` with the options' caches and
+ * progress (AdaIN's engine and Gatys's open theirs alike). */
+NsClContext *ns_engine_options_context_new (const NsEngineOptions *options, int device_index, GError **error);
+
 /* Errors for an image outside [NS_MIN_IMAGE_SIDE, NS_MAX_IMAGE_SIDE]; role
  * names it in the sentence ("content", "style"). */
 gboolean ns_engine_check_image (const NsImage *image, const char *role, GError **error);

@@ -7,9 +7,25 @@
 
 G_DEFINE_QUARK (ns-engine-error-quark, ns_engine_error)
 
+NsClContext *
+ns_engine_options_context_new (const NsEngineOptions *options, int device_index, GError **error)
+{
+  NsClContext *ctx = ns_cl_context_new (device_index, error);
+  if (ctx == NULL)
+    return NULL;
+  ctx->build_progress = options->progress;
+  ctx->build_progress_data = options->progress_data;
+  if (options->cache_dir != NULL)
+    ns_cl_context_set_cache_dir (ctx, options->cache_dir);
+  if (options->no_system_cache)
+    ns_cl_context_set_system_cache_dir (ctx, NULL);
+  return ctx;
+}
+
 static gpointer
 engine_open (int device_index, gpointer user_data, GError **error)
 {
+  const NsEngineOptions *options = user_data;
   g_autoptr (NsEngine) engine = g_new0 (NsEngine, 1);
   /* Weights first: a missing file is the likelier mistake and cheaper to report. */
   g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
@@ -18,7 +34,7 @@ engine_open (int device_index, gpointer user_data, GError **error)
   g_autofree char *decoder_path = ns_weights_find_file (NS_WEIGHTS_DECODER_FILE, error);
   if (decoder_path == NULL)
     return NULL;
-  if ((engine->ctx = ns_cl_context_new (device_index, error)) == NULL
+  if ((engine->ctx = ns_engine_options_context_new (options, device_index, error)) == NULL
       || (engine->ops = ns_ops_new (engine->ctx, error)) == NULL
       || (engine->encoder = ns_network_new_vgg19 (engine->ctx, vgg_path, "conv4_1", error)) == NULL
       || (engine->decoder = ns_network_new_adain_decoder (engine->ctx, decoder_path, error)) == NULL
@@ -31,11 +47,55 @@ engine_open (int device_index, gpointer user_data, GError **error)
 NsEngine *
 ns_engine_new (int device_index, GError **error)
 {
+  NsEngineOptions options = { .device_index = device_index };
+  return ns_engine_new_with_options (&options, error);
+}
+
+NsEngine *
+ns_engine_new_with_options (const NsEngineOptions *options, GError **error)
+{
   g_autofree char *note = NULL;
-  NsEngine *engine = ns_cl_open_on_best_device (device_index, engine_open, NULL, &note, error);
+  NsEngine *engine = ns_cl_open_on_best_device (options->device_index, engine_open, (gpointer) options, &note,
+                                                error);
   if (engine != NULL)
     engine->device_note = g_steal_pointer (&note);
   return engine;
+}
+
+void
+ns_engine_save_kernels (NsEngine *engine)
+{
+  ns_ops_save_programs (engine->ops);
+}
+
+/* Textures rather than flat colours, so that nothing the kernels do is trivial. */
+static NsImage *
+warm_up_image (int width, int height, int seed)
+{
+  NsImage *image = ns_image_new (width, height, 3);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        image->data[((gsize) y * width + x) * 3 + c] = 0.5f + 0.4f * sinf (0.05f * (x * (c + 1) + y * (seed + 2)));
+  return image;
+}
+
+gboolean
+ns_engine_prepare_kernels (NsEngine *engine, GError **error)
+{
+  if (!ns_ops_prepare_all_programs (engine->ops, error))
+    return FALSE;
+  /* Drivers that finish compiling a kernel on its first launch, per
+   * work-group shape (PoCL), put that work into the binaries too: one
+   * preview-sized run makes every shape the preview uses (they do not
+   * depend on the image's size). */
+  g_autoptr (NsImage) content = warm_up_image (256, 192, 1);
+  g_autoptr (NsImage) style = warm_up_image (128, 160, 2);
+  g_autoptr (NsImage) result = ns_engine_stylise (engine, content, style, 1.0, 0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  ns_engine_save_kernels (engine);
+  return TRUE;
 }
 
 const char *

@@ -2,6 +2,7 @@
 
 #include "ns-cl-error.h"
 #include "ns-cl-fallback.h"
+#include "ns-engine-private.h"
 #include "ns-gatys-tiled.h"
 #include "ns-i18n.h"
 #include "ns-optim.h"
@@ -55,11 +56,12 @@ ns_gatys_options_init (NsGatysOptions *options)
 static gpointer
 gatys_open (int device_index, gpointer user_data, GError **error)
 {
+  const NsEngineOptions *options = user_data;
   g_autoptr (NsGatys) gatys = g_new0 (NsGatys, 1);
   g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
   if (vgg_path == NULL)
     return NULL;
-  if ((gatys->ctx = ns_cl_context_new (device_index, error)) == NULL
+  if ((gatys->ctx = ns_engine_options_context_new (options, device_index, error)) == NULL
       || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL)
     return NULL;
   ns_ops_set_for_gradients (gatys->ops, TRUE);   /* no Winograd by default: see there */
@@ -74,8 +76,15 @@ gatys_open (int device_index, gpointer user_data, GError **error)
 NsGatys *
 ns_gatys_new (int device_index, GError **error)
 {
+  NsEngineOptions options = { .device_index = device_index };
+  return ns_gatys_new_with_options (&options, error);
+}
+
+NsGatys *
+ns_gatys_new_with_options (const NsEngineOptions *options, GError **error)
+{
   g_autofree char *note = NULL;
-  NsGatys *gatys = ns_cl_open_on_best_device (device_index, gatys_open, NULL, &note, error);
+  NsGatys *gatys = ns_cl_open_on_best_device (options->device_index, gatys_open, (gpointer) options, &note, error);
   if (gatys != NULL)
     gatys->device_note = g_steal_pointer (&note);
   return gatys;

@@ -27,6 +27,8 @@ typedef struct _NsGatys NsGatys;
 /* Opens OpenCL device `device_index` (< 0: as ns_engine_new() chooses),
  * builds the kernels and loads VGG-19 to conv5_1. */
 NsGatys *ns_gatys_new (int device_index, GError **error);
+/* The same with the engine's options (the kernels' progress on first use, the caches). */
+NsGatys *ns_gatys_new_with_options (const NsEngineOptions *options, GError **error);
 void ns_gatys_free (NsGatys *gatys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatys, ns_gatys_free)
 /* As ns_engine_get_device_note(). */

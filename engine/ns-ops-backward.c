@@ -33,7 +33,7 @@ ns_grad_ops_new (NsOps *ops, GError **error)
   g_autoptr (NsGradOps) grad = g_new0 (NsGradOps, 1);
   grad->ctx = ctx;
   grad->ops = ops;
-  struct { cl_kernel *kernel; const char *name; } kernels[] = {
+  const NsOpsKernel kernels[] = {
     { &grad->pad_zero2, "pad_zero2" },
     { &grad->fold_reflect1, "fold_reflect1" },
     { &grad->relu_backward, "relu_backward" },
@@ -46,9 +46,8 @@ ns_grad_ops_new (NsOps *ops, GError **error)
     { &grad->gram_reduce, "gram_reduce" },
     { &grad->gram_backward_nn, "gram_backward_nn" },
   };
-  for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
-    if ((*kernels[i].kernel = ns_ops_create_kernel (ops, kernels[i].name, error)) == NULL)
-      return NULL;
+  if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
+    return NULL;
   if ((grad->reduction = ns_cl_reduction_new (ctx, error)) == NULL)
     return NULL;
   /* As for the convolution: our kernels on processors, CLBlast on GPUs;

@@ -14,8 +14,10 @@
 
 struct _NsOps {
   NsClContext *ctx;
-  NsClProgram *program;
-  NsClProgram *tiled_program;   /* tiled_gemm.cl; NULL where the device's compiler rejects it */
+  NsClProgramSet *programs;     /* a program per .cl file, each built on first use */
+  NsClSource tiled_source;      /* tiled_gemm.cl, for GPUs */
+  NsClProgramSet *tiled;        /* built on first use; a device whose compiler rejects it does without */
+  gboolean implicit_tried;      /* conv_implicit was asked for */
   cl_kernel im2col;
   cl_kernel bias_activation;
   cl_kernel maxpool;
@@ -50,21 +52,37 @@ ns_ops_new (NsClContext *ctx, GError **error)
   return ns_ops_new_with_tiled_source (ctx, ns_tiled_kernel_sources, error);
 }
 
+gboolean
+ns_ops_create_kernels (NsOps *ops, const NsOpsKernel *kernels, gsize n, GError **error)
+{
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  for (gsize i = 0; i < n; i++)
+    names[i] = kernels[i].name;
+  if (!ns_cl_program_set_prepare (ops->programs, names, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if ((*kernels[i].kernel = ns_cl_program_set_create_kernel (ops->programs, kernels[i].name, error)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 NsOps *
 ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError **error)
 {
   g_autoptr (NsOps) ops = g_new0 (NsOps, 1);
   ops->ctx = ctx;
-  ops->program = ns_cl_program_new (ctx, ns_kernel_sources, KERNEL_BUILD_OPTIONS, error);
-  if (ops->program == NULL)
+  ops->programs = ns_cl_program_set_new (ctx, ns_kernel_sources_files, ns_kernel_sources_n_files,
+                                         KERNEL_BUILD_OPTIONS);
+  ops->tiled_source = (NsClSource) { "tiled_gemm.cl", "conv3x3_implicit winograd_gemm_tiled", tiled_source };
+  ops->tiled = ns_cl_program_set_new (ctx, &ops->tiled_source, 1, KERNEL_BUILD_OPTIONS);
+  /* What the preview runs, every program of it at once (one count for the
+   * user): these kernels and Winograd's.  Gatys's come when Gatys runs. */
+  static const char *const preview[] = { "winograd_weights", "winograd_input", "winograd_gemm", "winograd_output",
+                                         "upsample_nearest2x", "mask_mix", "conv3x3_direct", "im2col_reflect3x3",
+                                         NULL };
+  if (!ns_cl_program_set_prepare (ops->programs, preview, error))
     return NULL;
-  /* The GPU kernels are a bonus: without them the other convolutions serve. */
-  g_autoptr (GError) tiled_error = NULL;
-  ops->tiled_program = ns_cl_program_new (ctx, tiled_source, KERNEL_BUILD_OPTIONS, &tiled_error);
-  if (ops->tiled_program == NULL)
-    g_debug ("The tiled kernels do not build on %s, so they are not used: %s", ctx->info->name,
-             tiled_error->message);
-  struct { cl_kernel *kernel; const char *name; } kernels[] = {
+  const NsOpsKernel kernels[] = {
     { &ops->im2col, "im2col_reflect3x3" },
     { &ops->bias_activation, "bias_activation" },
     { &ops->maxpool, "maxpool2x2" },
@@ -75,13 +93,10 @@ ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError
     { &ops->conv_direct, "conv3x3_direct" },
     { &ops->mask_mix, "mask_mix" },
   };
-  for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
-    if ((*kernels[i].kernel = ns_cl_program_create_kernel (ops->program, kernels[i].name, error)) == NULL)
-      return NULL;
+  if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
+    return NULL;
   if ((ops->winograd = ns_winograd_new (ops, error)) == NULL)
     return NULL;
-  ops->conv_implicit = ns_ops_create_tiled_kernel (ops, "conv3x3_implicit");
-  ops->implicit_runs = ops->conv_implicit != NULL && ns_cl_kernel_fits_group (ctx, ops->conv_implicit, NS_TILED_GROUP);
 
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
@@ -122,8 +137,9 @@ ns_ops_free (NsOps *ops)
   ns_winograd_free (ops->winograd);
   ns_conv_tuner_free (ops->tuner);
   ns_cl_buffer_free (ops->scratch);
-  ns_cl_program_free (ops->program);
-  ns_cl_program_free (ops->tiled_program);
+  ns_ops_save_programs (ops);
+  ns_cl_program_set_free (ops->programs);
+  ns_cl_program_set_free (ops->tiled);
   g_free (ops);
 }
 
@@ -136,7 +152,40 @@ ns_ops_get_context (NsOps *ops)
 gboolean
 ns_ops_program_was_cached (NsOps *ops)
 {
-  return ops->program->from_cache;
+  return ns_cl_program_set_all_cached (ops->programs) && ns_cl_program_set_all_cached (ops->tiled);
+}
+
+gboolean
+ns_ops_prepare_all_programs (NsOps *ops, GError **error)
+{
+  g_autoptr (GError) tiled_error = NULL;
+  if (!ns_cl_program_set_prepare (ops->programs, NULL, error))
+    return FALSE;
+  if (!ns_cl_program_set_prepare (ops->tiled, NULL, &tiled_error))
+    g_debug ("The tiled kernels do not build on %s: %s", ops->ctx->info->name, tiled_error->message);
+  return TRUE;
+}
+
+void
+ns_ops_save_programs (NsOps *ops)
+{
+  ns_cl_program_set_save (ops->programs);
+  ns_cl_program_set_save (ops->tiled);
+}
+
+/* The implicit GEMM, made on first use; FALSE where it did not build or the
+ * device cannot run its work groups. */
+static gboolean
+implicit_runs (NsOps *ops)
+{
+  if (!ops->implicit_tried)
+    {
+      ops->implicit_tried = TRUE;
+      ops->conv_implicit = ns_ops_create_tiled_kernel (ops, "conv3x3_implicit");
+      ops->implicit_runs = ops->conv_implicit != NULL
+                           && ns_cl_kernel_fits_group (ops->ctx, ops->conv_implicit, NS_TILED_GROUP);
+    }
+  return ops->implicit_runs;
 }
 
 void
@@ -179,7 +228,7 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
 static NsConvAlgorithm
 resolve_conv_algorithm (NsOps *ops, gboolean exact)
 {
-  if (ops->conv_algorithm == NS_CONV_IMPLICIT && !ops->implicit_runs)
+  if (ops->conv_algorithm == NS_CONV_IMPLICIT && !implicit_runs (ops))
     return NS_CONV_IM2COL;
   if (ops->conv_algorithm != NS_CONV_AUTO)
     return ops->conv_algorithm;
@@ -310,13 +359,18 @@ ns_ops_set_scratch_budget (NsOps *ops, gsize bytes)
 cl_kernel
 ns_ops_create_kernel (NsOps *ops, const char *name, GError **error)
 {
-  return ns_cl_program_create_kernel (ops->program, name, error);
+  return ns_cl_program_set_create_kernel (ops->programs, name, error);
 }
 
 cl_kernel
 ns_ops_create_tiled_kernel (NsOps *ops, const char *name)
 {
-  return ops->tiled_program != NULL ? ns_cl_program_create_kernel (ops->tiled_program, name, NULL) : NULL;
+  g_autoptr (GError) error = NULL;
+  cl_kernel kernel = ns_cl_program_set_create_kernel (ops->tiled, name, &error);
+  if (kernel == NULL)
+    g_debug ("The tiled kernels do not build on %s, so they are not used: %s", ops->ctx->info->name,
+             error->message);
+  return kernel;
 }
 
 NsConv3x3 *
@@ -422,8 +476,14 @@ conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
 {
   const int span = 8 * CONV_XB, blocks_x = (in->width + span - 1) / span;
   const size_t global[3] = { (conv->out_channels + CONV_OB - 1) / CONV_OB, blocks_x, in->height };
+  /* Groups along the output channels only, of a power of two up to 16: a
+   * few shapes for every image size, so that drivers compiling a kernel per
+   * shape (PoCL) compile this one a few times, not once per size. */
+  size_t group = 16;
+  while (global[0] % group != 0)
+    group /= 2;
   return conv3x3_padded (ops, in, conv, relu, ops->conv_direct, blocks_x * span + 2, conv->weight_blocked, 3,
-                         global, NULL, error);
+                         global, (size_t[]) { group, 1, 1 }, error);
 }
 
 /* The implicit GEMM (tiled_gemm.cl): gathers the im2col matrix tile by tile
@@ -478,7 +538,7 @@ ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvC
     case NS_CONV_WINOGRAD:
       return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, choice.gemm, relu, error);
     case NS_CONV_IMPLICIT:
-      if (ops->implicit_runs)
+      if (implicit_runs (ops))
         return conv3x3_implicit (ops, in, conv, relu, error);
       break;
     default:

@@ -7,7 +7,7 @@
  * shape (NsConvAlgorithm below), without touching any caller. */
 #pragma once
 
-#include "ns-cl-program.h"
+#include "ns-cl-program-set.h"
 #include "ns-tensor.h"
 
 G_BEGIN_DECLS
@@ -23,14 +23,29 @@ void ns_ops_free (NsOps *ops);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsOps, ns_ops_free)
 
 NsClContext *ns_ops_get_context (NsOps *ops);
-/* TRUE when the kernels came from the binary cache. */
+/* TRUE when the kernels built so far came from the binary caches. */
 gboolean ns_ops_program_was_cached (NsOps *ops);
+/* Builds (or loads) every program now, not on first use: for
+ * `neural-style --prepare`.  A device that rejects only the tiled GPU
+ * kernels is prepared without them. */
+gboolean ns_ops_prepare_all_programs (NsOps *ops, GError **error);
+/* Stores the programs built from source in the user's cache (ns_ops_free()
+ * does it too): after the first result, so that storing does not delay it. */
+void ns_ops_save_programs (NsOps *ops);
 /* The most device memory one convolution's im2col strip may use. */
 void ns_ops_set_scratch_budget (NsOps *ops, gsize bytes);
 gsize ns_ops_get_scratch_budget (NsOps *ops);
-/* A new kernel from the operations' program (every .cl file), for the
- * operations kept in other files; the caller releases it. */
+/* A new kernel from the operations' programs (its .cl file's program, built
+ * on first use), for the operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
+/* Where a kernel goes, and its name. */
+typedef struct {
+  cl_kernel *kernel;
+  const char *name;
+} NsOpsKernel;
+/* Creates each kernel of the table, their programs all made ready first (one
+ * count of builds for the user, rather than one per file). */
+gboolean ns_ops_create_kernels (NsOps *ops, const NsOpsKernel *kernels, gsize n, GError **error);
 /* A kernel of the tiled program, or NULL where it did not build. */
 cl_kernel ns_ops_create_tiled_kernel (NsOps *ops, const char *name);
 

@@ -24,15 +24,14 @@ ns_vec_ops_new (NsOps *ops, GError **error)
   NsClContext *ctx = ns_ops_get_context (ops);
   g_autoptr (NsVecOps) vec = g_new0 (NsVecOps, 1);
   vec->ctx = ctx;
-  struct { cl_kernel *kernel; const char *name; } kernels[] = {
+  const NsOpsKernel kernels[] = {
     { &vec->dot, "dot_partial" },
     { &vec->axpby, "axpby" },
     { &vec->step, "step_to" },
     { &vec->adam, "adam_update" },
   };
-  for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
-    if ((*kernels[i].kernel = ns_ops_create_kernel (ops, kernels[i].name, error)) == NULL)
-      return NULL;
+  if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
+    return NULL;
   if ((vec->reduction = ns_cl_reduction_new (ctx, error)) == NULL)
     return NULL;
   return g_steal_pointer (&vec);

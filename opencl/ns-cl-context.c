@@ -177,6 +177,8 @@ ns_cl_context_new (int index, GError **error)
   ctx->cache_dir = cache_env != NULL && *cache_env != '\0'
                      ? g_strdup (cache_env)
                      : g_build_filename (g_get_user_cache_dir (), "gimp-neural-style", "programs", NULL);
+  const char *system_env = g_getenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR");
+  ctx->system_cache_dir = g_strdup (system_env == NULL ? NS_SYSTEM_CACHE_DIR : *system_env != '\0' ? system_env : NULL);
   if (g_getenv ("NEURAL_STYLE_PROFILE") != NULL)
     ctx->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return g_steal_pointer (&ctx);
@@ -205,6 +207,7 @@ ns_cl_context_free (NsClContext *ctx)
     clReleaseContext (ctx->context);
   ns_cl_device_info_free (ctx->info);
   g_free (ctx->cache_dir);
+  g_free (ctx->system_cache_dir);
   if (ctx->profile != NULL)
     {
       ns_cl_context_print_profile (ctx);
@@ -264,4 +267,11 @@ ns_cl_context_set_cache_dir (NsClContext *ctx, const char *dir)
 {
   g_free (ctx->cache_dir);
   ctx->cache_dir = g_strdup (dir);
+}
+
+void
+ns_cl_context_set_system_cache_dir (NsClContext *ctx, const char *dir)
+{
+  g_free (ctx->system_cache_dir);
+  ctx->system_cache_dir = g_strdup (dir);
 }

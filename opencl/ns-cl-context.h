@@ -41,6 +41,12 @@ typedef struct {
   gsize mem_current;
   gsize mem_peak;
   char *cache_dir;        /* compiled programs: $NEURAL_STYLE_CACHE_DIR, else the user's cache */
+  /* Programs compiled ahead of time for every user (read only, read first):
+   * $NEURAL_STYLE_SYSTEM_CACHE_DIR (empty: none), else NS_SYSTEM_CACHE_DIR. */
+  char *system_cache_dir;
+  /* Called as each program is built from source (ns-cl-program-set.h); NULL: no one asks. */
+  void (*build_progress) (guint done, guint total, gpointer data);
+  gpointer build_progress_data;
   gboolean used_clblast;  /* CLBlast holds programs on this context (ns-cl-blas.c) */
   /* With $NEURAL_STYLE_PROFILE set: each kernel's name -> NsClProfileEntry,
    * every launch timed alone (waiting for the queue before and after). */
@@ -67,5 +73,7 @@ void ns_cl_context_reset_peak (NsClContext *ctx);
 void ns_cl_context_print_profile (NsClContext *ctx);
 /* Replaces the program cache directory (tests, benchmarks of cold starts). */
 void ns_cl_context_set_cache_dir (NsClContext *ctx, const char *dir);
+/* Replaces the system's program cache directory; NULL: none. */
+void ns_cl_context_set_system_cache_dir (NsClContext *ctx, const char *dir);
 
 G_END_DECLS

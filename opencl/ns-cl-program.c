@@ -1,6 +1,7 @@
 #include "ns-cl-program.h"
 
 #include "ns-cl-error.h"
+#include "ns-cl-program-guard.h"
 #include "ns-i18n.h"
 #include <errno.h>
 #include <string.h>
@@ -8,9 +9,11 @@
 #define CACHE_MAGIC "NSCLBIN1"
 #define CACHE_MAGIC_LEN 8
 #define DIGEST_LEN 32
+#define HEADER_LEN (CACHE_MAGIC_LEN + DIGEST_LEN)
 
-char *
-ns_cl_program_cache_path (NsClContext *ctx, const char *source, const char *options)
+/* The entry's file name without ".bin". */
+static char *
+cache_key (NsClContext *ctx, const char *source, const char *options)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   const NsClDeviceInfo *d = ctx->info;
@@ -18,17 +21,32 @@ ns_cl_program_cache_path (NsClContext *ctx, const char *source, const char *opti
                           d->name, d->device_version, d->driver_version };
   for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
     g_checksum_update (sum, (const guchar *) parts[i], (gssize) strlen (parts[i]) + 1);
-  g_autofree char *file = g_strconcat (g_checksum_get_string (sum), ".bin", NULL);
-  return g_build_filename (ctx->cache_dir, file, NULL);
+  return g_strdup (g_checksum_get_string (sum));
 }
 
+static char *
+entry_path (const char *dir, const char *key)
+{
+  g_autofree char *file = g_strconcat (key, ".bin", NULL);
+  return g_build_filename (dir, file, NULL);
+}
+
+char *
+ns_cl_program_cache_path (NsClContext *ctx, const char *source, const char *options)
+{
+  g_autofree char *key = cache_key (ctx, source, options);
+  return entry_path (ctx->cache_dir, key);
+}
+
+/* The SHA-256 of the binary, raw and as hex. */
 static void
-digest (const guchar *data, gsize size, guint8 out[DIGEST_LEN])
+digest (const guchar *data, gsize size, guint8 out[DIGEST_LEN], char hex[2 * DIGEST_LEN + 1])
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   gsize len = DIGEST_LEN;
   g_checksum_update (sum, data, (gssize) size);
   g_checksum_get_digest (sum, out, &len);
+  g_strlcpy (hex, g_checksum_get_string (sum), 2 * DIGEST_LEN + 1);
 }
 
 static char *
@@ -41,76 +59,79 @@ build_log (NsClContext *ctx, cl_program program)
   return log;
 }
 
-/* A program from the cache file, or NULL when absent, damaged or refused. */
-static cl_program
-load_cached (NsClContext *ctx, const char *path, const char *options)
-{
-  g_autofree guchar *contents = NULL;
-  gsize length = 0;
-  if (!g_file_get_contents (path, (char **) &contents, &length, NULL))
-    return NULL;
-  guint8 expected[DIGEST_LEN];
-  if (length <= CACHE_MAGIC_LEN + DIGEST_LEN || memcmp (contents, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0)
-    return NULL;
-  const guchar *binary = contents + CACHE_MAGIC_LEN + DIGEST_LEN;
-  size_t binary_size = length - CACHE_MAGIC_LEN - DIGEST_LEN;
-  digest (binary, binary_size, expected);
-  if (memcmp (expected, contents + CACHE_MAGIC_LEN, DIGEST_LEN) != 0)
-    return NULL;
+/* A cache entry whose checksum holds. */
+typedef struct {
+  guchar *contents;
+  const guchar *binary;
+  size_t binary_size;
+  char digest[2 * DIGEST_LEN + 1];
+} Entry;
 
+static gboolean
+read_entry (const char *path, Entry *e)
+{
+  gsize length = 0;
+  e->contents = ns_cl_cache_read_file (path, HEADER_LEN + 1, NS_CL_PROGRAM_MAX_ENTRY, &length);
+  if (e->contents == NULL || memcmp (e->contents, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0)
+    return FALSE;
+  guint8 expected[DIGEST_LEN];
+  e->binary = e->contents + HEADER_LEN;
+  e->binary_size = length - HEADER_LEN;
+  digest (e->binary, e->binary_size, expected, e->digest);
+  return memcmp (expected, e->contents + CACHE_MAGIC_LEN, DIGEST_LEN) == 0;
+}
+
+/* The driver's program from the entry's binary, or NULL when it refuses it.
+ * The guard's marker is on disk while the driver has it. */
+static cl_program
+load_binary (NsClContext *ctx, const Entry *e, const char *options, NsClLoadGuard *guard)
+{
+  if (ns_cl_load_guard_refuses (guard, e->digest) || !ns_cl_load_guard_begin (guard, e->digest))
+    return NULL;
   cl_int status = CL_SUCCESS, err = CL_SUCCESS;
-  cl_program program = clCreateProgramWithBinary (ctx->context, 1, &ctx->info->device, &binary_size,
+  const unsigned char *binary = e->binary;
+  cl_program program = clCreateProgramWithBinary (ctx->context, 1, &ctx->info->device, &e->binary_size,
                                                   &binary, &status, &err);
-  if (err != CL_SUCCESS || status != CL_SUCCESS)
-    {
-      if (program != NULL)
-        clReleaseProgram (program);
-      return NULL;
-    }
-  if (clBuildProgram (program, 1, &ctx->info->device, options, NULL, NULL) != CL_SUCCESS)
-    {
-      clReleaseProgram (program);
-      return NULL;
-    }
+  if ((err != CL_SUCCESS || status != CL_SUCCESS) && program != NULL)
+    g_clear_pointer (&program, clReleaseProgram);
+  if (program != NULL && clBuildProgram (program, 1, &ctx->info->device, options, NULL, NULL) != CL_SUCCESS)
+    g_clear_pointer (&program, clReleaseProgram);
+  ns_cl_load_guard_end (guard, e->digest, program == NULL);
   return program;
 }
 
-/* Best effort: a cache that cannot be written only costs time next run. */
-static void
-store_cached (NsClContext *ctx, cl_program program, const char *path)
+NsClProgram *
+ns_cl_program_load (NsClContext *ctx, const char *source, const char *options)
 {
-  size_t size = 0;
-  if (clGetProgramInfo (program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL) != CL_SUCCESS
-      || size == 0)
-    return;
-  g_autofree guchar *contents = g_malloc (CACHE_MAGIC_LEN + DIGEST_LEN + size);
-  unsigned char *binary = contents + CACHE_MAGIC_LEN + DIGEST_LEN;
-  if (clGetProgramInfo (program, CL_PROGRAM_BINARIES, sizeof binary, &binary, NULL) != CL_SUCCESS)
-    return;
-  memcpy (contents, CACHE_MAGIC, CACHE_MAGIC_LEN);
-  digest (binary, size, contents + CACHE_MAGIC_LEN);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr (GError) error = NULL;
-  if (g_mkdir_with_parents (dir, 0700) != 0
-      || !g_file_set_contents (path, (const char *) contents,
-                               (gssize) (CACHE_MAGIC_LEN + DIGEST_LEN + size), &error))
-    g_debug ("Not caching the OpenCL program in %s: %s", path,
-             error != NULL ? error->message : g_strerror (errno));
+  g_autofree char *key = cache_key (ctx, source, options);
+  g_autoptr (NsClLoadGuard) guard = ns_cl_load_guard_new (ctx->cache_dir, key);
+  /* The system's first: prepared ahead of time, shared by every user. */
+  const char *dirs[] = { ctx->system_cache_dir, ctx->cache_dir };
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      if (dirs[i] == NULL || (i == 0 && g_strcmp0 (dirs[0], dirs[1]) == 0))
+        continue;
+      g_autofree char *path = entry_path (dirs[i], key);
+      Entry e = { 0 };
+      cl_program program = read_entry (path, &e) ? load_binary (ctx, &e, options, guard) : NULL;
+      g_free (e.contents);
+      if (program != NULL)
+        {
+          NsClProgram *self = g_new0 (NsClProgram, 1);
+          self->program = program;
+          self->from_cache = self->saved = TRUE;
+          self->cache_path = entry_path (ctx->cache_dir, key);
+          return self;
+        }
+    }
+  return NULL;
 }
 
 NsClProgram *
-ns_cl_program_new (NsClContext *ctx, const char *source, const char *options, GError **error)
+ns_cl_program_build (NsClContext *ctx, const char *source, const char *options, GError **error)
 {
   g_autoptr (NsClProgram) self = g_new0 (NsClProgram, 1);
-  g_autofree char *path = ns_cl_program_cache_path (ctx, source, options);
-
-  self->program = load_cached (ctx, path, options);
-  if (self->program != NULL)
-    {
-      self->from_cache = TRUE;
-      return g_steal_pointer (&self);
-    }
-
+  self->cache_path = ns_cl_program_cache_path (ctx, source, options);
   cl_int err = CL_SUCCESS;
   self->program = clCreateProgramWithSource (ctx->context, 1, &source, NULL, &err);
   if (!ns_cl_check (err, _("loading the kernel sources"), error))
@@ -124,8 +145,47 @@ ns_cl_program_new (NsClContext *ctx, const char *source, const char *options, GE
                    ctx->info->name, ns_cl_error_name (err), log);
       return NULL;
     }
-  store_cached (ctx, self->program, path);
   return g_steal_pointer (&self);
+}
+
+void
+ns_cl_program_save (NsClContext *ctx, NsClProgram *program)
+{
+  if (program->saved)
+    return;
+  program->saved = TRUE;
+  size_t size = 0;
+  if (clGetProgramInfo (program->program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL) != CL_SUCCESS
+      || size == 0 || size > NS_CL_PROGRAM_MAX_ENTRY - HEADER_LEN)
+    return;
+  g_autofree guchar *contents = g_malloc (HEADER_LEN + size);
+  unsigned char *binary = contents + HEADER_LEN;
+  if (clGetProgramInfo (program->program, CL_PROGRAM_BINARIES, sizeof binary, &binary, NULL) != CL_SUCCESS)
+    return;
+  memcpy (contents, CACHE_MAGIC, CACHE_MAGIC_LEN);
+  char hex[2 * DIGEST_LEN + 1];
+  digest (binary, size, contents + CACHE_MAGIC_LEN, hex);
+  /* The same bytes as a binary that was refused or crashed a run: not worth keeping. */
+  g_autofree char *dir = g_path_get_dirname (program->cache_path);
+  g_autofree char *base = g_path_get_basename (program->cache_path);
+  base[strlen (base) - strlen (".bin")] = '\0';
+  g_autoptr (NsClLoadGuard) guard = ns_cl_load_guard_new (dir, base);
+  if (ns_cl_load_guard_refuses (guard, hex))
+    return;
+  g_autoptr (GError) error = NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents (program->cache_path, (const char *) contents, (gssize) (HEADER_LEN + size), &error))
+    g_debug ("Not caching the OpenCL program in %s: %s", program->cache_path,
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+NsClProgram *
+ns_cl_program_new (NsClContext *ctx, const char *source, const char *options, GError **error)
+{
+  NsClProgram *self = ns_cl_program_load (ctx, source, options);
+  if (self == NULL && (self = ns_cl_program_build (ctx, source, options, error)) != NULL)
+    ns_cl_program_save (ctx, self);
+  return self;
 }
 
 void
@@ -135,6 +195,7 @@ ns_cl_program_free (NsClProgram *program)
     return;
   if (program->program != NULL)
     clReleaseProgram (program->program);
+  g_free (program->cache_path);
   g_free (program);
 }
 

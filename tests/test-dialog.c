@@ -17,6 +17,7 @@
 #include "ns-image-io.h"
 #include <locale.h>
 #include "ns-test-util.h"
+#include <glib/gstdio.h>
 
 #define WAIT_SECONDS 600
 
@@ -165,15 +166,23 @@ save_screenshot (GtkWidget *dialog)
   g_assert_cmpint (gdk_pixbuf_get_width (shot), >=, 200);
 }
 
-static void
-test_preview_follows_alpha (void)
+/* The dialog with the test's settings over `content`, shown (the dialog copies both). */
+static GtkWidget *
+show_test_dialog (const NsImage *content)
 {
-  g_autoptr (NsImage) content = test_content ();
   NsSettings settings;
   test_settings (&settings);
   NsDialogHost host = { .preview = content, .preview_scale = 1.0 };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
+  return dialog;
+}
+
+static void
+test_preview_follows_alpha (void)
+{
+  g_autoptr (NsImage) content = test_content ();
+  GtkWidget *dialog = show_test_dialog (content);
 
   wait_for_previews (dialog, 1);
   save_screenshot (dialog);
@@ -621,6 +630,66 @@ test_progress_text (void)
     }
 }
 
+/* Opens the dialog, runs it to its first preview and returns every line the
+ * preview area showed meanwhile (one each, in order). */
+static GPtrArray *
+status_lines_until_first_preview (void)
+{
+  g_autoptr (NsImage) content = test_content ();
+  GtkWidget *dialog = show_test_dialog (content);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  while (ns_dialog_get_preview_count (dialog) < 1 && ns_dialog_get_preview_error (dialog) == NULL
+         && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      const char *text = ns_dialog_get_preview_status (dialog);
+      if (lines->len == 0 || g_strcmp0 (text, lines->pdata[lines->len - 1]) != 0)
+        g_ptr_array_add (lines, g_strdup (text));
+    }
+  g_assert_null (ns_dialog_get_preview_error (dialog));
+  gtk_widget_destroy (dialog);   /* and its worker, which stores the kernels */
+  return lines;
+}
+
+/* The first preview on a device with an empty program cache says that the
+ * kernels compile, how far, and that it happens once; the next does not. */
+static void
+test_kernel_progress (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ns-dialog-cache-XXXXXX", NULL);
+  g_setenv ("NEURAL_STYLE_CACHE_DIR", dir, TRUE);
+  g_setenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR", "", TRUE);
+  const char *prefix = "Preparing the OpenCL kernels for this device, first use only: ";
+  g_autoptr (GPtrArray) first = status_lines_until_first_preview ();
+  guint steps = 0, done = 0, total = 0;
+  for (guint i = 0; i < first->len; i++)
+    {
+      g_test_message ("first open: %s", (const char *) first->pdata[i]);
+      if (g_str_has_prefix (first->pdata[i], prefix))
+        {
+          g_assert_cmpint (sscanf ((const char *) first->pdata[i] + strlen (prefix), "%u of %u", &done, &total), ==, 2);
+          steps++;
+        }
+    }
+  g_assert_cmpuint (steps, >=, 1);
+  g_assert_cmpuint (total, >, 0);
+  g_assert_false (g_str_has_prefix (first->pdata[first->len - 1], prefix));   /* then the preview, as usual */
+
+  g_autoptr (GPtrArray) second = status_lines_until_first_preview ();
+  for (guint i = 0; i < second->len; i++)
+    g_assert_false (g_str_has_prefix (second->pdata[i], prefix));
+  g_unsetenv ("NEURAL_STYLE_CACHE_DIR");
+  g_unsetenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -636,5 +705,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/ok-returns-new-settings", test_ok_returns_new_settings);
   g_test_add_func ("/dialog/preview-follows-colour", test_preview_follows_colour);
   g_test_add_func ("/dialog/preview-second-style", test_preview_second_style);
+  g_test_add_func ("/dialog/kernel-progress", test_kernel_progress);
   return g_test_run ();
 }

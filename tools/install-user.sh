@@ -40,6 +40,12 @@ if $uninstall; then
     rm -rf "${gimp_config:?}/$profile/plug-ins/$name"
   done
   ninja -C "$build" uninstall >/dev/null
+  # The kernels `ninja install` compiled (as root) into <prefix>/<localstatedir>/cache: not in
+  # meson's install log, so not removed by ninja uninstall.
+  rm -rf "$(meson introspect "$build" --buildoptions | python3 -c '
+import json, sys
+o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
+print(o["prefix"] + "/" + o["localstatedir"] + "/cache/gimp-neural-style")')"
   echo "gimp-neural-style is uninstalled from $prefix and $gimp_config."
   exit 0
 fi

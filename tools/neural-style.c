@@ -8,6 +8,7 @@
  *                [--scales N] (and the style controls above) -o OUT CONTENT
  *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
  *   neural-style --list-devices
+ *   neural-style --prepare [--device N] | --prepare --system [DIR]
  *
  * Exit status: 0 on success, 1 when the run fails, 2 for a wrong command line,
  * 130 when Ctrl+C ended it (Gatys still writes its best image so far).  The
@@ -21,6 +22,7 @@
 #include "cli-train.h"
 #include "cli-options.h"
 #include "cli-output.h"
+#include "cli-prepare.h"
 #include "ns-run-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
@@ -254,7 +256,8 @@ run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *con
   transfer.optim = options;
 
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
+  NsEngineOptions engine_options = { .device_index = device, .progress = verbose ? ns_cli_print_kernel_progress : NULL };
+  g_autoptr (NsGatys) gatys = ns_gatys_new_with_options (&engine_options, &error);
   if (gatys == NULL)
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_gatys_get_device_note (gatys));
@@ -306,7 +309,7 @@ main (int argc, char **argv)
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
   int tile = 0, budget_mib = 0;
   int device = NS_CLI_DEVICE_UNSET;
-  gboolean show_devices = FALSE, verbose = FALSE;
+  gboolean show_devices = FALSE, verbose = FALSE, prepare = FALSE, prepare_system = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
   g_auto (GatysArgs) gatys = { NULL, NULL, defaults.content_weight, defaults.style_weight, defaults.tv_weight, 0.0,
@@ -348,6 +351,12 @@ main (int argc, char **argv)
       N_("N") },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &show_devices, N_("List the OpenCL devices and exit"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Say which device ran and how long it took"), NULL },
+    { "prepare", 0, 0, G_OPTION_ARG_NONE, &prepare,
+      N_("Compile the OpenCL kernels now for this user and device (they are otherwise compiled on first use), and exit"),
+      NULL },
+    { "system", 0, 0, G_OPTION_ARG_NONE, &prepare_system,
+      N_("With --prepare: for every OpenCL device, into the system-wide cache every user reads (the folder DIR, "
+         "by default the installed one; run as root)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("CONTENT") },
     { NULL }
   };
@@ -360,6 +369,12 @@ main (int argc, char **argv)
 
   if (show_devices)
     return list_devices ();
+  if (prepare || prepare_system)
+    {
+      if (!prepare || (rest != NULL && (!prepare_system || g_strv_length (rest) > 1)))
+        return usage_error (_("--prepare takes no other argument, and --prepare --system at most a folder."));
+      return ns_cli_prepare (device, prepare_system, rest != NULL ? rest[0] : NULL);
+    }
   if (style_specs == NULL || output_path == NULL || rest == NULL || g_strv_length (rest) != 1)
     {
       g_printerr ("neural-style: %s\n", _("Give one content image, a style (--style) and an output file (-o)."));
@@ -416,7 +431,8 @@ main (int argc, char **argv)
     return run_gatys (&gatys, &settings, content, &adain, device, output_path, verbose, interrupt, cancellable);
 
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (NsEngine) engine = ns_engine_new (device, &error);
+  NsEngineOptions engine_options = { .device_index = device, .progress = verbose ? ns_cli_print_kernel_progress : NULL };
+  g_autoptr (NsEngine) engine = ns_engine_new_with_options (&engine_options, &error);
   if (engine == NULL)
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_engine_get_device_note (engine));

@@ -183,6 +183,13 @@ show_done_status (Dialog *d)
   show_status (d, text);
 }
 
+/* The worker's lines while no preview is ready (kernels compiling on first use). */
+static void
+preview_status (const char *text, gpointer data)
+{
+  show_status (data, text);
+}
+
 static void
 preview_ready (NsImage *result, const GError *error, gpointer data)
 {
@@ -640,6 +647,7 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
       g_autoptr (GdkPixbuf) original = pixbuf_from_image (host->preview);
       gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview_image), original);
       d->preview = ns_preview_new (host->preview, preview_ready, d);
+      ns_preview_set_status_func (d->preview, preview_status, d);
       d->preview_scale = host->preview_scale > 0.0 ? host->preview_scale : 1.0;
       schedule_preview (d);
     }

@@ -3,6 +3,8 @@
  * through an idle callback guarded by a shared, reference-counted state. */
 #include "ns-preview.h"
 #include "neural-style.h"
+#include "ns-i18n.h"
+#include "ns-progress-text.h"
 #include "ns-run-options.h"
 #include <gio/gio.h>
 
@@ -50,6 +52,8 @@ typedef struct {
   NsImage *content;
   NsPreviewFunc func;
   gpointer data;
+  NsPreviewStatusFunc status_func;   /* under the lock */
+  gpointer status_data;
 } State;
 
 static void
@@ -73,6 +77,7 @@ typedef struct {
   State *state;
   NsImage *result;
   GError *error;
+  char *status;   /* a line to show instead, or NULL */
 } Delivery;
 
 static gboolean
@@ -82,32 +87,56 @@ deliver (gpointer p)
   g_mutex_lock (&d->state->lock);
   gboolean alive = d->state->alive;
   g_mutex_unlock (&d->state->lock);
-  if (alive)
+  g_mutex_lock (&d->state->lock);
+  NsPreviewStatusFunc status_func = d->state->status_func;
+  gpointer status_data = d->state->status_data;
+  g_mutex_unlock (&d->state->lock);
+  if (alive && d->status != NULL && status_func != NULL)
+    status_func (d->status, status_data);
+  else if (alive && d->status == NULL)
     d->state->func (g_steal_pointer (&d->result), d->error, d->state->data);
   g_clear_pointer (&d->result, ns_image_free);
   g_clear_error (&d->error);
+  g_free (d->status);
   g_atomic_rc_box_release_full (d->state, state_clear);
   g_free (d);
   return G_SOURCE_REMOVE;
 }
 
 static void
-post (State *s, GMainContext *context, NsImage *result, GError *error)
+post_full (State *s, GMainContext *context, NsImage *result, GError *error, char *status)
 {
   Delivery *d = g_new0 (Delivery, 1);
   d->state = g_atomic_rc_box_acquire (s);
   d->result = result;
   d->error = error;
+  d->status = status;
   GSource *source = g_idle_source_new ();
   g_source_set_callback (source, deliver, d, NULL);
   g_source_attach (source, context);
   g_source_unref (source);
 }
 
+static void
+post (State *s, GMainContext *context, NsImage *result, GError *error)
+{
+  post_full (s, context, result, error, NULL);
+}
+
 typedef struct {
   State *state;
   GMainContext *context;
 } WorkerArgs;
+
+/* The first use of a device compiles its kernels: seconds the user should
+ * not take for a hang.  Then back to the usual words. */
+static void
+kernel_progress (guint done, guint total, gpointer p)
+{
+  WorkerArgs *args = p;
+  char *text = done < total ? ns_progress_text_kernels (done, total) : g_strdup (_("Computing the preview…"));
+  post_full (args->state, args->context, NULL, NULL, text);
+}
 
 static gpointer
 work (gpointer p)
@@ -117,6 +146,7 @@ work (gpointer p)
   g_autoptr (NsEngine) engine = NULL;
   g_autoptr (NsAdainPrepared) prepared = NULL;
   g_autofree char *prepared_key = NULL;
+  gboolean kernels_saved = FALSE;
   for (;;)
     {
       g_mutex_lock (&s->lock);
@@ -138,7 +168,10 @@ work (gpointer p)
       GError *error = NULL;
       NsImage *result = NULL;
       if (engine == NULL)
-        engine = ns_engine_new (-1, &error);
+        {
+          NsEngineOptions options = { .device_index = -1, .progress = kernel_progress, .progress_data = args };
+          engine = ns_engine_new_with_options (&options, &error);
+        }
       if (engine != NULL && (prepared == NULL || g_strcmp0 (prepared_key, r->key) != 0))
         {
           g_clear_pointer (&prepared, ns_adain_prepared_free);
@@ -162,6 +195,16 @@ work (gpointer p)
         post (s, args->context, result, error);
       g_object_unref (cancellable);
       request_free (r);
+      /* Kernels compiled for the first preview are stored once it is shown,
+       * while nothing waits (storing may cost the driver some work). */
+      g_mutex_lock (&s->lock);
+      gboolean idle = s->pending == NULL;
+      g_mutex_unlock (&s->lock);
+      if (engine != NULL && result != NULL && idle && !kernels_saved)
+        {
+          ns_engine_save_kernels (engine);
+          kernels_saved = TRUE;
+        }
     }
   g_main_context_unref (args->context);
   g_atomic_rc_box_release_full (s, state_clear);
@@ -222,6 +265,15 @@ ns_preview_request (NsPreview *preview, const NsImage *style, const char *style_
   g_autofree char *key = g_strdup_printf ("%s\n%d", style_key, style_size);
   NsPreviewJob job = { .key = key, .colour = NS_COLOUR_NONE, .style = style, .style_size = style_size };
   ns_preview_request_job (preview, &job, alpha);
+}
+
+void
+ns_preview_set_status_func (NsPreview *preview, NsPreviewStatusFunc func, gpointer data)
+{
+  g_mutex_lock (&preview->state->lock);
+  preview->state->status_func = func;
+  preview->state->status_data = data;
+  g_mutex_unlock (&preview->state->lock);
 }
 
 void

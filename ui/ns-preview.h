@@ -18,8 +18,14 @@ typedef struct _NsPreview NsPreview;
  * error (a sentence for the user). */
 typedef void (*NsPreviewFunc) (NsImage *result, const GError *error, gpointer data);
 
+/* Called likewise with a line to show while the preview is not ready, such
+ * as how far the first use of a device has come in compiling its kernels. */
+typedef void (*NsPreviewStatusFunc) (const char *text, gpointer data);
+
 /* `content` is copied. */
 NsPreview *ns_preview_new (const NsImage *content, NsPreviewFunc func, gpointer data);
+/* Who is told the status lines (none by default). */
+void ns_preview_set_status_func (NsPreview *preview, NsPreviewStatusFunc func, gpointer data);
 /* Stops the worker (cancelling its job) and waits for it; no callback runs afterwards. */
 void ns_preview_free (NsPreview *preview);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsPreview, ns_preview_free)

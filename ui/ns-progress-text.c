@@ -29,3 +29,9 @@ ns_progress_text (const char *text, double t0, double f0, double t, double f)
   /* TRANSLATORS: the progress so far, then the time left, e.g. "Iteration 12 of 300, about 4 min left" */
   return g_strdup_printf (_("%s, %s"), text, left);
 }
+
+char *
+ns_progress_text_kernels (guint done, guint total)
+{
+  return g_strdup_printf (_("Preparing the OpenCL kernels for this device, first use only: %u of %u"), done, total);
+}

@@ -12,4 +12,8 @@ G_BEGIN_DECLS
  * is nothing to say. */
 char *ns_progress_text (const char *text, double t0, double f0, double t, double f);
 
+/* While a device's kernels compile on first use: "Preparing the OpenCL
+ * kernels for this device, first use only: 3 of 5" (the engine's NsKernelProgress). */
+char *ns_progress_text_kernels (guint done, guint total);
+
 G_END_DECLS
