@@ -43,9 +43,9 @@ if $uninstall; then
   # The kernels `ninja install` compiled (as root) into <prefix>/<localstatedir>/cache: not in
   # meson's install log, so not removed by ninja uninstall.
   rm -rf "$(meson introspect "$build" --buildoptions | python3 -c '
-import json, sys
+import json, os, sys
 o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
-print(o["prefix"] + "/" + o["localstatedir"] + "/cache/gimp-neural-style")')"
+print(os.path.join(o["prefix"], o["localstatedir"], "cache", "gimp-neural-style"))')"
   echo "gimp-neural-style is uninstalled from $prefix and $gimp_config."
   exit 0
 fi
