@@ -48,7 +48,7 @@ parse_line (const char *line, char **key, NsConvChoice *choice)
   for (gsize i = 0; i < n; i++)
     if (g_strcmp0 (algorithm, ns_conv_algorithm_name (candidates[i].algorithm)) == 0
         && g_strcmp0 (gemm, ns_winograd_gemm_name (candidates[i].gemm)) == 0
-        && !(exact && candidates[i].algorithm == NS_CONV_WINOGRAD))
+        && !(exact && ns_conv_is_winograd (candidates[i].algorithm)))
       {
         *key = format_key (C, O, bucket, exact);
         *choice = candidates[i];
@@ -190,7 +190,7 @@ ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, 
   for (gsize i = 0; i < n; i++)
     {
       const NsConvChoice c = candidates[i];
-      if (exact && c.algorithm == NS_CONV_WINOGRAD)
+      if (exact && ns_conv_is_winograd (c.algorithm))
         continue;
       GError *err = NULL;
       /* The untimed run pays for first-use costs: CLBlast's kernel builds,

@@ -5,17 +5,38 @@
 #include "ns-cl-tiled.h"
 #include "ns-i18n.h"
 
+/* The kernels of one tile size: F(2x2, 3x3) (winograd.cl) or F(4x4, 3x3)
+ * (winograd4.cl). */
+typedef struct {
+  int m;                 /* outputs per tile side; tiles read m + 2 */
+  cl_kernel weights;
+  cl_kernel input;
+  cl_kernel output;
+} NsWinogradTile;
+
 struct _NsWinograd {
   NsClContext *ctx;
-  cl_kernel weights;
   cl_kernel pad;
-  cl_kernel input;
   cl_kernel gemm;
   cl_kernel gemm_tiled;
-  cl_kernel output;
+  NsWinogradTile tiles[2];   /* F(2x2, 3x3), F(4x4, 3x3) */
   gboolean tiled_tried;  /* gemm_tiled was asked for (on first use: a GPU program) */
   gboolean tiled_runs;   /* it built, and the device takes its 256-item groups */
 };
+
+/* The kernels of `tile` outputs a side (2 or 4). */
+static const NsWinogradTile *
+tile_kernels (NsWinograd *winograd, int tile)
+{
+  return &winograd->tiles[tile == 4];
+}
+
+/* The layer's transformed weights for that tile size (a cache of the layer's). */
+static NsClBuffer **
+weights_of (const NsConv3x3 *conv, int tile)
+{
+  return tile == 4 ? &((NsConv3x3 *) conv)->weight_winograd4 : &((NsConv3x3 *) conv)->weight_winograd;
+}
 
 int
 ns_winograd_out_pad (int out_channels)
@@ -28,12 +49,18 @@ ns_winograd_new (NsOps *ops, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
   winograd->ctx = ns_ops_get_context (ops);
+  NsWinogradTile *f2 = &winograd->tiles[0], *f4 = &winograd->tiles[1];
+  f2->m = 2;
+  f4->m = 4;
   const NsOpsKernel kernels[] = {
-    { &winograd->weights, "winograd_weights" },
     { &winograd->pad, "pad_reflect1" },
-    { &winograd->input, "winograd_input" },
     { &winograd->gemm, "winograd_gemm" },
-    { &winograd->output, "winograd_output" },
+    { &f2->weights, "winograd_weights" },
+    { &f2->input, "winograd_input" },
+    { &f2->output, "winograd_output" },
+    { &f4->weights, "winograd4_weights" },
+    { &f4->input, "winograd4_input" },
+    { &f4->output, "winograd4_output" },
   };
   if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
     return NULL;
@@ -45,39 +72,45 @@ ns_winograd_free (NsWinograd *winograd)
 {
   if (winograd == NULL)
     return;
-  cl_kernel kernels[] = { winograd->weights, winograd->pad, winograd->input, winograd->gemm, winograd->gemm_tiled, winograd->output };
+  cl_kernel kernels[] = { winograd->pad, winograd->gemm, winograd->gemm_tiled,
+                          winograd->tiles[0].weights, winograd->tiles[0].input, winograd->tiles[0].output,
+                          winograd->tiles[1].weights, winograd->tiles[1].input, winograd->tiles[1].output };
   for (gsize i = 0; i < G_N_ELEMENTS (kernels); i++)
     if (kernels[i] != NULL)
       clReleaseKernel (kernels[i]);
   g_free (winograd);
 }
 
-/* M[e] = U[e] V[e] for the 16 elements e of one strip. */
+/* M[e] = U[e] V[e] for the E elements e of one strip. */
 static gboolean
-products (NsWinograd *winograd, const NsConv3x3 *conv, NsWinogradGemm gemm, cl_mem scratch, int P_pad,
+products (NsWinograd *winograd, const NsConv3x3 *conv, int tile, NsWinogradGemm gemm, cl_mem scratch, int P_pad,
           cl_ulong m_offset, const char *what, GError **error)
 {
   const int C = conv->in_channels, O_pad = ns_winograd_out_pad (conv->out_channels);
+  const int E = (tile + 2) * (tile + 2);
+  cl_mem u = (*weights_of (conv, tile))->mem;
   if (gemm == NS_WINOGRAD_GEMM_CLBLAST)
     return ns_cl_sgemm_strided_batched (winograd->ctx, FALSE, FALSE, O_pad, P_pad, C, 1.0f,
-                                        conv->weight_winograd->mem, 0, C, (gsize) O_pad * C,
+                                        u, 0, C, (gsize) O_pad * C,
                                         scratch, 0, P_pad, (gsize) C * P_pad, 0.0f,
-                                        scratch, m_offset, P_pad, (gsize) O_pad * P_pad, 16, error);
+                                        scratch, m_offset, P_pad, (gsize) O_pad * P_pad, E, error);
   /* Both kernels take the same arguments. */
   cl_kernel kernel = gemm == NS_WINOGRAD_GEMM_TILED ? winograd->gemm_tiled : winograd->gemm;
-  if (!ns_cl_set_args (kernel, what, error, NS_CL_ARG (conv->weight_winograd->mem), NS_CL_ARG (scratch),
+  if (!ns_cl_set_args (kernel, what, error, NS_CL_ARG (u), NS_CL_ARG (scratch),
                        NS_CL_ARG (C), NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (scratch),
                        NS_CL_ARG (m_offset), NS_CL_ARGS_END))
     return FALSE;
   if (gemm == NS_WINOGRAD_GEMM_TILED)
     return ns_cl_enqueue (winograd->ctx, kernel, 3,
                           (size_t[]) { (P_pad + NS_TILED_N - 1) / NS_TILED_N * 16,
-                                       (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, 16 },
+                                       (O_pad + NS_TILED_M - 1) / NS_TILED_M * 16, E },
                           (size_t[]) { 16, 16, 1 }, what, error);
-  /* One work-group shape for every image size: drivers that compile a
-   * kernel per shape (PoCL) then compile this one once, not once per size. */
-  const size_t global[3] = { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, 16 };
-  return ns_cl_enqueue (winograd->ctx, kernel, 3, global, global[0] % 8 == 0 ? (size_t[]) { 8, 1, 8 } : NULL, what,
+  /* One work-group shape for every image size and layer: drivers that
+   * compile a kernel per shape (PoCL) then compile this one once.  A group is
+   * 8 output blocks of one column of V, which stays in the processor's cache
+   * while the group's items walk U. */
+  const size_t global[3] = { O_pad / NS_WINOGRAD_O_BLOCK, P_pad / NS_WINOGRAD_P_BLOCK, E };
+  return ns_cl_enqueue (winograd->ctx, kernel, 3, global, global[0] % 8 == 0 ? (size_t[]) { 8, 1, 1 } : NULL, what,
                         error);
 }
 
@@ -94,32 +127,36 @@ padded_tiles (int n_tiles)
 /* The transformed weights are a cache, made the first time a layer runs by
  * Winograd: the other algorithms never pay for them in time or memory. */
 gboolean
-ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, GError **error)
+ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, int tile, GError **error)
 {
-  if (conv->weight_winograd != NULL)
+  NsClBuffer **cached = weights_of (conv, tile);
+  if (*cached != NULL)
     return TRUE;
+  const NsWinogradTile *t = tile_kernels (winograd, tile);
   const int C = conv->in_channels, O = conv->out_channels, O_pad = ns_winograd_out_pad (O);
+  const int E = (t->m + 2) * (t->m + 2);
   const char *what = _("running a convolution");
-  g_autoptr (NsClBuffer) u = ns_cl_buffer_new (winograd->ctx, (gsize) 16 * O_pad * C * sizeof (float), error);
+  g_autoptr (NsClBuffer) u = ns_cl_buffer_new (winograd->ctx, (gsize) E * O_pad * C * sizeof (float), error);
   if (u == NULL
-      || !ns_cl_set_args (winograd->weights, what, error, NS_CL_ARG (conv->weight->mem), NS_CL_ARG (C), NS_CL_ARG (O),
+      || !ns_cl_set_args (t->weights, what, error, NS_CL_ARG (conv->weight->mem), NS_CL_ARG (C), NS_CL_ARG (O),
                           NS_CL_ARG (O_pad), NS_CL_ARG (u->mem), NS_CL_ARGS_END)
-      || !ns_cl_launch (winograd->ctx, winograd->weights, 2, (gsize[]) { C, O_pad }, what, error))
+      || !ns_cl_launch (winograd->ctx, t->weights, 2, (gsize[]) { C, O_pad }, what, error))
     return FALSE;
   /* A cache of the layer's, which callers hold as const. */
-  ((NsConv3x3 *) conv)->weight_winograd = g_steal_pointer (&u);
+  *cached = g_steal_pointer (&u);
   return TRUE;
 }
 
 NsTensor *
 ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
-                     NsWinogradGemm gemm, gboolean relu, GError **error)
+                     NsWinogradGemm gemm, int tile, gboolean relu, GError **error)
 {
+  const NsWinogradTile *t = tile_kernels (winograd, tile);
   const int C = in->channels, H = in->height, W = in->width, O = conv->out_channels;
-  const int O_pad = ns_winograd_out_pad (O);
-  const int tiles_x = (W + 1) / 2, tiles_y = (H + 1) / 2;
+  const int O_pad = ns_winograd_out_pad (O), m = t->m, E = (m + 2) * (m + 2);
+  const int tiles_x = (W + m - 1) / m, tiles_y = (H + m - 1) / m;
   const char *what = _("running a convolution");
-  if (!ns_winograd_prepare (winograd, conv, error))
+  if (!ns_winograd_prepare (winograd, conv, m, error))
     return NULL;
   g_autoptr (NsTensor) out = ns_tensor_new (winograd->ctx, O, H, W, error);
   if (out == NULL)
@@ -136,10 +173,11 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
     gemm = NS_WINOGRAD_GEMM_REGISTERS;
 
   /* Strips of tile rows of row_tiles tiles (tiles_x rounded up to 16): V and M
-   * take 16 (C + O_pad) floats a tile, the strip's padded input 2 rows of Wp
-   * floats per tile row and channel (and 2 more). */
-  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = 2 * row_tiles + 2;
-  const gsize tile_bytes = (gsize) 16 * (C + O_pad) * sizeof (float);
+   * take E (C + O_pad) floats a tile; F(2x2)'s input transform reads a padded
+   * copy of the strip, 2 rows of Wp = 2 row_tiles + 2 floats per tile row and
+   * channel (and 2 more), F(4x4)'s reads the input itself. */
+  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = m == 2 ? 2 * row_tiles + 2 : 0;
+  const gsize tile_bytes = (gsize) E * (C + O_pad) * sizeof (float);
   const gsize padded_row_bytes = (gsize) 2 * C * Wp * sizeof (float);
   int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * row_tiles + padded_row_bytes), 1,
                           (gsize) tiles_y);
@@ -153,21 +191,30 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
     {
       int n_rows = MIN (rows, tiles_y - ty0);
       int P_pad = padded_tiles (n_rows * row_tiles);
-      int block = gemm == NS_WINOGRAD_GEMM_CLBLAST ? P_pad : NS_WINOGRAD_P_BLOCK;   /* V's layout */
+      /* V's layout: CLBlast's plain rows, 16-tile blocks for the tiled
+       * products (tiled_gemm.cl), the register blocks' width for ours. */
+      int block = gemm == NS_WINOGRAD_GEMM_CLBLAST ? P_pad : gemm == NS_WINOGRAD_GEMM_TILED ? 16 : NS_WINOGRAD_P_BLOCK;
       /* scratch: V, then M, then the strip's padded input (floats). */
-      cl_ulong m_offset = (cl_ulong) 16 * C * P_pad, padded_offset = m_offset + (cl_ulong) 16 * O_pad * P_pad;
-      if (!ns_op_pad_rows (ops, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset, what,
-                           error)
-          || !ns_cl_set_args (winograd->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
-                              NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles), NS_CL_ARG (P_pad),
-                              NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END)
-          || !ns_cl_launch (winograd->ctx, winograd->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
-          || !products (winograd, conv, gemm, scratch->mem, P_pad, m_offset, what, error)
-          || !ns_cl_set_args (winograd->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
+      cl_ulong m_offset = (cl_ulong) E * C * P_pad, padded_offset = m_offset + (cl_ulong) E * O_pad * P_pad;
+      gboolean input_ok;
+      if (m == 2)
+        input_ok = ns_op_pad_rows (ops, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset,
+                                   what, error)
+                   && ns_cl_set_args (t->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
+                                      NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles),
+                                      NS_CL_ARG (P_pad), NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END);
+      else
+        input_ok = ns_cl_set_args (t->input, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (C), NS_CL_ARG (H),
+                                   NS_CL_ARG (W), NS_CL_ARG (ty0), NS_CL_ARG (n_rows), NS_CL_ARG (row_tiles),
+                                   NS_CL_ARG (P_pad), NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END);
+      if (!input_ok
+          || !ns_cl_launch (winograd->ctx, t->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
+          || !products (winograd, conv, m, gemm, scratch->mem, P_pad, m_offset, what, error)
+          || !ns_cl_set_args (t->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
                               NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_rows),
                               NS_CL_ARG (row_tiles), NS_CL_ARG (conv->bias->mem), NS_CL_ARG (act), NS_CL_ARG (H),
                               NS_CL_ARG (W), NS_CL_ARG (out->buffer->mem), NS_CL_ARGS_END)
-          || !ns_cl_launch (winograd->ctx, winograd->output, 3, (gsize[]) { groups, n_rows, O }, what, error))
+          || !ns_cl_launch (winograd->ctx, t->output, 3, (gsize[]) { groups, n_rows, O }, what, error))
         return NULL;
     }
   return g_steal_pointer (&out);

@@ -44,7 +44,8 @@ struct _NsOps {
 #define CONV_OB 4
 #define CONV_XB 2
 #define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB) \
-  " -DTILE_M=" G_STRINGIFY (NS_TILED_M) " -DTILE_N=" G_STRINGIFY (NS_TILED_N)
+  " -DTILE_M=" G_STRINGIFY (NS_TILED_M) " -DTILE_N=" G_STRINGIFY (NS_TILED_N) \
+  " -DWINOGRAD_OB=" G_STRINGIFY (NS_WINOGRAD_O_BLOCK) " -DWINOGRAD_PB=" G_STRINGIFY (NS_WINOGRAD_P_BLOCK)
 
 NsOps *
 ns_ops_new (NsClContext *ctx, GError **error)
@@ -78,6 +79,7 @@ ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError
   /* What the preview runs, every program of it at once (one count for the
    * user): these kernels and Winograd's.  Gatys's come when Gatys runs. */
   static const char *const preview[] = { "winograd_weights", "winograd_input", "winograd_gemm", "winograd_output",
+                                         "winograd4_weights", "winograd4_input", "winograd4_output",
                                          "upsample_nearest2x", "mask_mix", "conv3x3_direct", "im2col_reflect3x3",
                                          NULL };
   if (!ns_cl_program_set_prepare (ops->programs, preview, error))
@@ -211,6 +213,8 @@ ns_conv_algorithm_name (NsConvAlgorithm algorithm)
       return "winograd";
     case NS_CONV_IMPLICIT:
       return "implicit";
+    case NS_CONV_WINOGRAD4:
+      return "winograd4";
     case NS_CONV_BY_WIDTH:
       return "by-width";
     case NS_CONV_TUNED:
@@ -259,11 +263,12 @@ ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients)
   ops->for_gradients = for_gradients;
 }
 
-/* What by-width runs a layer of C -> O channels with. */
+/* What by-width runs a layer of C -> O channels with: Winograd F(4x4, 3x3)
+ * where it is wide enough (docs/BENCHMARKS.md, issue 20). */
 static NsConvAlgorithm
 by_width (int C, int O)
 {
-  return MIN (C, O) >= NS_CONV_WINOGRAD_MIN_WIDTH ? NS_CONV_WINOGRAD : NS_CONV_DIRECT;
+  return MIN (C, O) >= NS_CONV_WINOGRAD_MIN_WIDTH ? NS_CONV_WINOGRAD4 : NS_CONV_DIRECT;
 }
 
 static gboolean
@@ -272,8 +277,9 @@ prepare_conv (NsOps *ops, const NsConv3x3 *conv, gboolean exact, GError **error)
   NsConvAlgorithm a = resolve_conv_algorithm (ops, exact);
   if (a == NS_CONV_BY_WIDTH)
     a = by_width (conv->in_channels, conv->out_channels);
-  gboolean may_winograd = a == NS_CONV_WINOGRAD || (a == NS_CONV_TUNED && !exact);
-  return !may_winograd || ns_winograd_prepare (ops->winograd, conv, error);
+  gboolean tuned = a == NS_CONV_TUNED && !exact;
+  return ((a != NS_CONV_WINOGRAD && !tuned) || ns_winograd_prepare (ops->winograd, conv, 2, error))
+      && ((a != NS_CONV_WINOGRAD4 && !tuned) || ns_winograd_prepare (ops->winograd, conv, 4, error));
 }
 
 gboolean
@@ -325,6 +331,9 @@ ns_conv_choices (gsize *n)
     { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS },
     { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED },
     { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST },
+    { NS_CONV_WINOGRAD4, NS_WINOGRAD_GEMM_REGISTERS },
+    { NS_CONV_WINOGRAD4, NS_WINOGRAD_GEMM_TILED },
+    { NS_CONV_WINOGRAD4, NS_WINOGRAD_GEMM_CLBLAST },
   };
   *n = G_N_ELEMENTS (choices);
   return choices;
@@ -333,7 +342,7 @@ ns_conv_choices (gsize *n)
 char *
 ns_conv_choice_name (NsConvChoice choice)
 {
-  if (choice.algorithm != NS_CONV_WINOGRAD)
+  if (!ns_conv_is_winograd (choice.algorithm))
     return g_strdup (ns_conv_algorithm_name (choice.algorithm));
   return g_strconcat (ns_conv_algorithm_name (choice.algorithm), "-", ns_winograd_gemm_name (choice.gemm), NULL);
 }
@@ -342,6 +351,13 @@ gboolean
 ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice)
 {
   return ns_conv_tuner_lookup (ops->tuner, C, O, H, W, ops->for_gradients, choice);
+}
+
+gsize
+ns_ops_get_scratch_growth (NsOps *ops)
+{
+  gsize held = ops->scratch != NULL ? ops->scratch->size : 0;
+  return ops->scratch_budget > held ? ops->scratch_budget - held : 0;
 }
 
 gsize
@@ -413,6 +429,7 @@ ns_conv3x3_free (NsConv3x3 *conv)
   ns_cl_buffer_free (conv->bias);
   ns_cl_buffer_free (conv->weight_blocked);
   ns_cl_buffer_free (conv->weight_winograd);
+  ns_cl_buffer_free (conv->weight_winograd4);
   g_free (conv);
 }
 
@@ -536,7 +553,9 @@ ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvC
     case NS_CONV_DIRECT:
       return conv3x3_direct (ops, in, conv, relu, error);
     case NS_CONV_WINOGRAD:
-      return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, choice.gemm, relu, error);
+    case NS_CONV_WINOGRAD4:
+      return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, choice.gemm,
+                                  choice.algorithm == NS_CONV_WINOGRAD4 ? 4 : 2, relu, error);
     case NS_CONV_IMPLICIT:
       if (implicit_runs (ops))
         return conv3x3_implicit (ops, in, conv, relu, error);

@@ -35,6 +35,9 @@ void ns_ops_save_programs (NsOps *ops);
 /* The most device memory one convolution's im2col strip may use. */
 void ns_ops_set_scratch_budget (NsOps *ops, gsize bytes);
 gsize ns_ops_get_scratch_budget (NsOps *ops);
+/* How much the scratch buffer may still grow: its budget less what it holds
+ * now, which the context's memory in use already counts. */
+gsize ns_ops_get_scratch_growth (NsOps *ops);
 /* A new kernel from the operations' programs (its .cl file's program, built
  * on first use), for the operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
@@ -54,17 +57,17 @@ cl_kernel ns_ops_create_tiled_kernel (NsOps *ops, const char *name);
 NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
 
 /* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
- * register-blocked kernel (written for processors), Winograd F(2x2, 3x3)
- * (ns-conv-winograd.h), the implicit GEMM tiled through local memory
- * (written for GPUs: no im2col buffer, bias and ReLU fused), by width
- * (Winograd for layers at least NS_CONV_WINOGRAD_MIN_WIDTH channels wide in
- * and out, direct for the narrower), tuned (the fastest of them for each
+ * register-blocked kernel (written for processors), Winograd F(2x2, 3x3) or
+ * F(4x4, 3x3) (ns-conv-winograd.h), the implicit GEMM tiled through local
+ * memory (written for GPUs: no im2col buffer, bias and ReLU fused), by width
+ * (Winograd F(4x4, 3x3) for layers at least NS_CONV_WINOGRAD_MIN_WIDTH
+ * channels wide in and out, direct for the narrower), tuned (the fastest of them for each
  * layer shape, measured on the device: ns-conv-tune.h), or auto (the
  * default: by width on processors, where the benchmarks measured it
  * fastest, tuned elsewhere; for operations that feed gradients, direct on
  * processors and tuned without Winograd elsewhere: see
  * ns_ops_set_for_gradients()).
- * $NEURAL_STYLE_CONV=auto|tuned|by-width|im2col|direct|winograd|implicit
+ * $NEURAL_STYLE_CONV=auto|tuned|by-width|im2col|direct|winograd|winograd4|implicit
  * chooses.  A device that cannot run the tiled kernels' 256-item work groups
  * gets im2col for implicit. */
 typedef enum {
@@ -72,12 +75,21 @@ typedef enum {
   NS_CONV_DIRECT,
   NS_CONV_WINOGRAD,
   NS_CONV_IMPLICIT,
+  NS_CONV_WINOGRAD4,   /* Winograd F(4x4, 3x3) */
   NS_CONV_BY_WIDTH,
   NS_CONV_TUNED,
   NS_CONV_AUTO,
 } NsConvAlgorithm;
 
 #define NS_CONV_WINOGRAD_MIN_WIDTH 32
+
+/* Winograd of either tile size: never for the forward pass of operations for
+ * gradients (see ns_ops_set_for_gradients()). */
+static inline gboolean
+ns_conv_is_winograd (NsConvAlgorithm algorithm)
+{
+  return algorithm == NS_CONV_WINOGRAD || algorithm == NS_CONV_WINOGRAD4;
+}
 
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
@@ -137,7 +149,8 @@ typedef struct {
   NsClBuffer *weight;          /* owned, out * in * 9 floats, OIHW */
   NsClBuffer *bias;            /* owned, out floats */
   NsClBuffer *weight_blocked;  /* owned, the direct kernel's layout: [out / OB][in][9][OB] */
-  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 4][in]; made by ns_ops_prepare_conv() or on first use */
+  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 8][in]; made by ns_ops_prepare_conv() or on first use */
+  NsClBuffer *weight_winograd4; /* the same for F(4x4, 3x3), [36][out padded to 8][in] */
 } NsConv3x3;
 
 NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,

@@ -4,6 +4,44 @@
 #include "ns-i18n.h"
 #include <string.h>
 
+/* A spare buffer of exactly `size` bytes (see NsClContext), or NULL. */
+static cl_mem
+take_spare (NsClContext *ctx, gsize size)
+{
+  for (GList *l = ctx->spare->head; l != NULL; l = l->next)
+    {
+      NsClSpare *spare = l->data;
+      if (spare->size != size)
+        continue;
+      cl_mem mem = spare->mem;
+      ctx->spare_bytes -= size;
+      g_queue_delete_link (ctx->spare, l);
+      g_free (spare);
+      return mem;
+    }
+  return NULL;
+}
+
+/* Keeps a released buffer for reuse when the context does, within its limits. */
+static gboolean
+keep_spare (NsClContext *ctx, cl_mem mem, gsize size)
+{
+  if (!ctx->keep_spare || size < NS_CL_SPARE_MIN_BYTES || size > NS_CL_SPARE_MAX_BYTES)
+    return FALSE;
+  NsClSpare *spare = g_new (NsClSpare, 1);
+  *spare = (NsClSpare) { mem, size };
+  g_queue_push_head (ctx->spare, spare);
+  ctx->spare_bytes += size;
+  while (ctx->spare->length > NS_CL_SPARE_MAX || ctx->spare_bytes > NS_CL_SPARE_MAX_BYTES)
+    {
+      NsClSpare *oldest = g_queue_pop_tail (ctx->spare);
+      ctx->spare_bytes -= oldest->size;
+      clReleaseMemObject (oldest->mem);
+      g_free (oldest);
+    }
+  return TRUE;
+}
+
 NsClBuffer *
 ns_cl_buffer_new (NsClContext *ctx, gsize size, GError **error)
 {
@@ -16,8 +54,15 @@ ns_cl_buffer_new (NsClContext *ctx, gsize size, GError **error)
                    ctx->info->name, (size + (1 << 20) - 1) >> 20);
       return NULL;
     }
+  cl_mem mem = take_spare (ctx, size);
   cl_int err = CL_SUCCESS;
-  cl_mem mem = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE, size, NULL, &err);
+  if (mem == NULL)
+    mem = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE, size, NULL, &err);
+  if (err != CL_SUCCESS && ctx->spare_bytes > 0)   /* the spare buffers may be in the way */
+    {
+      ns_cl_context_release_spare (ctx);
+      mem = clCreateBuffer (ctx->context, CL_MEM_READ_WRITE, size, NULL, &err);
+    }
   if (!ns_cl_check (err, _("allocating device memory"), error))
     return NULL;
   NsClBuffer *buffer = g_new0 (NsClBuffer, 1);
@@ -59,8 +104,10 @@ ns_cl_buffer_free (NsClBuffer *buffer)
       g_free (buffer);
       return;
     }
-  /* OpenCL keeps the memory alive until queued commands using it complete. */
-  clReleaseMemObject (buffer->mem);
+  /* OpenCL keeps the memory alive until queued commands using it complete;
+   * a spare's next user is queued after them (the queue is in order). */
+  if (!keep_spare (buffer->ctx, buffer->mem, buffer->size))
+    clReleaseMemObject (buffer->mem);
   buffer->ctx->mem_current -= buffer->size;
   g_free (buffer);
 }

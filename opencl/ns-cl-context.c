@@ -181,7 +181,21 @@ ns_cl_context_new (int index, GError **error)
   ctx->system_cache_dir = g_strdup (system_env == NULL ? NS_SYSTEM_CACHE_DIR : *system_env != '\0' ? system_env : NULL);
   if (g_getenv ("NEURAL_STYLE_PROFILE") != NULL)
     ctx->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx->spare = g_queue_new ();
+  ctx->keep_spare = (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0
+                    && g_strcmp0 (g_getenv ("NEURAL_STYLE_KEEP_BUFFERS"), "0") != 0;
   return g_steal_pointer (&ctx);
+}
+
+void
+ns_cl_context_release_spare (NsClContext *ctx)
+{
+  for (NsClSpare *spare; (spare = g_queue_pop_head (ctx->spare)) != NULL;)
+    {
+      clReleaseMemObject (spare->mem);
+      g_free (spare);
+    }
+  ctx->spare_bytes = 0;
 }
 
 void
@@ -195,6 +209,11 @@ ns_cl_context_free (NsClContext *ctx)
     {
       clFinish (ctx->queue);
       clReleaseCommandQueue (ctx->queue);
+    }
+  if (ctx->spare != NULL)
+    {
+      ns_cl_context_release_spare (ctx);
+      g_queue_free (ctx->spare);
     }
   /* CLBlast keeps the programs it built, and with them the context, in a
    * cache it would otherwise release from a static destructor at exit, after

@@ -51,7 +51,25 @@ typedef struct {
   /* With $NEURAL_STYLE_PROFILE set: each kernel's name -> NsClProfileEntry,
    * every launch timed alone (waiting for the queue before and after). */
   GHashTable *profile;
+  /* Released buffers kept for reuse by an allocation of the same size, the
+   * most recent first (NsClSpare; processors only, where each fresh buffer
+   * costs the operating system's page faults and zeroing: 13 % of an AdaIN
+   * run's processor time).  Not counted in mem_current. */
+  gboolean keep_spare;
+  GQueue *spare;
+  gsize spare_bytes;
 } NsClContext;
+
+typedef struct {
+  cl_mem mem;
+  gsize size;
+} NsClSpare;
+
+/* At most this many spare buffers, of this many bytes in all, each at least
+ * NS_CL_SPARE_MIN_BYTES; the oldest go first. */
+#define NS_CL_SPARE_MAX 16
+#define NS_CL_SPARE_MAX_BYTES ((gsize) 1 << 30)
+#define NS_CL_SPARE_MIN_BYTES ((gsize) 1 << 20)
 
 typedef struct {
   double seconds;
@@ -68,6 +86,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClContext, ns_cl_context_free)
 
 gboolean ns_cl_context_finish (NsClContext *ctx, GError **error);
 void ns_cl_context_reset_peak (NsClContext *ctx);
+/* Releases the spare buffers (ns_cl_context_free() does too). */
+void ns_cl_context_release_spare (NsClContext *ctx);
 /* The kernels' times so far as a table on stderr, the slowest first (with
  * $NEURAL_STYLE_PROFILE set, else nothing; ns_cl_context_free() prints it too). */
 void ns_cl_context_print_profile (NsClContext *ctx);

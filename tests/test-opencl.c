@@ -1,6 +1,7 @@
 /* The OpenCL layer: device discovery and choice, error sentences, and the
  * program binary cache (hit, miss, corruption, invalidation by source). */
 #include "ns-cl-blas.h"
+#include "ns-cl-buffer.h"
 #include "ns-cl-context.h"
 #include "ns-cl-error.h"
 #include "ns-cl-fallback.h"
@@ -193,6 +194,53 @@ test_profile (void)
   clReleaseMemObject (buffer);
   clReleaseKernel (kernel);
   ns_cl_program_free (p);
+}
+
+/* Released buffers of 1 MiB and more come back to an allocation of the same
+ * size (on processors: no page faults for a fresh one), outside the memory
+ * count; smaller ones, other sizes and those past the limits do not. */
+static void
+test_spare_buffers (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsClContext) ctx = ns_cl_context_new (-1, &error);
+  g_assert_no_error (error);
+  g_assert_true (ctx->keep_spare == ((ctx->info->type & CL_DEVICE_TYPE_CPU) != 0));
+  ctx->keep_spare = TRUE;
+  const gsize mib = 1 << 20;
+  NsClBuffer *a = ns_cl_buffer_new (ctx, 2 * mib, &error);
+  g_assert_no_error (error);
+  cl_mem first = a->mem;
+  float value = 7.0f;
+  g_assert_true (ns_cl_buffer_write (a, 0, &value, sizeof value, &error));
+  ns_cl_buffer_free (a);
+  g_assert_cmpuint (ctx->mem_current, ==, 0);
+  g_assert_cmpuint (ctx->spare_bytes, ==, 2 * mib);
+
+  g_autoptr (NsClBuffer) other = ns_cl_buffer_new (ctx, 3 * mib, &error);   /* another size: a new one */
+  g_assert_no_error (error);
+  g_assert_true (other->mem != first);
+  g_autoptr (NsClBuffer) again = ns_cl_buffer_new (ctx, 2 * mib, &error);
+  g_assert_no_error (error);
+  g_assert_true (again->mem == first);
+  g_assert_cmpuint (ctx->spare_bytes, ==, 0);
+  g_assert_cmpuint (ctx->mem_current, ==, 5 * mib);
+  float back = 0;
+  g_assert_true (ns_cl_buffer_read (again, 0, &back, sizeof back, &error));
+  g_assert_cmpfloat (back, ==, 7.0f);
+
+  ns_cl_buffer_free (ns_cl_buffer_new (ctx, mib / 2, &error));   /* too small to keep */
+  g_assert_cmpuint (ctx->spare->length, ==, 0);
+  for (gsize i = 0; i < NS_CL_SPARE_MAX + 4; i++)
+    ns_cl_buffer_free (ns_cl_buffer_new (ctx, mib + 4096 * i, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ctx->spare->length, ==, NS_CL_SPARE_MAX);
+  const NsClSpare *newest = g_queue_peek_head (ctx->spare), *oldest = g_queue_peek_tail (ctx->spare);
+  g_assert_cmpuint (newest->size, ==, mib + 4096 * (NS_CL_SPARE_MAX + 3));
+  g_assert_cmpuint (oldest->size, ==, mib + 4096 * 4);
+  ns_cl_context_release_spare (ctx);
+  g_assert_cmpuint (ctx->spare->length, ==, 0);
+  g_assert_cmpuint (ctx->spare_bytes, ==, 0);
 }
 
 static void
@@ -418,6 +466,7 @@ main (int argc, char **argv)
   g_test_add_func ("/opencl/profile", test_profile);
   g_test_add_func ("/opencl/program-cache", test_program_cache);
   g_test_add_func ("/opencl/build-failure", test_build_failure);
+  g_test_add_func ("/opencl/spare-buffers", test_spare_buffers);
   g_test_add_func ("/opencl/clblast-released", test_clblast_released);
   g_test_add_func ("/opencl/racy-kernel", test_racy_kernel);
   return g_test_run ();

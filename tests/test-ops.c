@@ -107,6 +107,7 @@ test_conv3x3 (gconstpointer data)
   check_conv (f, 64, 33, 10, 19, TRUE, 64 << 20);
   check_conv (f, 128, 64, 19, 23, FALSE, 64 << 20);   /* Winograd: 120 tiles, several blocks of 16 */
   check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);     /* tiled: 2 x 3 groups of 64 x 128, 12 slices of K */
+  check_conv (f, 8, 16, 14, 150, TRUE, 64 << 20);     /* Winograd F(4x4): tiles inside the image, plain loads */
   /* Strips: 1 row, then 3 rows at a time (the last strip shorter). */
   check_conv (f, 16, 8, 9, 17, FALSE, 16 * 9 * 17 * sizeof (float));
   check_conv (f, 16, 8, 10, 17, TRUE, 3 * 16 * 9 * 17 * sizeof (float));
@@ -187,7 +188,7 @@ test_conv_tuned_file (gconstpointer data)
   g_assert_false (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
   run_conv (f, ops, 8, 12, 10, 13, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
-  g_assert_cmpint (again.algorithm, !=, NS_CONV_WINOGRAD);
+  g_assert_false (ns_conv_is_winograd (again.algorithm));
   ns_ops_set_for_gradients (ops, FALSE);
   g_assert_true (ns_ops_tuned_choice (ops, 8, 12, 10, 13, &again));
   g_assert_cmpint (again.algorithm, ==, first.algorithm);
@@ -262,9 +263,11 @@ test_conv_backward_pass (gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (ns_ops_prepare_conv (ops, conv, &error));
   g_assert_null (conv->weight_winograd);
+  g_assert_null (conv->weight_winograd4);
   g_assert_true (ns_ops_prepare_backward_conv (ops, conv, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (conv->weight_winograd);
+  /* F(4x4, 3x3) on processors (by width), both tile sizes where tuned. */
+  g_assert_true (conv->weight_winograd != NULL || conv->weight_winograd4 != NULL);
 
   g_autoptr (NsTensor) x = random_tensor (f, C, H, W, -1.0f, 1.0f, &in_host);
   g_autoptr (NsTensor) exact = ns_op_conv3x3 (ops, x, conv, FALSE, &error);
@@ -292,6 +295,8 @@ test_conv_without_tiled (gconstpointer data)
   check_conv (f, 5, 9, 4, 33, FALSE, 64 << 20);
   ns_ops_set_conv_algorithm (f->ops, NS_CONV_WINOGRAD);
   ns_ops_set_winograd_gemm (f->ops, NS_WINOGRAD_GEMM_TILED);
+  check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);
+  ns_ops_set_conv_algorithm (f->ops, NS_CONV_WINOGRAD4);
   check_conv (f, 20, 72, 17, 21, TRUE, 64 << 20);
   ns_ops_set_conv_algorithm (f->ops, NS_CONV_TUNED);
   check_conv (f, 3, 5, 7, 11, FALSE, 64 << 20);
@@ -455,6 +460,25 @@ test_memory_accounting (gconstpointer data)
   g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
 
+/* The scratch buffer's growth left: its budget less what it holds (memory
+ * in use already counts that), never below zero. */
+static void
+test_scratch_growth (gconstpointer data)
+{
+  Fixture *f = (Fixture *) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsOps) ops = ns_ops_new (f->ctx, &error);
+  g_assert_no_error (error);
+  ns_ops_set_scratch_budget (ops, 4 << 20);
+  g_assert_cmpuint (ns_ops_get_scratch_growth (ops), ==, 4 << 20);
+  gsize before = f->ctx->mem_current;
+  g_assert_nonnull (ns_ops_get_scratch (ops, 1 << 20, &error));
+  g_assert_cmpuint (f->ctx->mem_current, ==, before + (1 << 20));
+  g_assert_cmpuint (ns_ops_get_scratch_growth (ops), ==, 3 << 20);
+  g_assert_nonnull (ns_ops_get_scratch (ops, 5 << 20, &error));   /* past the budget: nothing left */
+  g_assert_cmpuint (ns_ops_get_scratch_growth (ops), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -471,6 +495,9 @@ main (int argc, char **argv)
   gpointer winograd_registers[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
   gpointer winograd_tiled[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (NS_WINOGRAD_GEMM_TILED) };
   gpointer winograd_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD), GINT_TO_POINTER (clblast) };
+  gpointer winograd4_registers[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD4), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
+  gpointer winograd4_tiled[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD4), GINT_TO_POINTER (NS_WINOGRAD_GEMM_TILED) };
+  gpointer winograd4_clblast[] = { &f, GINT_TO_POINTER (NS_CONV_WINOGRAD4), GINT_TO_POINTER (clblast) };
   gpointer automatic[] = { &f, GINT_TO_POINTER (NS_CONV_AUTO), GINT_TO_POINTER (clblast) };
   gpointer tuned[] = { &f, GINT_TO_POINTER (NS_CONV_TUNED), GINT_TO_POINTER (clblast) };
   gpointer by_width[] = { &f, GINT_TO_POINTER (NS_CONV_BY_WIDTH), GINT_TO_POINTER (NS_WINOGRAD_GEMM_REGISTERS) };
@@ -486,11 +513,15 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ops/conv3x3/winograd-registers", winograd_registers, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/winograd-tiled", winograd_tiled, test_conv3x3);
   g_test_add_data_func ("/ops/conv3x3/winograd-clblast", winograd_clblast, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd4-registers", winograd4_registers, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd4-tiled", winograd4_tiled, test_conv3x3);
+  g_test_add_data_func ("/ops/conv3x3/winograd4-clblast", winograd4_clblast, test_conv3x3);
   g_test_add_data_func ("/ops/maxpool2x2", &f, test_maxpool);
   g_test_add_data_func ("/ops/upsample2x", &f, test_upsample);
   g_test_add_data_func ("/ops/channel-mean-var", &f, test_mean_var);
   g_test_add_data_func ("/ops/adain-blend", &f, test_adain_blend);
   g_test_add_data_func ("/ops/memory-accounting", &f, test_memory_accounting);
+  g_test_add_data_func ("/ops/scratch-growth", &f, test_scratch_growth);
   int status = g_test_run ();
 
   g_rand_free (f.rand);

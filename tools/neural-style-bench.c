@@ -15,8 +15,15 @@
  * With --compare-conv each device runs once per convolution algorithm
  * (--conv LIST: those), for ratios from one run.
  *
+ * With --serve it opens one device once and times warm AdaIN runs on
+ * request, for a baseline timed in the same run (tools/onnx-baseline.py):
+ * each line of standard input is an image side, each answer a line with the
+ * milliseconds of one AdaIN at that side ("SIDE preview": of the preview's
+ * render, the blend and the decoder, on a pair prepared once).
+ *
  *   neural-style-bench [--device N] [--sizes 256,512,1024] [--methods adain,gatys] [--reps R]
- *                      [--compare-conv | --conv direct,by-width] */
+ *                      [--compare-conv | --conv direct,by-width]
+ *   neural-style-bench --serve [--device N] */
 #include "neural-style.h"
 #include "ns-cl-blas.h"
 #include "ns-cl-context.h"
@@ -272,6 +279,54 @@ bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow 
   return ok;
 }
 
+/* --serve: one engine, the same random pair per side, one AdaIN (or preview
+ * render) per line of standard input; "0" or the end of the input stops. */
+static gboolean
+serve (int device, GError **error)
+{
+  g_autoptr (NsEngine) engine = ns_engine_new (MAX (device, -1), error);
+  if (engine == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) pairs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) prepared = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ns_adain_prepared_free);
+  char line[64];
+  while (fgets (line, sizeof line, stdin) != NULL)
+    {
+      int side = atoi (line);
+      if (side <= 0)
+        break;
+      if (side < NS_MIN_IMAGE_SIDE || side > NS_MAX_IMAGE_SIDE)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "bad size %d", side);
+          return FALSE;
+        }
+      GPtrArray *pair = g_hash_table_lookup (pairs, GINT_TO_POINTER (side));
+      if (pair == NULL)
+        {
+          g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+          pair = g_ptr_array_new_with_free_func ((GDestroyNotify) ns_image_free);
+          g_ptr_array_add (pair, random_image (rand, side));
+          g_ptr_array_add (pair, random_image (rand, side));
+          g_hash_table_insert (pairs, GINT_TO_POINTER (side), pair);
+        }
+      gboolean preview = strstr (line, "preview") != NULL;
+      NsAdainPrepared *ready = g_hash_table_lookup (prepared, GINT_TO_POINTER (side));
+      if (preview && ready == NULL)
+        {
+          if ((ready = ns_adain_prepared_new (engine, pair->pdata[0], pair->pdata[1], 0, NULL, error)) == NULL)
+            return FALSE;
+          g_hash_table_insert (prepared, GINT_TO_POINTER (side), ready);
+        }
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (NsImage) rendered = preview ? ns_adain_prepared_render (ready, 1.0, NULL, error) : NULL;
+      if (preview ? rendered == NULL : !adain_run (engine, pair->pdata[0], pair->pdata[1], error))
+        return FALSE;
+      g_print ("%.3f\n", seconds_since (start) * 1e3);
+      fflush (stdout);
+    }
+  return TRUE;
+}
+
 static gboolean
 bench_device (int device, const int *sizes, guint n_sizes, gboolean adain, gboolean gatys, int reps,
               GError **error)
@@ -306,7 +361,7 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   int device = -2, reps = 0;
-  gboolean compare_conv = FALSE;
+  gboolean compare_conv = FALSE, serve_mode = FALSE;
   g_autofree char *sizes_text = NULL, *methods_text = NULL, *conv_text = NULL;
   GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_INT, &device, "Only this OpenCL device (default: every device)", "N" },
@@ -316,6 +371,8 @@ main (int argc, char **argv)
     { "compare-conv", 0, 0, G_OPTION_ARG_NONE, &compare_conv, "Run each device with each convolution algorithm", NULL },
     { "conv", 0, 0, G_OPTION_ARG_STRING, &conv_text, "Run each device with these convolution algorithms, "
       "comma-separated (NEURAL_STYLE_CONV's names)", "LIST" },
+    { "serve", 0, 0, G_OPTION_ARG_NONE, &serve_mode, "Time one warm AdaIN per image side read from standard "
+      "input, printing milliseconds", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("— time AdaIN and Gatys per device and size");
@@ -325,6 +382,13 @@ main (int argc, char **argv)
     {
       g_printerr ("neural-style-bench: %s\n", error->message);
       return 2;
+    }
+  if (serve_mode)
+    {
+      if (serve (device, &error))
+        return 0;
+      g_printerr ("neural-style-bench: %s\n", error->message);
+      return 1;
     }
   g_auto (GStrv) parts = g_strsplit (sizes_text != NULL ? sizes_text : "256,512,1024", ",", -1);
   guint n_sizes = g_strv_length (parts);

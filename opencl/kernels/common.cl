@@ -24,3 +24,19 @@ float work_group_tree_sum (__local float *scratch, float v)
   barrier (CLK_LOCAL_MEM_FENCE);
   return sum;
 }
+
+/* Winograd's transformed input V (winograd.cl, winograd4.cl): V[e][c][p] of
+ * the strip's P_pad tiles, in column blocks of `block` tiles. */
+size_t winograd_v_index (int e, int c, int p, int C, int P_pad, int block)
+{
+  return (size_t) e * C * P_pad + (size_t) (p / block) * C * block + (size_t) c * block + p % block;
+}
+
+/* Zeroes the columns of V past the strip's tiles (p >= n_tiles) for channel c
+ * and each of the E elements, so that no stale value reaches the products. */
+void winograd_zero_padding (__global float *v, int E, int c, int n_tiles, int C, int P_pad, int block)
+{
+  for (int e = 0; e < E; e++)
+    for (int p = n_tiles; p < P_pad; p++)
+      v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
+}

@@ -15,14 +15,10 @@
  * 8 tiles as one float8 and the input transform whole 16-tile blocks.  M is [16][O_pad][P_pad]; V[e] is C x P_pad,
  * stored in column blocks of `block` tiles: V[e][c][p] at
  * e C P_pad + (p / block) C block + c block + p % block.  block = P_pad
- * is the plain row-major matrix (CLBlast's); block = 16 keeps each
- * 16-tile column contiguous over c (our products walk down it).  P_pad is an
- * odd multiple of 16 (see padded_tiles in ns-conv-winograd.c). */
-
-size_t winograd_v_index (int e, int c, int p, int C, int P_pad, int block)
-{
-  return (size_t) e * C * P_pad + (size_t) (p / block) * C * block + (size_t) c * block + p % block;
-}
+ * is the plain row-major matrix (CLBlast's); block = 32 keeps each
+ * 32-tile column contiguous over c (winograd_gemm walks down it; 16 for
+ * winograd_gemm_tiled).  P_pad is an odd multiple of 32 (see padded_tiles in
+ * ns-conv-winograd.c).  winograd_v_index is in common.cl (winograd4.cl uses it too). */
 
 /* U = G g G^T for each (output, input) channel pair of OIHW weights, with
  * G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], as [16][O_pad][C] (zero
@@ -95,41 +91,46 @@ __kernel void winograd_input (__global const float *padded, ulong padded_offset,
         }
     }
   if (r == n_rows - 1 && 16 * g + 16 == row_tiles)
-    for (int e = 0; e < 16; e++)   /* the padding columns, so that no stale value reaches the products */
-      for (int p = n_rows * row_tiles; p < P_pad; p++)
-        v[winograd_v_index (e, c, p, C, P_pad, block)] = 0.0f;
+    winograd_zero_padding (v, 16, c, n_rows * row_tiles, C, P_pad, block);
 }
 
 /* M[e][o][p] = sum_c U[e][o][c] V[e][c][p] for processors: each work item
- * keeps 4 output channels x 16 tiles in registers, as conv3x3_direct does,
- * and walks 4 rows of U and one 16-tile column of V (block = 16: contiguous).
- * u: [16][O_pad][C], O_pad a multiple of 4.  Global size: (O_pad / 4, P_pad / 16, 16). */
+ * keeps WINOGRAD_OB (8) output channels x WINOGRAD_PB (32) tiles in 16
+ * float16 registers (an AVX-512 processor has 32), and walks 8 rows of U and
+ * one 32-tile column of V (block = 32: contiguous); per input channel 2 vector
+ * loads and 8 broadcasts feed 16 vector multiply-adds.  u: [16][O_pad][C],
+ * O_pad a multiple of 8.  Global size: (O_pad / 8, P_pad / 32, 16). */
+#if WINOGRAD_OB != 8 || WINOGRAD_PB != 32
+#error "winograd_gemm's items make 8 output channels x 32 tiles"
+#endif
 __kernel void winograd_gemm (__global const float *u, __global const float *v, int C, int O_pad, int P_pad,
                              __global float *m, ulong m_offset)
 {
   m += m_offset;
   const int ob = get_global_id (0), pb = get_global_id (1), e = get_global_id (2);
-  __global const float *up = u + ((size_t) e * O_pad + 4 * ob) * C;
-  __global const float *vp = v + winograd_v_index (e, 0, 16 * pb, C, P_pad, 16);
-  float8 acc[4][2];
-  for (int o = 0; o < 4; o++)
-    acc[o][0] = acc[o][1] = (float8) (0.0f);
-  for (int c = 0; c < C; c++, vp += 16)
-    {
-      const float8 x0 = vload8 (0, vp), x1 = vload8 (1, vp);
+  __global const float *up = u + ((size_t) e * O_pad + 8 * ob) * C;
+  __global const float *vp = v + winograd_v_index (e, 0, 32 * pb, C, P_pad, 32);
+  float16 acc[8][2];
 #pragma unroll
-      for (int o = 0; o < 4; o++)   /* scalar loads: broadcasts straight from memory */
+  for (int o = 0; o < 8; o++)
+    acc[o][0] = acc[o][1] = (float16) (0.0f);
+  for (int c = 0; c < C; c++, vp += 32)
+    {
+      const float16 x0 = vload16 (0, vp), x1 = vload16 (1, vp);
+#pragma unroll
+      for (int o = 0; o < 8; o++)   /* scalar loads: broadcasts straight from memory */
         {
           const float w = up[o * C + c];
-          acc[o][0] = fma ((float8) (w), x0, acc[o][0]);
-          acc[o][1] = fma ((float8) (w), x1, acc[o][1]);
+          acc[o][0] = fma ((float16) (w), x0, acc[o][0]);
+          acc[o][1] = fma ((float16) (w), x1, acc[o][1]);
         }
     }
-  __global float *mp = m + ((size_t) e * O_pad + 4 * ob) * P_pad + 16 * pb;
-  for (int o = 0; o < 4; o++, mp += P_pad)
+  __global float *mp = m + ((size_t) e * O_pad + 8 * ob) * P_pad + 32 * pb;
+#pragma unroll
+  for (int o = 0; o < 8; o++, mp += P_pad)
     {
-      vstore8 (acc[o][0], 0, mp);
-      vstore8 (acc[o][1], 1, mp);
+      vstore16 (acc[o][0], 0, mp);
+      vstore16 (acc[o][1], 1, mp);
     }
 }
 
