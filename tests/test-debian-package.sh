@@ -42,6 +42,11 @@ packages=(gimp-neural-style gimp-neural-style-data)
 ok "apt installs the packages (and GIMP)" \
   bash -c "apt-get update -qq && apt-get install -y --no-install-recommends $dir/gimp-neural-style_*.deb $dir/gimp-neural-style-data_*_all.deb gimp"
 
+system_cache_made () {  # the postinst compiled the kernels for the device (PoCL here)
+  ls -l /var/cache/gimp-neural-style/programs && [ -n "$(ls -A /var/cache/gimp-neural-style/programs)" ]
+}
+ok "the postinst compiled the kernels into the system's program cache" system_cache_made
+
 cli_restyle () {
   neural-style --style starry-night -o "$work/cli.png" /usr/share/gimp-neural-style/samples/tubingen.jpg &&
     is_png "$work/cli.png"
