@@ -121,5 +121,5 @@ for f in "$plugin" "$cli" "$helper"; do
   [ -x "$f" ] || { echo "1..1"; echo "not ok 1 - $f was not built"; exit 1; }
 done
 for p in $console ${gimp_test_needs:-}; do
-  command -v "$p" > /dev/null || { echo "1..1"; echo "not ok 1 - $p is missing (see tests/ci-packages.txt)"; exit 1; }
+  command -v "$p" > /dev/null || { echo "1..1"; echo "not ok 1 - $p is missing (tools/install-packages.sh installs it)"; exit 1; }
 done

@@ -10,6 +10,19 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer build for a subset of the suite.
 set -u
 cd "$(dirname "$0")/.."
+# The packages the build and the tests need (tools/packages/*.txt): installed
+# when run as root, else named.
+missing=$(tools/install-packages.sh --missing build test 2>/dev/null) || missing=
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing what the tests need: $(echo $missing)" >&2
+    tools/install-packages.sh build test >/dev/null || exit 1
+  else
+    echo "The tests need these packages: $(echo $missing). Install them with" \
+         "'sudo tools/install-packages.sh', then run this again." >&2
+    exit 1
+  fi
+fi
 # PoCL compiles each kernel once, slowly: keep its cache between runs.
 export POCL_CACHE_DIR=${POCL_CACHE_DIR:-$HOME/.cache/pocl}
 mkdir -p "$POCL_CACHE_DIR"

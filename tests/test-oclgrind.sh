@@ -35,6 +35,14 @@ cases=(
 )
 echo "1..${#cases[@]}"
 if ! command -v oclgrind >/dev/null; then
+  # Debian 13 has no oclgrind package: skipped there (CI runs these checks on Debian 12,
+  # with the same kernels); where the archive has it, its absence is a failure.
+  if command -v apt-cache >/dev/null && [ -z "$(apt-cache policy oclgrind 2>/dev/null)" ]; then
+    for i in "${!cases[@]}"; do
+      echo "ok $((i + 1)) - ${cases[$i]%%|*} # SKIP oclgrind is not packaged for this Debian release"
+    done
+    exit 0
+  fi
   for i in "${!cases[@]}"; do echo "not ok $((i + 1)) - ${cases[$i]%%|*}: oclgrind is not installed"; done
   exit 1
 fi

@@ -10,8 +10,9 @@
 #   3. the built CLI, pointed at the compiled catalogue through $NEURAL_STYLE_LOCALEDIR,
 #      prints its messages in Chinese.
 #
-# Needs gettext (msgfmt, msgcmp, xgettext, gettext) and the C.UTF-8 locale, which
-# glibc >= 2.35 (Debian 12) has built in: no locales package is needed.
+# Needs gettext (msgfmt, msgcmp, xgettext, gettext) and, on Debian 13, the locales
+# package (the CLI's check builds a zh_CN.UTF-8 locale in its scratch folder; Debian
+# 12's built-in C.UTF-8 serves when it is missing).
 set -u
 
 build=${1:?usage: test-translations.sh BUILD_DIR SOURCE_DIR}
@@ -82,9 +83,17 @@ elif ! msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/$domain.mo" "$po" 2> "$tmp/msgfm
   diag < "$tmp/msgfmt.log"
   not_ok 3 "msgfmt could not compile $po"
 else
-  # LANGUAGE needs a locale that gettext does not take for C: Debian 12's C.UTF-8 is one, Debian 13's is not.
-  zh_locale=$(locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8' && echo zh_CN.UTF-8 || echo C.UTF-8)
-  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale")
+  # LANGUAGE needs a locale that gettext does not take for C: Debian 12's C.UTF-8 is one,
+  # Debian 13's is not.  An installed zh_CN.UTF-8 serves, or one built here (LOCPATH) from
+  # the locales package's sources, as on a fresh Debian 13 where none is generated.
+  zh_locale=C.UTF-8
+  mkdir -p "$tmp/locales"
+  if locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8'; then
+    zh_locale=zh_CN.UTF-8
+  elif [ -d /usr/share/i18n/locales ] && localedef -i zh_CN -f UTF-8 "$tmp/locales/zh_CN.UTF-8" 2> /dev/null; then
+    zh_locale=zh_CN.UTF-8
+  fi
+  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LOCPATH="$tmp/locales" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale")
   # The expected text, looked up in the same catalogue by gettext(1).
   msgstr=$(env "${l10n_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -e -d "$domain" -- "$msgid")
   # shellcheck disable=SC2059  # the translation is the format, as in the CLI
