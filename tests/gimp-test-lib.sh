@@ -21,9 +21,9 @@ ln -s "$(realpath "$plugin")" "$tmp/plug-ins/gimp-neural-style/gimp-neural-style
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$tmp/plug-ins" \
   > "$profile/gimprc"
 unset GIMP2_PLUGINDIR   # it would hide Script-Fu and make GIMP hang
-# The locale for the tests in Chinese: LANGUAGE=zh_CN needs a locale that is not C for gettext to read
-# it; Debian 12's C.UTF-8 is one, Debian 13's (glibc's own) is not, so zh_CN.UTF-8 when installed.
-zh_locale=$(locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8' && echo zh_CN.UTF-8 || echo C.UTF-8)
+# The locale for the tests in Chinese ($zh_locale, and $zh_env to run them with).
+source "$src/tests/zh-locale.sh"
+zh_locale_prepare "$tmp"
 log=$tmp/gimp.log
 : > "$log"
 

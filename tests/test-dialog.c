@@ -321,12 +321,25 @@ test_unique_mnemonics (void)
   bindtextdomain (GETTEXT_PACKAGE, po);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_autofree char *locales = ns_test_make_temp_dir ("ns-locales-XXXXXX");
   if (setlocale (LC_ALL, "zh_CN.UTF-8") == NULL)
-    g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+    {
+      /* A fresh Debian 13 generates no locale: build one here, as tests/zh-locale.sh does. */
+      g_autofree char *out = g_build_filename (locales, "zh_CN.UTF-8", NULL);
+      const char *argv[] = { "localedef", "-i", "zh_CN", "-f", "UTF-8", out, NULL };
+      int status = -1;
+      if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                        NULL, NULL, &status, NULL) && g_spawn_check_wait_status (status, NULL))
+        g_setenv ("LOCPATH", locales, TRUE);
+      if (setlocale (LC_ALL, "zh_CN.UTF-8") == NULL)
+        g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));   /* Debian 12's C.UTF-8 lets LANGUAGE work */
+    }
   g_assert_cmpstr (_("_Cancel"), !=, "_Cancel");   /* the catalogue is read */
   check_unique_mnemonics ("zh_CN");
   g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LOCPATH");
   setlocale (LC_ALL, "C");
+  ns_test_remove_tree (locales);
 }
 
 /* The new controls exist, with their ranges, tooltips and sensitivity. */

@@ -32,7 +32,7 @@ if ! locale -a 2> /dev/null | grep -qixE 'c\.utf-?8'; then
 fi
 c=$tmp/content.png
 "$helper" content "$c" 64 48 > /dev/null || exit 1
-export LANGUAGE=zh_CN LANG=$zh_locale LC_ALL=$zh_locale NEURAL_STYLE_LOCALEDIR=$build/po
+export "${zh_env[@]}" NEURAL_STYLE_LOCALEDIR=$build/po
 
 start_script_fu_server
 

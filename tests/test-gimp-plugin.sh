@@ -57,8 +57,8 @@ gimp "$scm" "(ns-case-last \"$ca\" \"$tmp/last.png\")"
 # Third GIMP, in Chinese: the plug-in's messages are translated.
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
 msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo" "$src/po/zh_CN.po" || exit 1
-LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale" NEURAL_STYLE_LOCALEDIR=$tmp/locale \
-  gimp "$scm" "(ns-case-bad-alpha \"$c\" \"zh\")"
+(export "${zh_env[@]}" NEURAL_STYLE_LOCALEDIR=$tmp/locale
+ gimp "$scm" "(ns-case-bad-alpha \"$c\" \"zh\")")
 
 expect full name "starry-night (AdaIN, alpha 0.80)"
 expect full size 64x48

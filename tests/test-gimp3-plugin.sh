@@ -109,7 +109,7 @@ expect_status "an unknown batch interpreter" 69
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES" "$tmp/profile-zh"
 msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo" "$src/po/zh_CN.po" || exit 1
 cp "$profile/gimprc" "$tmp/profile-zh/"
-py3 zh NSTEST_CONTENT="$c" GIMP3_DIRECTORY="$tmp/profile-zh" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale" \
+py3 zh NSTEST_CONTENT="$c" GIMP3_DIRECTORY="$tmp/profile-zh" "${zh_env[@]}" \
   NEURAL_STYLE_LOCALEDIR="$tmp/locale"
 expect zh label "神经风格迁移(_T)..."
 if [[ $(value zh error) == *"风格文件“/nonexistent/painting.png”不存在"* ]]; then ok "zh: the error in Chinese: $(value zh error)"

@@ -83,17 +83,9 @@ elif ! msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/$domain.mo" "$po" 2> "$tmp/msgfm
   diag < "$tmp/msgfmt.log"
   not_ok 3 "msgfmt could not compile $po"
 else
-  # LANGUAGE needs a locale that gettext does not take for C: Debian 12's C.UTF-8 is one,
-  # Debian 13's is not.  An installed zh_CN.UTF-8 serves, or one built here (LOCPATH) from
-  # the locales package's sources, as on a fresh Debian 13 where none is generated.
-  zh_locale=C.UTF-8
-  mkdir -p "$tmp/locales"
-  if locale -a 2> /dev/null | grep -qix 'zh_CN\.utf-\?8'; then
-    zh_locale=zh_CN.UTF-8
-  elif [ -d /usr/share/i18n/locales ] && localedef -i zh_CN -f UTF-8 "$tmp/locales/zh_CN.UTF-8" 2> /dev/null; then
-    zh_locale=zh_CN.UTF-8
-  fi
-  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" LOCPATH="$tmp/locales" LANGUAGE=zh_CN LANG="$zh_locale" LC_ALL="$zh_locale")
+  source "$src/tests/zh-locale.sh"
+  zh_locale_prepare "$tmp"
+  l10n_env=(NEURAL_STYLE_LOCALEDIR="$tmp/locale" "${zh_env[@]}")
   # The expected text, looked up in the same catalogue by gettext(1).
   msgstr=$(env "${l10n_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -e -d "$domain" -- "$msgid")
   # shellcheck disable=SC2059  # the translation is the format, as in the CLI
