@@ -123,6 +123,14 @@
     (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 4 4 8 8)
     (ns-bad "tiny" img src 0 "starry-night" -1 0.5 1 0 64)))
 
+; The procedure's arguments as GIMP 2.10 registered them: "args N=name:type" for each after the first three.
+(define (ns-case-args)
+  (let loop ((i 3))
+    (if (< i (caddr (cddddr (gimp-procedural-db-proc-info "plug-in-neural-style"))))
+        (let ((a (gimp-procedural-db-proc-arg "plug-in-neural-style" i)))
+          (ns-say "args" (number->string i) (string-append (cadr a) ":" (number->string (car a))))
+          (loop (+ i 1))))))
+
 ; The last values (from the key file, in a new GIMP) on the whole image.
 (define (ns-case-last content out)
   (let* ((img (ns-load content))

@@ -53,12 +53,24 @@ gimp "$scm" "(ns-case-full \"$c\" \"$tmp/full.png\" 0.8)" \
      "(ns-case-float \"$ca\" \"$tmp/float.png\")"
 cp "$GIMP2_DIRECTORY/neural-style.conf" "$tmp/settings-after-first.conf" 2> /dev/null
 # Second GIMP: the last values survive the restart.
-gimp "$scm" "(ns-case-last \"$ca\" \"$tmp/last.png\")"
+gimp "$scm" "(ns-case-last \"$ca\" \"$tmp/last.png\")" "(ns-case-args)"
 # Third GIMP, in Chinese: the plug-in's messages are translated.
 mkdir -p "$tmp/locale/zh_CN/LC_MESSAGES"
 msgfmt -o "$tmp/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo" "$src/po/zh_CN.po" || exit 1
 (export "${zh_env[@]}" NEURAL_STYLE_LOCALEDIR=$tmp/locale
  gimp "$scm" "(ns-case-bad-alpha \"$c\" \"zh\")")
+
+# The arguments GIMP 2.10 shows are the parameter table's, in its order, of the PDB type of each kind
+# (2.10 keeps no defaults or ranges for a plug-in's arguments: the table's are checked by the calls).
+i=3 mismatches=""
+while IFS='|' read -r name kind _; do
+  case $kind in double) type=3 ;; style) type=4 ;; *) type=0 ;; esac   # FLOAT, STRING, INT32
+  got=$(value args $i)
+  [ "$got" = "$name:$type" ] || mismatches="$mismatches $i: $got, not $name:$type;"
+  i=$((i + 1))
+done < <("$build/tests/test-params" --dump)
+if [ -z "$mismatches" ] && [ -z "$(value args $i)" ] && [ $i -gt 3 ]; then ok "the arguments are the table's ($((i - 3)))"
+else echo "$mismatches extra: $(value args $i)" | diag; not_ok "the arguments are the table's"; fi
 
 expect full name "starry-night (AdaIN, alpha 0.80)"
 expect full size 64x48
