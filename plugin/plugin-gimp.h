@@ -94,30 +94,25 @@ ns_gimp_layer_add_selection_mask (gint32 id)
 static inline void ns_gimp_image_remove_layer (gint32 image, gint32 layer) { gimp_image_remove_layer (NS_GIMP_IMAGE (image), ns_gimp_layer (layer)); }
 static inline void ns_gimp_item_delete (gint32 id) { gimp_item_delete (ns_gimp_item (id)); }
 static inline char *ns_gimp_image_get_name (gint32 image) { return gimp_image_get_name (NS_GIMP_IMAGE (image)); }
-/* The open images' IDs, and an image's top-level layers' IDs. */
+/* The IDs of a NULL-terminated array of GIMP objects (freed), and their count. */
 static inline gint32 *
-ns_gimp_image_list (int *n)
+ns_gimp_ids (gpointer *objects, gint32 (*id_of) (gpointer), int *n)
 {
-  g_autofree GimpImage **images = gimp_get_images ();
-  gint32 *ids = g_new0 (gint32, 1);
-  for (*n = 0; images != NULL && images[*n] != NULL; (*n)++)
-    {
-      ids = g_renew (gint32, ids, *n + 1);
-      ids[*n] = gimp_image_get_id (images[*n]);
-    }
+  for (*n = 0; objects != NULL && objects[*n] != NULL; (*n)++)
+    ;
+  gint32 *ids = g_new0 (gint32, MAX (*n, 1));
+  for (int i = 0; i < *n; i++)
+    ids[i] = id_of (objects[i]);
+  g_free (objects);
   return ids;
 }
+static inline gint32 ns_gimp_image_id (gpointer image) { return gimp_image_get_id (image); }
+/* The open images' IDs, and an image's top-level layers' IDs. */
+static inline gint32 *ns_gimp_image_list (int *n) { return ns_gimp_ids ((gpointer *) gimp_get_images (), ns_gimp_image_id, n); }
 static inline gint32 *
 ns_gimp_image_get_layers (gint32 image, int *n)
 {
-  g_autofree GimpLayer **layers = gimp_image_get_layers (NS_GIMP_IMAGE (image));
-  gint32 *ids = g_new0 (gint32, 1);
-  for (*n = 0; layers != NULL && layers[*n] != NULL; (*n)++)
-    {
-      ids = g_renew (gint32, ids, *n + 1);
-      ids[*n] = ns_gimp_id (layers[*n]);
-    }
-  return ids;
+  return ns_gimp_ids ((gpointer *) gimp_image_get_layers (NS_GIMP_IMAGE (image)), ns_gimp_id, n);
 }
 
 #else   /* GIMP 2.10: the calls take IDs */

@@ -94,10 +94,7 @@ param_arg (const NsParam *p)
 {
   if (p->type != NS_PARAM_CHOICE)
     return g_strdup (p->type == NS_PARAM_DOUBLE ? "A" : "N");
-  GString *arg = g_string_new (NULL);
-  for (guint i = 0; i < p->n_choices; i++)
-    g_string_append_printf (arg, "%s%s", i > 0 ? "|" : "", p->choices[i].nick);
-  return g_string_free (arg, FALSE);
+  return ns_param_nicks (p, "|");
 }
 
 GOptionGroup *

@@ -153,11 +153,11 @@ ns_param_set_string (const NsParam *param, NsSettings *settings, const char *val
 }
 
 char *
-ns_param_nicks (const NsParam *param)
+ns_param_nicks (const NsParam *param, const char *separator)
 {
   GString *s = g_string_new (NULL);
   for (guint i = 0; i < param->n_choices; i++)
-    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", param->choices[i].nick);
+    g_string_append_printf (s, "%s%s", i > 0 ? separator : "", param->choices[i].nick);
   return g_string_free (s, FALSE);
 }
 
@@ -180,7 +180,7 @@ ns_param_check_number (const NsParam *param, double value, const char *shown_nam
     {
       if (value == floor (value) && ns_param_choice_by_value (param, (int) value) != NULL)
         return TRUE;
-      g_autofree char *nicks = ns_param_nicks (param);
+      g_autofree char *nicks = ns_param_nicks (param, ", ");
       return bad_value (error, g_strdup_printf (_("%s is %s; it must be one of %s (0 to %d)."), shown_name, v, nicks,
                                                 (int) param->n_choices - 1));
     }
@@ -214,7 +214,7 @@ ns_param_parse (const NsParam *param, NsSettings *settings, const char *text, co
           ns_param_set_number (param, settings, choice->value);
           return TRUE;
         }
-      g_autofree char *nicks = ns_param_nicks (param);
+      g_autofree char *nicks = ns_param_nicks (param, ", ");
       return bad_value (error, g_strdup_printf (_("%s is “%s”; it must be one of %s."), shown_name, text, nicks));
     }
   char *end = NULL;

@@ -61,7 +61,8 @@ gboolean ns_param_check_number (const NsParam *param, double value, const char *
  * stores it: G_OPTION_ERROR_BAD_VALUE with a sentence when it is not one. */
 gboolean ns_param_parse (const NsParam *param, NsSettings *settings, const char *text, const char *shown_name,
                          GError **error);
-/* "adain, gatys": the nicks of a choice, for messages and help.  Newly allocated. */
-char *ns_param_nicks (const NsParam *param);
+/* The nicks of a choice joined by `separator` ("adain, gatys" for messages,
+ * "adain|gatys" for the CLI's help).  Newly allocated. */
+char *ns_param_nicks (const NsParam *param, const char *separator);
 
 G_END_DECLS
