@@ -32,7 +32,7 @@ typedef struct {
 } Tile;
 
 gsize
-ns_adain_memory_estimate (NsEngine *engine, int width, int height)
+ns_adain_memory_estimate (NsAdain *adain, int width, int height)
 {
   /* The largest layers hold 64 channels at full size: input, output, and the
    * padded copy (direct) or the im2col / Winograd strip (bounded by its
@@ -40,8 +40,8 @@ ns_adain_memory_estimate (NsEngine *engine, int width, int height)
    * by the caller: counted twice, a warm engine tiled 1024² needlessly). */
   gsize plane = (gsize) (width + 16) * (height + 2) * sizeof (float);
   gsize estimate = 3 * 64 * plane;
-  if (ns_ops_resolved_conv_algorithm (engine->ops) != NS_CONV_DIRECT)
-    estimate += ns_ops_get_scratch_growth (engine->ops);
+  if (ns_ops_resolved_conv_algorithm (adain->ops) != NS_CONV_DIRECT)
+    estimate += ns_ops_get_scratch_growth (adain->ops);
   return estimate;
 }
 
@@ -65,13 +65,13 @@ make_tiles (int width, int height, int tile)
 /* relu4_1 of a tile's extended area: pass 1's copy when it was kept (`kept`,
  * CHW, NULL if not), else from the encoder; `encoded` counts the encoder's runs. */
 static NsTensor *
-tile_features (NsEngine *engine, const NsImage *image, const Tile *t, const float *kept, guint *encoded,
+tile_features (NsAdain *adain, const NsImage *image, const Tile *t, const float *kept, guint *encoded,
                GCancellable *cancellable, GError **error)
 {
   const int w = t->ex1 - t->ex0, h = t->ey1 - t->ey0;
   if (kept != NULL)
     {
-      g_autoptr (NsTensor) features = ns_tensor_new (engine->ctx, NS_RELU4_1_CHANNELS, h / NS_ENCODER_STRIDE,
+      g_autoptr (NsTensor) features = ns_tensor_new (adain->ctx, NS_RELU4_1_CHANNELS, h / NS_ENCODER_STRIDE,
                                                      w / NS_ENCODER_STRIDE, error);
       if (features == NULL || !ns_tensor_write (features, kept, error))
         return NULL;
@@ -79,7 +79,7 @@ tile_features (NsEngine *engine, const NsImage *image, const Tile *t, const floa
     }
   (*encoded)++;
   g_autoptr (NsImage) part = ns_image_crop (image, t->ex0, t->ey0, w, h);
-  return ns_engine_encode (engine, part, cancellable, error);
+  return ns_adain_encode (adain, part, cancellable, error);
 }
 
 /* Pass 1: the whole image's per-channel mean and variance, from each tile's
@@ -95,7 +95,7 @@ report (const NsAdainOptions *options, guint tiles_done, guint n_tiles)
 }
 
 static gboolean
-global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, const NsAdainOptions *options,
+global_content_stats (NsAdain *adain, const NsImage *image, GArray *tiles, const NsAdainOptions *options,
                       NsFeatureStats *stats, GPtrArray *kept, gsize keep_bytes, guint *encoded,
                       GCancellable *cancellable, GError **error)
 {
@@ -106,7 +106,7 @@ global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, con
   for (guint i = 0; i < tiles->len; i++)
     {
       const Tile *t = &g_array_index (tiles, Tile, i);
-      g_autoptr (NsTensor) features = tile_features (engine, image, t, NULL, encoded, cancellable, error);
+      g_autoptr (NsTensor) features = tile_features (adain, image, t, NULL, encoded, cancellable, error);
       if (features == NULL)
         return FALSE;
       const gsize bytes = ns_tensor_n_elements (features) * sizeof (float);
@@ -137,8 +137,8 @@ global_content_stats (NsEngine *engine, const NsImage *image, GArray *tiles, con
       var[c] = (float) fmax (sum_sq[c] / count - (sum[c] / count) * (sum[c] / count), 0.0);
     }
   gsize bytes = C * sizeof (float);
-  return (stats->mean = ns_cl_buffer_new (engine->ctx, bytes, error)) != NULL
-      && (stats->var = ns_cl_buffer_new (engine->ctx, bytes, error)) != NULL
+  return (stats->mean = ns_cl_buffer_new (adain->ctx, bytes, error)) != NULL
+      && (stats->var = ns_cl_buffer_new (adain->ctx, bytes, error)) != NULL
       && ns_cl_buffer_write (stats->mean, 0, mean, bytes, error) && ns_cl_buffer_write (stats->var, 0, var, bytes, error);
 }
 
@@ -158,33 +158,33 @@ ramp (int v, int own0, int own1, int ext0, int ext1)
 
 /* Pass 2 for one tile: its decoded result, added into acc with its weights. */
 static gboolean
-render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const Tile *t, const float *kept,
+render_tile (NsAdain *adain, const NsImage *image, const NsImage *mask, const Tile *t, const float *kept,
              guint *encoded, const NsFeatureStats *content, const NsFeatureStats *inside,
              const NsFeatureStats *outside, double alpha, float *acc, float *weight, GCancellable *cancellable,
              GError **error)
 {
-  g_autoptr (NsTensor) features = tile_features (engine, image, t, kept, encoded, cancellable, error);
+  g_autoptr (NsTensor) features = tile_features (adain, image, t, kept, encoded, cancellable, error);
   if (features == NULL)
     return FALSE;
-  g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, features, content->mean, content->var, inside->mean,
+  g_autoptr (NsTensor) target = ns_op_adain_blend (adain->ops, features, content->mean, content->var, inside->mean,
                                                    inside->var, (float) alpha, NS_ADAIN_EPS, error);
   if (target == NULL)
     return FALSE;
   if (mask != NULL)
     {
       g_autoptr (NsImage) part = ns_image_crop (mask, t->ex0, t->ey0, t->ex1 - t->ex0, t->ey1 - t->ey0);
-      g_autoptr (NsClBuffer) small = ns_adain_mask_buffer (engine, part, error);
+      g_autoptr (NsClBuffer) small = ns_adain_mask_buffer (adain, part, error);
       g_autoptr (NsTensor) other = small == NULL ? NULL
-        : ns_op_adain_blend (engine->ops, features, content->mean, content->var, outside->mean, outside->var,
+        : ns_op_adain_blend (adain->ops, features, content->mean, content->var, outside->mean, outside->var,
                              (float) alpha, NS_ADAIN_EPS, error);
-      NsTensor *mixed = other != NULL ? ns_op_mask_mix (engine->ops, target, other, small, error) : NULL;
+      NsTensor *mixed = other != NULL ? ns_op_mask_mix (adain->ops, target, other, small, error) : NULL;
       if (mixed == NULL)
         return FALSE;
       ns_tensor_free (target);
       target = mixed;
     }
   g_clear_pointer (&features, ns_tensor_free);
-  g_autoptr (NsTensor) output = ns_network_run (engine->decoder, engine->ops, target, cancellable, error);
+  g_autoptr (NsTensor) output = ns_network_run (adain->decoder, adain->ops, target, cancellable, error);
   g_autoptr (NsImage) result = output != NULL ? ns_tensor_to_image (output, error) : NULL;
   if (result == NULL)
     return FALSE;
@@ -206,22 +206,22 @@ render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const 
 }
 
 NsImage *
-ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int tile,
+ns_adain_tiled_run (NsAdain *adain, const NsImage *content, const NsAdainOptions *options, int tile,
                     gsize keep_bytes, guint *encoded, GCancellable *cancellable, GError **error)
 {
   guint encoder_runs = 0;
   if (encoded == NULL)
     encoded = &encoder_runs;
   *encoded = 0;
-  if (!ns_adain_check_options (content, options, error) || !ns_engine_check_alpha (options->alpha, error))
+  if (!ns_adain_check_options (content, options, error) || !ns_adain_check_alpha (options->alpha, error))
     return NULL;
   tile = MAX (MIN_TILE, tile / NS_ENCODER_STRIDE * NS_ENCODER_STRIDE);
   g_autoptr (NsImage) rgb = ns_image_to_rgb (content);
   g_auto (NsFeatureStats) inside = { 0 };
   g_auto (NsFeatureStats) outside = { 0 };
-  if (!ns_adain_blend_stats (engine, options->styles, options->n_styles, rgb, options, &inside, cancellable, error)
+  if (!ns_adain_blend_stats (adain, options->styles, options->n_styles, rgb, options, &inside, cancellable, error)
       || (options->mask != NULL
-          && !ns_adain_blend_stats (engine, options->outside_styles, options->n_outside_styles, rgb, options,
+          && !ns_adain_blend_stats (adain, options->outside_styles, options->n_outside_styles, rgb, options,
                                     &outside, cancellable, error)))
     return NULL;
 
@@ -240,14 +240,14 @@ ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptio
   g_autoptr (GArray) tiles = make_tiles (image->width, image->height, tile);
   g_auto (NsFeatureStats) content_stats = { 0 };
   g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
-  if (!global_content_stats (engine, image, tiles, options, &content_stats, kept, keep_bytes, encoded, cancellable,
+  if (!global_content_stats (adain, image, tiles, options, &content_stats, kept, keep_bytes, encoded, cancellable,
                              error))
     return NULL;
   gsize n = (gsize) image->width * image->height;
   g_autofree float *acc = g_new0 (float, 3 * n), *weight = g_new0 (float, n);
   for (guint i = 0; i < tiles->len; i++)
     {
-      if (!render_tile (engine, image, mask, &g_array_index (tiles, Tile, i), g_ptr_array_index (kept, i), encoded,
+      if (!render_tile (adain, image, mask, &g_array_index (tiles, Tile, i), g_ptr_array_index (kept, i), encoded,
                         &content_stats, &inside, &outside, options->alpha, acc, weight, cancellable, error))
         return NULL;
       g_clear_pointer (&g_ptr_array_index (kept, i), g_free);   /* used: the host memory goes back at once */

@@ -11,7 +11,7 @@
 #include <math.h>
 
 struct _NsAdainPrepared {
-  NsEngine *engine;
+  NsAdain *adain;
   NsTensor *content_features;   /* relu4_1 of the (padded) content */
   NsFeatureStats content_stats;
   NsFeatureStats inside_stats;  /* the (blended) style, or the style inside the mask */
@@ -21,22 +21,6 @@ struct _NsAdainPrepared {
   int crop_x, crop_y;           /* where the content sits in the padded image */
   int width, height;            /* the result's size */
 };
-
-void
-ns_adain_options_init (NsAdainOptions *options)
-{
-  *options = (NsAdainOptions) { .alpha = 1.0, .style_size = 512, .colour = NS_COLOUR_NONE };
-}
-
-void
-ns_adain_options_init_single (NsAdainOptions *options, NsWeightedStyle *one, const NsImage *style, int style_size)
-{
-  *one = (NsWeightedStyle) { style, 1.0 };
-  ns_adain_options_init (options);
-  options->style_size = style_size;
-  options->styles = one;
-  options->n_styles = 1;
-}
 
 void
 ns_adain_prepared_free (NsAdainPrepared *prepared)
@@ -53,112 +37,28 @@ ns_adain_prepared_free (NsAdainPrepared *prepared)
   g_free (prepared);
 }
 
-/* The statistics of one style image, made ready as the options say. */
-static gboolean
-style_stats (NsEngine *engine, const NsImage *style, const NsImage *content_rgb, const NsAdainOptions *options,
-             NsFeatureStats *stats, GCancellable *cancellable, GError **error)
-{
-  if (!ns_engine_check_image (style, _("style"), error))
-    return FALSE;
-  g_autoptr (NsImage) image = ns_style_prepare_image (style, options->style_size, options->colour, content_rgb);
-  if (options->style_size > 0 && !ns_engine_check_image (image, _("resized style"), error))
-    return FALSE;
-  g_autoptr (NsTensor) features = ns_engine_encode (engine, image, cancellable, error);
-  return features != NULL && ns_feature_stats_compute (engine, features, stats, error);
-}
 
-/* A blend's statistics: mean = sum w_i mean_i, sigma = sum w_i sigma_i, the
- * variance stored as sigma^2 - eps so the blend kernel's sqrt(var + eps) is
- * sigma.  A single style keeps its own statistics untouched. */
-gboolean
-ns_adain_blend_stats (NsEngine *engine, const NsWeightedStyle *styles, guint n, const NsImage *content_rgb,
-             const NsAdainOptions *options, NsFeatureStats *out, GCancellable *cancellable, GError **error)
-{
-  if (!ns_style_check_weights (styles, n, error))
-    return FALSE;
-  double total = 0;
-  for (guint i = 0; i < n; i++)
-    total += styles[i].weight;
-  if (n == 1)
-    return style_stats (engine, styles[0].image, content_rgb, options, out, cancellable, error);
 
-  const gsize C = NS_RELU4_1_CHANNELS, bytes = C * sizeof (float);
-  g_autofree double *mean = g_new0 (double, C), *sigma = g_new0 (double, C);
-  g_autofree float *m = g_new (float, C), *v = g_new (float, C);
-  for (guint i = 0; i < n; i++)
-    {
-      if (styles[i].weight == 0)
-        continue;
-      g_auto (NsFeatureStats) one = { 0 };
-      if (!style_stats (engine, styles[i].image, content_rgb, options, &one, cancellable, error)
-          || !ns_cl_buffer_read (one.mean, 0, m, bytes, error) || !ns_cl_buffer_read (one.var, 0, v, bytes, error))
-        return FALSE;
-      double w = styles[i].weight / total;
-      for (gsize c = 0; c < C; c++)
-        {
-          mean[c] += w * m[c];
-          sigma[c] += w * sqrt ((double) v[c] + NS_ADAIN_EPS);
-        }
-    }
-  for (gsize c = 0; c < C; c++)
-    {
-      m[c] = (float) mean[c];
-      v[c] = (float) fmax (sigma[c] * sigma[c] - NS_ADAIN_EPS, 0.0);
-    }
-  return (out->mean = ns_cl_buffer_new (engine->ctx, bytes, error)) != NULL
-      && (out->var = ns_cl_buffer_new (engine->ctx, bytes, error)) != NULL
-      && ns_cl_buffer_write (out->mean, 0, m, bytes, error) && ns_cl_buffer_write (out->var, 0, v, bytes, error);
-}
 
-NsClBuffer *
-ns_adain_mask_buffer (NsEngine *engine, const NsImage *grey, GError **error)
-{
-  g_autoptr (NsImage) small = ns_image_resize (grey, grey->width / NS_ENCODER_STRIDE, grey->height / NS_ENCODER_STRIDE);
-  gsize bytes = (gsize) small->width * small->height * sizeof (float);
-  NsClBuffer *buffer = ns_cl_buffer_new (engine->ctx, bytes, error);
-  if (buffer != NULL && !ns_cl_buffer_write (buffer, 0, small->data, bytes, error))
-    g_clear_pointer (&buffer, ns_cl_buffer_free);
-  return buffer;
-}
 
-gboolean
-ns_adain_check_options (const NsImage *content, const NsAdainOptions *options, GError **error)
-{
-  if (!ns_engine_check_image (content, _("content"), error)
-      || !ns_style_check_weights (options->styles, options->n_styles, error))
-    return FALSE;
-  return ns_style_check_size_and_mask (content, options->style_size, NS_MIN_IMAGE_SIDE, options->mask,
-                                       options->outside_styles, options->n_outside_styles, error);
-}
-
-void
-ns_adain_padding (const NsImage *content, int *left, int *top, int *right, int *bottom)
-{
-  int pad_x = (NS_ENCODER_STRIDE - content->width % NS_ENCODER_STRIDE) % NS_ENCODER_STRIDE;
-  int pad_y = (NS_ENCODER_STRIDE - content->height % NS_ENCODER_STRIDE) % NS_ENCODER_STRIDE;
-  *left = pad_x / 2;
-  *top = pad_y / 2;
-  *right = pad_x - *left;
-  *bottom = pad_y - *top;
-}
 
 /* Everything of a run but alpha.  pad: mirror-pad the content to a multiple
  * of the encoder's stride (and crop it off when rendering); without it the
  * result is (H / 8) * 8 x (W / 8) * 8, the network's own output. */
 static NsAdainPrepared *
-prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, gboolean pad,
+prepare (NsAdain *adain, const NsImage *content, const NsAdainOptions *options, gboolean pad,
          GCancellable *cancellable, GError **error)
 {
   if (!ns_adain_check_options (content, options, error))
     return NULL;
 
   g_autoptr (NsAdainPrepared) prepared = g_new0 (NsAdainPrepared, 1);
-  prepared->engine = engine;
+  prepared->adain = adain;
   g_autoptr (NsImage) rgb = ns_image_to_rgb (content);
-  if (!ns_adain_blend_stats (engine, options->styles, options->n_styles, rgb, options, &prepared->inside_stats,
+  if (!ns_adain_blend_stats (adain, options->styles, options->n_styles, rgb, options, &prepared->inside_stats,
                     cancellable, error)
       || (options->mask != NULL
-          && !ns_adain_blend_stats (engine, options->outside_styles, options->n_outside_styles, rgb, options,
+          && !ns_adain_blend_stats (adain, options->outside_styles, options->n_outside_styles, rgb, options,
                            &prepared->outside_stats, cancellable, error)))
     return NULL;
 
@@ -168,15 +68,15 @@ prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options
   g_autoptr (NsImage) padded = ns_image_pad_reflect (rgb, left, top, right, bottom);
   g_autoptr (NsImage) encoded_input = options->colour == NS_COLOUR_LUMINANCE ? ns_colour_grey_rgb (padded)
                                                                             : ns_image_copy (padded);
-  prepared->content_features = ns_engine_encode (engine, encoded_input, cancellable, error);
+  prepared->content_features = ns_adain_encode (adain, encoded_input, cancellable, error);
   if (prepared->content_features == NULL
-      || !ns_feature_stats_compute (engine, prepared->content_features, &prepared->content_stats, error))
+      || !ns_feature_stats_compute (adain, prepared->content_features, &prepared->content_stats, error))
     return NULL;
   if (options->mask != NULL)
     {
       g_autoptr (NsImage) grey = ns_style_mask_grey (options->mask);
       g_autoptr (NsImage) padded_mask = ns_image_pad_reflect (grey, left, top, right, bottom);
-      if ((prepared->mask = ns_adain_mask_buffer (engine, padded_mask, error)) == NULL)
+      if ((prepared->mask = ns_adain_mask_buffer (adain, padded_mask, error)) == NULL)
         return NULL;
     }
   if (options->colour == NS_COLOUR_LUMINANCE)
@@ -192,27 +92,27 @@ prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options
 NsImage *
 ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCancellable *cancellable, GError **error)
 {
-  NsEngine *engine = prepared->engine;
-  if (!ns_engine_check_alpha (alpha, error))
+  NsAdain *adain = prepared->adain;
+  if (!ns_adain_check_alpha (alpha, error))
     return NULL;
   const NsFeatureStats *c = &prepared->content_stats;
-  g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, prepared->content_features, c->mean, c->var,
+  g_autoptr (NsTensor) target = ns_op_adain_blend (adain->ops, prepared->content_features, c->mean, c->var,
                                                    prepared->inside_stats.mean, prepared->inside_stats.var,
                                                    (float) alpha, NS_ADAIN_EPS, error);
   if (target == NULL)
     return NULL;
   if (prepared->mask != NULL)
     {
-      g_autoptr (NsTensor) outside = ns_op_adain_blend (engine->ops, prepared->content_features, c->mean, c->var,
+      g_autoptr (NsTensor) outside = ns_op_adain_blend (adain->ops, prepared->content_features, c->mean, c->var,
                                                         prepared->outside_stats.mean, prepared->outside_stats.var,
                                                         (float) alpha, NS_ADAIN_EPS, error);
-      NsTensor *mixed = outside != NULL ? ns_op_mask_mix (engine->ops, target, outside, prepared->mask, error) : NULL;
+      NsTensor *mixed = outside != NULL ? ns_op_mask_mix (adain->ops, target, outside, prepared->mask, error) : NULL;
       if (mixed == NULL)
         return NULL;
       ns_tensor_free (target);
       target = mixed;
     }
-  g_autoptr (NsTensor) output = ns_network_run (engine->decoder, engine->ops, target, cancellable, error);
+  g_autoptr (NsTensor) output = ns_network_run (adain->decoder, adain->ops, target, cancellable, error);
   if (output == NULL)
     return NULL;
   g_autoptr (NsImage) image = ns_tensor_to_image (output, error);
@@ -231,39 +131,30 @@ ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCancellable 
 }
 
 NsAdainPrepared *
-ns_adain_prepared_new_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
+ns_adain_prepared_new_with_options (NsAdain *adain, const NsImage *content, const NsAdainOptions *options,
                                     GCancellable *cancellable, GError **error)
 {
-  return prepare (engine, content, options, TRUE, cancellable, error);
+  return prepare (adain, content, options, TRUE, cancellable, error);
 }
 
 NsAdainPrepared *
-ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *style,
+ns_adain_prepared_new (NsAdain *adain, const NsImage *content, const NsImage *style,
                        int style_size, GCancellable *cancellable, GError **error)
 {
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, style_size);
-  return prepare (engine, content, &options, TRUE, cancellable, error);
+  return prepare (adain, content, &options, TRUE, cancellable, error);
 }
 
-/* The budget the options give, or 1 GiB, or half the device when that is less. */
-static gsize
-memory_budget (NsEngine *engine, const NsAdainOptions *options)
-{
-  if (options->memory_budget > 0)
-    return options->memory_budget;
-  return MIN ((gsize) 1 << 30, engine->ctx->info->global_mem / 2);
-}
-
-/* The largest tile whose run fits the budget, or 0 when none does. */
+/* An NsTileForMemory: the largest tile whose run fits `available` bytes, or 0. */
 static int
-tile_for_budget (NsEngine *engine, gsize budget)
+tile_for_memory (gsize available, gpointer user_data)
 {
-  gsize held = ns_engine_get_memory_in_use (engine);
+  NsAdain *adain = user_data;
   int tile = 0;
   for (int side = 64; side <= NS_MAX_IMAGE_SIDE; side += 64)
-    if (held + ns_adain_memory_estimate (engine, side + 2 * NS_TILE_MARGIN, side + 2 * NS_TILE_MARGIN) <= budget)
+    if (ns_adain_memory_estimate (adain, side + 2 * NS_TILE_MARGIN, side + 2 * NS_TILE_MARGIN) <= available)
       tile = side;
   return tile;
 }
@@ -275,30 +166,24 @@ out_of_memory (const GError *error)
 }
 
 NsImage *
-ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
+ns_adain_stylise_with_options (NsAdain *adain, const NsImage *content, const NsAdainOptions *options,
                                 GCancellable *cancellable, GError **error)
 {
-  if (!ns_engine_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error))
+  if (!ns_adain_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error))
     return NULL;
-  gsize budget = memory_budget (engine, options);
+  gsize budget = ns_runtime_memory_budget (adain->runtime, options->memory_budget);
   int tile = options->tile_size;
-  if (tile == 0 && ns_engine_get_memory_in_use (engine)
-                     + ns_adain_memory_estimate (engine, content->width + 8, content->height + 8) > budget)
-    {
-      if ((tile = tile_for_budget (engine, budget)) == 0)
-        {
-          g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
-                       _("A device memory budget of %zu MiB is too small even for the smallest tiles."),
-                       budget >> 20);
-          return NULL;
-        }
-    }
+  if (tile == 0
+      && (tile = ns_runtime_choose_tile (adain->runtime, budget,
+                                         ns_adain_memory_estimate (adain, content->width + 8, content->height + 8),
+                                         tile_for_memory, adain, error)) < 0)
+    return NULL;
 
   GError *local = NULL;
   NsImage *result = NULL;
   if (tile == 0)
     {
-      g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, options, TRUE, cancellable, &local);
+      g_autoptr (NsAdainPrepared) prepared = prepare (adain, content, options, TRUE, cancellable, &local);
       if (prepared != NULL)
         result = ns_adain_prepared_render (prepared, options->alpha, cancellable, &local);
       if (result == NULL && out_of_memory (local))
@@ -311,7 +196,7 @@ ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const 
       g_clear_error (&local);
       /* Pass 1's features kept on the host, within half the budget: on a
        * processor the device's memory is the host's. */
-      result = ns_adain_tiled_run (engine, content, options, tile, budget / 2, NULL, cancellable, &local);
+      result = ns_adain_tiled_run (adain, content, options, tile, budget / 2, NULL, cancellable, &local);
       if (result == NULL && out_of_memory (local) && tile > 64)
         tile = MAX (64, tile / 2);
       else
@@ -323,27 +208,57 @@ ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const 
 }
 
 NsImage *
-ns_engine_stylise (NsEngine *engine, const NsImage *content, const NsImage *style,
+ns_adain_stylise (NsAdain *adain, const NsImage *content, const NsImage *style,
                    double alpha, int style_size, GCancellable *cancellable, GError **error)
 {
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, style_size);
   options.alpha = alpha;
-  return ns_engine_stylise_with_options (engine, content, &options, cancellable, error);
+  return ns_adain_stylise_with_options (adain, content, &options, cancellable, error);
 }
 
 NsImage *
-ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage *style,
+ns_adain_network (NsAdain *adain, const NsImage *content, const NsImage *style,
                          double alpha, GCancellable *cancellable, GError **error)
 {
-  if (!ns_engine_check_alpha (alpha, error))
+  if (!ns_adain_check_alpha (alpha, error))
     return NULL;
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, 0);
-  g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, &options, FALSE, cancellable, error);
+  g_autoptr (NsAdainPrepared) prepared = prepare (adain, content, &options, FALSE, cancellable, error);
   if (prepared == NULL)
     return NULL;
   return ns_adain_prepared_render (prepared, alpha, cancellable, error);
+}
+
+/* Textures rather than flat colours, so that nothing the kernels do is trivial. */
+static NsImage *
+warm_up_image (int width, int height, int seed)
+{
+  NsImage *image = ns_image_new (width, height, 3);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        image->data[((gsize) y * width + x) * 3 + c] = 0.5f + 0.4f * sinf (0.05f * (x * (c + 1) + y * (seed + 2)));
+  return image;
+}
+
+gboolean
+ns_adain_prepare_kernels (NsAdain *adain, GError **error)
+{
+  if (!ns_ops_prepare_all_programs (adain->ops, error))
+    return FALSE;
+  /* Drivers that finish compiling a kernel on its first launch, per
+   * work-group shape (PoCL), put that work into the binaries too: one
+   * preview-sized run makes every shape the preview uses (they do not
+   * depend on the image's size). */
+  g_autoptr (NsImage) content = warm_up_image (256, 192, 1);
+  g_autoptr (NsImage) style = warm_up_image (128, 160, 2);
+  g_autoptr (NsImage) result = ns_adain_stylise (adain, content, style, 1.0, 0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  ns_runtime_save_kernels (adain->runtime);
+  return TRUE;
 }

@@ -2,6 +2,8 @@
 
 #include "neural-style.h"
 #include "ns-engine-private.h"
+#include "ns-runtime-private.h"
+#include "ns-weights-path.h"
 #include "ns-gatys-objective.h"
 #include "ns-i18n.h"
 #include "ns-ops-train.h"
@@ -32,8 +34,9 @@ typedef struct {
 
 struct _NsDecoderTrainer {
   NsDecoderTrainParams params;
-  NsClContext *ctx;
-  NsOps *ops;
+  char *start_path;
+  NsClContext *ctx;        /* the runtime's */
+  NsOps *ops;              /* the runtime's operations for gradients */
   NsTrainOps *train;
   NsVecOps *vec;
   NsNetwork *vgg;          /* to conv4_1 */
@@ -134,16 +137,22 @@ load_decoder (NsDecoderTrainer *tr, const char *path, GError **error)
 }
 
 NsDecoderTrainer *
-ns_decoder_trainer_new (int device_index, const char *vgg_path, const char *start_path,
-                        const NsDecoderTrainParams *params, GError **error)
+ns_decoder_trainer_new (NsRuntime *runtime, const char *start_path, const NsDecoderTrainParams *params,
+                        GError **error)
 {
   g_autoptr (NsDecoderTrainer) tr = g_new0 (NsDecoderTrainer, 1);
   tr->params = *params;
-  if ((tr->ctx = ns_cl_context_new (device_index, error)) == NULL || (tr->ops = ns_ops_new (tr->ctx, error)) == NULL)
+  /* The loss network stops at relu4_1: a VGG-19 of its own, not the runtime's. */
+  g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
+  if (vgg_path == NULL
+      || (tr->start_path = start_path != NULL ? g_strdup (start_path)
+                                              : ns_weights_find_file (NS_WEIGHTS_DECODER_FILE, error)) == NULL
+      || !ns_runtime_open (runtime, error))
     return NULL;
-  /* Winograd's rounding can flip ReLUs at ties, where a gradient jumps. */
-  ns_ops_set_for_gradients (tr->ops, TRUE);
-  if ((tr->train = ns_train_ops_new (tr->ops, error)) == NULL || (tr->vec = ns_vec_ops_new (tr->ops, error)) == NULL
+  tr->ctx = ns_runtime_get_context (runtime);
+  /* Winograd's rounding can flip ReLUs at ties, where a gradient jumps: the operations for gradients. */
+  if ((tr->ops = ns_runtime_get_gradient_ops (runtime, error)) == NULL
+      || (tr->train = ns_train_ops_new (tr->ops, error)) == NULL || (tr->vec = ns_vec_ops_new (tr->ops, error)) == NULL
       || (tr->vgg = ns_network_new_vgg19 (tr->ctx, vgg_path, "conv4_1", error)) == NULL
       || (tr->objective = ns_gatys_objective_new (tr->ops, tr->vgg, error)) == NULL)
     return NULL;
@@ -152,7 +161,7 @@ ns_decoder_trainer_new (int device_index, const char *vgg_path, const char *star
   for (gsize i = 0; i < G_N_ELEMENTS (stats); i++)
     if ((*stats[i] = ns_cl_buffer_new (tr->ctx, NS_RELU4_1_CHANNELS * sizeof (float), error)) == NULL)
       return NULL;
-  if (!load_decoder (tr, start_path, error))
+  if (!load_decoder (tr, tr->start_path, error))
     return NULL;
   return g_steal_pointer (&tr);
 }
@@ -180,9 +189,14 @@ ns_decoder_trainer_free (NsDecoderTrainer *tr)
   ns_network_free (tr->vgg);
   ns_vec_ops_free (tr->vec);
   ns_train_ops_free (tr->train);
-  ns_ops_free (tr->ops);
-  ns_cl_context_free (tr->ctx);
+  g_free (tr->start_path);
   g_free (tr);
+}
+
+const char *
+ns_decoder_trainer_get_start_path (NsDecoderTrainer *tr)
+{
+  return tr->start_path;
 }
 
 const char *

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "ns-image.h"
+#include "ns-runtime.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -38,13 +39,15 @@ typedef struct {
 
 typedef struct _NsDecoderTrainer NsDecoderTrainer;
 
-/* Opens the OpenCL device (device_index < 0: the default), VGG-19 from
- * vgg_path and the decoder to start from: a decoder in the engine's layout
- * (Adam starts afresh) or a checkpoint written by
- * ns_decoder_trainer_save_checkpoint() (Adam's moments and the iteration
- * resume). */
-NsDecoderTrainer *ns_decoder_trainer_new (int device_index, const char *vgg_path, const char *start_path,
+/* Training on `runtime` (opened if need be; it must outlive the trainer),
+ * with VGG-19 to relu4_1 (the loss network, read from the weights) and the
+ * decoder to start from: a decoder in the engine's layout (Adam starts
+ * afresh) or a checkpoint written by ns_decoder_trainer_save_checkpoint()
+ * (Adam's moments and the iteration resume); NULL: the installed decoder. */
+NsDecoderTrainer *ns_decoder_trainer_new (NsRuntime *runtime, const char *start_path,
                                           const NsDecoderTrainParams *params, GError **error);
+/* The decoder it started from. */
+const char *ns_decoder_trainer_get_start_path (NsDecoderTrainer *trainer);
 void ns_decoder_trainer_free (NsDecoderTrainer *trainer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsDecoderTrainer, ns_decoder_trainer_free)
 

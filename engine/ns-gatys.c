@@ -1,21 +1,20 @@
 #include "ns-gatys-private.h"
 
 #include "ns-cl-error.h"
-#include "ns-cl-fallback.h"
 #include "ns-engine-private.h"
+#include "ns-runtime-private.h"
 #include "ns-gatys-tiled.h"
 #include "ns-i18n.h"
 #include "ns-optim.h"
-#include "ns-weights-path.h"
 #include <math.h>
 
 struct _NsGatys {
-  NsClContext *ctx;
-  NsOps *ops;
-  NsNetwork *vgg;           /* to conv5_1 */
+  NsRuntime *runtime;
+  NsClContext *ctx;         /* the runtime's */
+  NsOps *ops;               /* the runtime's operations for gradients */
+  NsNetwork *vgg;           /* the runtime's, to conv5_1 */
   NsGatysObjective *objective;
   NsVecOps *vec;
-  char *device_note;        /* why the preferred device was passed over, or NULL */
 };
 
 struct _NsGatysStyle {
@@ -53,47 +52,22 @@ ns_gatys_options_init (NsGatysOptions *options)
   };
 }
 
-static gpointer
-gatys_open (int device_index, gpointer user_data, GError **error)
+NsGatys *
+ns_gatys_new (NsRuntime *runtime, GError **error)
 {
-  const NsEngineOptions *options = user_data;
+  if (!ns_runtime_open (runtime, error))
+    return NULL;
   g_autoptr (NsGatys) gatys = g_new0 (NsGatys, 1);
-  g_autofree char *vgg_path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
-  if (vgg_path == NULL)
-    return NULL;
-  if ((gatys->ctx = ns_engine_options_context_new (options, device_index, error)) == NULL
-      || (gatys->ops = ns_ops_new (gatys->ctx, error)) == NULL)
-    return NULL;
-  ns_ops_set_for_gradients (gatys->ops, TRUE);   /* no Winograd by default: see there */
-  if ((gatys->vgg = ns_network_new_vgg19 (gatys->ctx, vgg_path, "conv5_1", error)) == NULL
+  gatys->runtime = runtime;
+  gatys->ctx = ns_runtime_get_context (runtime);
+  if ((gatys->vgg = ns_runtime_get_vgg (runtime, error)) == NULL
+      || (gatys->ops = ns_runtime_get_gradient_ops (runtime, error)) == NULL
       || !ns_network_prepare (gatys->vgg, gatys->ops, error)
       || (gatys->objective = ns_gatys_objective_new (gatys->ops, gatys->vgg, error)) == NULL
       || (gatys->vec = ns_vec_ops_new (gatys->ops, error)) == NULL)
     return NULL;
+  ns_grad_ops_set_gram (ns_gatys_objective_get_grad_ops (gatys->objective), ns_runtime_get_gram_option (runtime));
   return g_steal_pointer (&gatys);
-}
-
-NsGatys *
-ns_gatys_new (int device_index, GError **error)
-{
-  NsEngineOptions options = { .device_index = device_index };
-  return ns_gatys_new_with_options (&options, error);
-}
-
-NsGatys *
-ns_gatys_new_with_options (const NsEngineOptions *options, GError **error)
-{
-  g_autofree char *note = NULL;
-  NsGatys *gatys = ns_cl_open_on_best_device (options->device_index, gatys_open, (gpointer) options, &note, error);
-  if (gatys != NULL)
-    gatys->device_note = g_steal_pointer (&note);
-  return gatys;
-}
-
-const char *
-ns_gatys_get_device_note (NsGatys *gatys)
-{
-  return gatys->device_note;
 }
 
 void
@@ -103,29 +77,13 @@ ns_gatys_free (NsGatys *gatys)
     return;
   ns_vec_ops_free (gatys->vec);
   ns_gatys_objective_free (gatys->objective);
-  ns_network_free (gatys->vgg);
-  ns_ops_free (gatys->ops);
-  ns_cl_context_free (gatys->ctx);
-  g_free (gatys->device_note);
   g_free (gatys);
 }
 
-const NsClDeviceInfo *
-ns_gatys_get_device (NsGatys *gatys)
+NsRuntime *
+ns_gatys_get_runtime (NsGatys *gatys)
 {
-  return gatys->ctx->info;
-}
-
-gsize
-ns_gatys_get_peak_memory (NsGatys *gatys)
-{
-  return gatys->ctx->mem_peak;
-}
-
-gboolean
-ns_gatys_kernels_were_cached (NsGatys *gatys)
-{
-  return ns_ops_program_was_cached (gatys->ops);
+  return gatys->runtime;
 }
 
 static gboolean
@@ -612,14 +570,14 @@ run_scale (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets
   return ns_tensor_to_image (best, error);
 }
 
-/* The budget the options give, or half the device's memory: a Gatys run
- * gains from large tiles (each costs two passes over its halo). */
-static gsize
-memory_budget (NsGatys *gatys, const NsGatysOptions *options)
+/* An NsTileForMemory: the tile whose evaluation fits `available` bytes with
+ * the Gram matrices (two regions), or 0. */
+static int
+tile_for_memory (gsize available, gpointer user_data)
 {
-  if (options->memory_budget > 0)
-    return options->memory_budget;
-  return gatys->ctx->info->global_mem / 2;
+  NsGatys *gatys = user_data;
+  gsize grams = 2 * 2 * 512 * 512 * sizeof (float) * NS_GATYS_N_STYLE_LAYERS;
+  return available > grams ? ns_gatys_tile_for_memory (gatys->objective, available - grams) : 0;
 }
 
 /* The tile side for a scale of this size: 0 (untiled) when the options ask
@@ -630,23 +588,12 @@ scale_tile (NsGatys *gatys, const NsGatysOptions *options, int width, int height
 {
   if (options->tile_size > 0)
     return options->tile_size < MAX (width, height) ? MAX (options->tile_size, NS_GATYS_MIN_TILE) : 0;
-  gsize budget = memory_budget (gatys, options), held = gatys->ctx->mem_current, pixels = (gsize) width * height;
+  gsize budget = ns_runtime_memory_budget (gatys->runtime, options->memory_budget), pixels = (gsize) width * height;
   /* Untiled: the evaluation, the optimiser's vectors (5 + 2 x 10 images),
    * the start and the best image, and relu4_2's target (512 channels at 1/8). */
   gsize untiled = ns_gatys_evaluation_memory_estimate (gatys->objective, width, height)
                 + (5 + 2 * 10 + 2) * 3 * pixels * sizeof (float) + 512 * (pixels / 64) * sizeof (float);
-  if (held + untiled <= budget)
-    return 0;
-  /* Tiled: the evaluation of one tile and the Gram matrices (two regions). */
-  gsize grams = 2 * 2 * 512 * 512 * sizeof (float) * NS_GATYS_N_STYLE_LAYERS;
-  int tile = held + grams < budget ? ns_gatys_tile_for_memory (gatys->objective, budget - held - grams) : 0;
-  if (tile == 0)
-    {
-      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
-                   _("A device memory budget of %zu MiB is too small even for the smallest tiles."), budget >> 20);
-      return -1;
-    }
-  return tile;
+  return ns_runtime_choose_tile (gatys->runtime, budget, untiled, tile_for_memory, gatys, error);
 }
 
 /* The sizes of a coarse-to-fine run, coarsest first: each half the next. */

@@ -11,7 +11,8 @@
  * for images as RGB in [0, 1].  Host-neutral: the caller owns every image. */
 #pragma once
 
-#include "neural-style.h"
+#include "ns-adain.h"
+#include "ns-runtime.h"
 
 G_BEGIN_DECLS
 
@@ -24,20 +25,13 @@ G_BEGIN_DECLS
 
 typedef struct _NsGatys NsGatys;
 
-/* Opens OpenCL device `device_index` (< 0: as ns_engine_new() chooses),
- * builds the kernels and loads VGG-19 to conv5_1. */
-NsGatys *ns_gatys_new (int device_index, GError **error);
-/* The same with the engine's options (the kernels' progress on first use, the caches). */
-NsGatys *ns_gatys_new_with_options (const NsEngineOptions *options, GError **error);
+/* Gatys on `runtime` (opened if need be), with its VGG-19 to relu5_1 and
+ * the backward kernels.  The runtime must outlive it, and serves one thread
+ * at a time. */
+NsGatys *ns_gatys_new (NsRuntime *runtime, GError **error);
 void ns_gatys_free (NsGatys *gatys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatys, ns_gatys_free)
-/* As ns_engine_get_device_note(). */
-const char *ns_gatys_get_device_note (NsGatys *gatys);
-
-const NsClDeviceInfo *ns_gatys_get_device (NsGatys *gatys);
-gsize ns_gatys_get_peak_memory (NsGatys *gatys);
-/* TRUE when the network's kernels came from the on-disk binary cache. */
-gboolean ns_gatys_kernels_were_cached (NsGatys *gatys);
+NsRuntime *ns_gatys_get_runtime (NsGatys *gatys);
 
 /* A style's targets (its five Gram matrices), computed once and reusable by
  * any number of runs of the NsGatys that made them, which must outlive them. */
@@ -106,8 +100,8 @@ typedef struct {
    * ns-gatys-tiled.h), the image and the optimiser's vectors in host memory.
    * tile_size: the side of a tile's own area in pixels (a multiple of 16,
    * at least 32), for every scale larger than it; 0 chooses one when needed.
-   * memory_budget: the most device memory a run may hold, in bytes; 0: half
-   * the device's memory.  Running out of device memory anyway retries with
+   * memory_budget: the most device memory a run may hold, in bytes; 0: the
+   * runtime's default (ns_runtime_memory_budget()).  Running out of device memory anyway retries with
    * smaller tiles. */
   int tile_size;
   gsize memory_budget;

@@ -3,8 +3,8 @@
 #include "ns-cl-blas.h"
 #include "ns-colour.h"
 #include "ns-engine-private.h"
+#include "ns-runtime-private.h"
 #include "ns-i18n.h"
-#include "ns-weights-path.h"
 #include <math.h>
 #include <string.h>
 
@@ -89,33 +89,29 @@ ns_metrics_ssim (const NsImage *a, const NsImage *b, double *ssim, GError **erro
 
 /* ---- E: effectiveness ---- */
 
+/* The runtime's, borrowed. */
 struct _NsMetrics {
   NsClContext *ctx;
-  NsOps *ops;
+  NsOps *ops;       /* of forward passes */
   NsNetwork *vgg;   /* to conv5_1 */
 };
 
 NsMetrics *
-ns_metrics_new (int device_index, GError **error)
+ns_metrics_new (NsRuntime *runtime, GError **error)
 {
-  g_autoptr (NsMetrics) metrics = g_new0 (NsMetrics, 1);
-  g_autofree char *path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
-  if (path == NULL || (metrics->ctx = ns_cl_context_new (device_index, error)) == NULL
-      || (metrics->ops = ns_ops_new (metrics->ctx, error)) == NULL
-      || (metrics->vgg = ns_network_new_vgg19 (metrics->ctx, path, "conv5_1", error)) == NULL
-      || !ns_network_prepare (metrics->vgg, metrics->ops, error))
+  NsNetwork *vgg = ns_runtime_open (runtime, error) ? ns_runtime_get_vgg (runtime, error) : NULL;
+  if (vgg == NULL || !ns_network_prepare (vgg, ns_runtime_get_ops (runtime), error))
     return NULL;
-  return g_steal_pointer (&metrics);
+  NsMetrics *metrics = g_new0 (NsMetrics, 1);
+  metrics->ctx = ns_runtime_get_context (runtime);
+  metrics->ops = ns_runtime_get_ops (runtime);
+  metrics->vgg = vgg;
+  return metrics;
 }
 
 void
 ns_metrics_free (NsMetrics *metrics)
 {
-  if (metrics == NULL)
-    return;
-  ns_network_free (metrics->vgg);
-  ns_ops_free (metrics->ops);
-  ns_cl_context_free (metrics->ctx);
   g_free (metrics);
 }
 

@@ -17,7 +17,9 @@
  *   is ever materialised. */
 #pragma once
 
-#include "neural-style.h"
+#include "ns-engine-error.h"
+#include "ns-image.h"
+#include "ns-runtime.h"
 
 G_BEGIN_DECLS
 
@@ -26,8 +28,9 @@ gboolean ns_metrics_ssim (const NsImage *a, const NsImage *b, double *ssim, GErr
 
 typedef struct _NsMetrics NsMetrics;
 
-/* Opens an OpenCL device (as ns_engine_new() does) and loads VGG-19 to relu5_1. */
-NsMetrics *ns_metrics_new (int device_index, GError **error);
+/* The metrics on `runtime` (opened if need be), with its VGG-19 to relu5_1.
+ * The runtime must outlive them, and serves one thread at a time. */
+NsMetrics *ns_metrics_new (NsRuntime *runtime, GError **error);
 void ns_metrics_free (NsMetrics *metrics);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMetrics, ns_metrics_free)
 

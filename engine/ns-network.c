@@ -141,10 +141,25 @@ ns_network_step_conv (const NsNetwork *net, guint i)
   return g_array_index (net->steps, NsStep, i).conv;
 }
 
+guint
+ns_network_steps_through (const NsNetwork *net, const char *layer)
+{
+  for (guint i = 0; i < net->steps->len; i++)
+    if (g_strcmp0 (g_array_index (net->steps, NsStep, i).spec.name, layer) == 0)
+      return i + 1;
+  g_return_val_if_reached (0);
+}
+
 gboolean
 ns_network_prepare (NsNetwork *net, NsOps *ops, GError **error)
 {
-  for (guint i = 0; i < net->steps->len; i++)
+  return ns_network_prepare_steps (net, ops, net->steps->len, error);
+}
+
+gboolean
+ns_network_prepare_steps (NsNetwork *net, NsOps *ops, guint n_steps, GError **error)
+{
+  for (guint i = 0; i < MIN (n_steps, net->steps->len); i++)
     {
       const NsConv3x3 *conv = g_array_index (net->steps, NsStep, i).conv;
       if (conv != NULL && !ns_ops_prepare_conv (ops, conv, error))
@@ -156,9 +171,16 @@ ns_network_prepare (NsNetwork *net, NsOps *ops, GError **error)
 NsTensor *
 ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input, GCancellable *cancellable, GError **error)
 {
+  return ns_network_run_steps (net, ops, input, net->steps->len, cancellable, error);
+}
+
+NsTensor *
+ns_network_run_steps (NsNetwork *net, NsOps *ops, const NsTensor *input, guint n_steps, GCancellable *cancellable,
+                      GError **error)
+{
   const NsTensor *x = input;
   g_autoptr (NsTensor) owned = NULL;   /* the current activation, unless it is the input */
-  for (guint i = 0; i < net->steps->len; i++)
+  for (guint i = 0; i < MIN (n_steps, net->steps->len); i++)
     {
       /* Kernels are queued ahead of the device: with a cancellable, wait for
        * each step, so that Cancel takes effect within one layer rather than

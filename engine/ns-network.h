@@ -46,10 +46,17 @@ const NsConv3x3 *ns_network_step_conv (const NsNetwork *net, guint i);
 /* ns_ops_prepare_conv() for every convolution: called once the network and
  * the operations exist, so that their memory is in use before any run. */
 gboolean ns_network_prepare (NsNetwork *net, NsOps *ops, GError **error);
+/* The number of steps up to and including the convolution `layer` ("conv4_1"). */
+guint ns_network_steps_through (const NsNetwork *net, const char *layer);
+/* ns_network_prepare() and ns_network_run() for the first n_steps steps only
+ * (VGG-19 loaded once serves AdaIN's encoder to relu4_1 and Gatys to relu5_1). */
+gboolean ns_network_prepare_steps (NsNetwork *net, NsOps *ops, guint n_steps, GError **error);
 
 /* Runs every step on a copy of the input's values; the input stays valid.
  * Checks `cancellable` between steps. */
 NsTensor *ns_network_run (NsNetwork *net, NsOps *ops, const NsTensor *input,
                           GCancellable *cancellable, GError **error);
+NsTensor *ns_network_run_steps (NsNetwork *net, NsOps *ops, const NsTensor *input, guint n_steps,
+                                GCancellable *cancellable, GError **error);
 
 G_END_DECLS

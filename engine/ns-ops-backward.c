@@ -50,12 +50,16 @@ ns_grad_ops_new (NsOps *ops, GError **error)
     return NULL;
   if ((grad->reduction = ns_cl_reduction_new (ctx, error)) == NULL)
     return NULL;
-  /* As for the convolution: our kernels on processors, CLBlast on GPUs;
-   * NEURAL_STYLE_GRAM=own|clblast chooses, for comparisons. */
-  const char *gram = g_getenv ("NEURAL_STYLE_GRAM");
-  grad->own_gram = g_strcmp0 (gram, "own") == 0
-    || (g_strcmp0 (gram, "clblast") != 0 && (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0);
+  ns_grad_ops_set_gram (grad, NULL);
   return g_steal_pointer (&grad);
+}
+
+/* As for the convolution: our kernels on processors, CLBlast on GPUs. */
+void
+ns_grad_ops_set_gram (NsGradOps *grad, const char *gram)
+{
+  grad->own_gram = g_strcmp0 (gram, "own") == 0
+    || (g_strcmp0 (gram, "clblast") != 0 && (grad->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0);
 }
 
 void

@@ -16,6 +16,10 @@ typedef struct _NsGradOps NsGradOps;
 NsGradOps *ns_grad_ops_new (NsOps *ops, GError **error);
 void ns_grad_ops_free (NsGradOps *grad);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGradOps, ns_grad_ops_free)
+/* Who computes the Gram products: "own" (gram.cl's kernels), "clblast", or
+ * NULL for the device's default (ours on processors, CLBlast elsewhere);
+ * the runtime's option NsRuntimeOptions.gram, for comparisons. */
+void ns_grad_ops_set_gram (NsGradOps *grad, const char *gram);
 
 /* The convolution that computes `conv`'s backward pass: in and out channels
  * swapped, the kernel flipped (w'[c][o][ky][kx] = w[o][c][2 - ky][2 - kx]),

@@ -17,6 +17,7 @@ struct _NsOps {
   NsClProgramSet *programs;     /* a program per .cl file, each built on first use */
   NsClSource tiled_source;      /* tiled_gemm.cl, for GPUs */
   NsClProgramSet *tiled;        /* built on first use; a device whose compiler rejects it does without */
+  NsOps *programs_owner;        /* whose programs these are, when another's (it outlives these), or NULL */
   gboolean implicit_tried;      /* conv_implicit was asked for */
   cl_kernel im2col;
   cl_kernel bias_activation;
@@ -67,15 +68,18 @@ ns_ops_create_kernels (NsOps *ops, const NsOpsKernel *kernels, gsize n, GError *
   return TRUE;
 }
 
-NsOps *
-ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError **error)
+/* owner: NULL, or the operations whose programs these share. */
+static NsOps *
+ops_new (NsClContext *ctx, NsOps *owner, const char *tiled_source, GError **error)
 {
   g_autoptr (NsOps) ops = g_new0 (NsOps, 1);
   ops->ctx = ctx;
-  ops->programs = ns_cl_program_set_new (ctx, ns_kernel_sources_files, ns_kernel_sources_n_files,
-                                         KERNEL_BUILD_OPTIONS);
+  ops->programs_owner = owner;
   ops->tiled_source = (NsClSource) { "tiled_gemm.cl", "conv3x3_implicit winograd_gemm_tiled", tiled_source };
-  ops->tiled = ns_cl_program_set_new (ctx, &ops->tiled_source, 1, KERNEL_BUILD_OPTIONS);
+  ops->programs = owner != NULL ? owner->programs
+                                : ns_cl_program_set_new (ctx, ns_kernel_sources_files, ns_kernel_sources_n_files,
+                                                         KERNEL_BUILD_OPTIONS);
+  ops->tiled = owner != NULL ? owner->tiled : ns_cl_program_set_new (ctx, &ops->tiled_source, 1, KERNEL_BUILD_OPTIONS);
   /* What the preview runs, every program of it at once (one count for the
    * user): these kernels and Winograd's.  Gatys's come when Gatys runs. */
   static const char *const preview[] = { "winograd_weights", "winograd_input", "winograd_gemm", "winograd_output",
@@ -103,17 +107,9 @@ ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
   ops->scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
-  const char *conv = g_getenv ("NEURAL_STYLE_CONV");
   ops->conv_algorithm = NS_CONV_AUTO;
-  for (NsConvAlgorithm a = NS_CONV_IM2COL; a <= NS_CONV_AUTO; a++)
-    if (g_strcmp0 (conv, ns_conv_algorithm_name (a)) == 0)
-      ops->conv_algorithm = a;
-  const char *gemm = g_getenv ("NEURAL_STYLE_WINOGRAD_GEMM");
   ops->winograd_gemm = (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_WINOGRAD_GEMM_REGISTERS
                                                                   : NS_WINOGRAD_GEMM_CLBLAST;
-  for (NsWinogradGemm g = NS_WINOGRAD_GEMM_REGISTERS; g <= NS_WINOGRAD_GEMM_CLBLAST; g++)
-    if (g_strcmp0 (gemm, ns_winograd_gemm_name (g)) == 0)
-      ops->winograd_gemm = g;
   /* The tuner's file is named as the program's binary, so that it follows
    * the same device, driver and kernels. */
   g_autofree char *all_sources = g_strconcat (ns_kernel_sources, tiled_source, NULL);
@@ -124,6 +120,18 @@ ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError
   ops->tuner = ns_conv_tuner_new (tuner_path);
   ops->reduce_size = ns_cl_reduction_local_size (ctx);
   return g_steal_pointer (&ops);
+}
+
+NsOps *
+ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError **error)
+{
+  return ops_new (ctx, NULL, tiled_source, error);
+}
+
+NsOps *
+ns_ops_new_sharing_programs (NsOps *owner, GError **error)
+{
+  return ops_new (owner->ctx, owner, owner->tiled_source.source, error);
 }
 
 void
@@ -139,9 +147,12 @@ ns_ops_free (NsOps *ops)
   ns_winograd_free (ops->winograd);
   ns_conv_tuner_free (ops->tuner);
   ns_cl_buffer_free (ops->scratch);
-  ns_ops_save_programs (ops);
-  ns_cl_program_set_free (ops->programs);
-  ns_cl_program_set_free (ops->tiled);
+  if (ops->programs_owner == NULL)
+    {
+      ns_ops_save_programs (ops);
+      ns_cl_program_set_free (ops->programs);
+      ns_cl_program_set_free (ops->tiled);
+    }
   g_free (ops);
 }
 

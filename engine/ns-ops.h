@@ -19,6 +19,9 @@ NsOps *ns_ops_new (NsClContext *ctx, GError **error);
  * which are built as a program of their own: tests give one that does not
  * build, to see the engine work on without them. */
 NsOps *ns_ops_new_with_tiled_source (NsClContext *ctx, const char *tiled_source, GError **error);
+/* Operations of their own settings (for gradients, say) on `owner`'s context
+ * and compiled programs, so that nothing is built twice; `owner` outlives them. */
+NsOps *ns_ops_new_sharing_programs (NsOps *owner, GError **error);
 void ns_ops_free (NsOps *ops);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsOps, ns_ops_free)
 
@@ -67,8 +70,8 @@ NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
  * fastest, tuned elsewhere; for operations that feed gradients, direct on
  * processors and tuned without Winograd elsewhere: see
  * ns_ops_set_for_gradients()).
- * $NEURAL_STYLE_CONV=auto|tuned|by-width|im2col|direct|winograd|winograd4|implicit
- * chooses.  A device that cannot run the tiled kernels' 256-item work groups
+ * The runtime's options choose (NsRuntimeOptions.conv: auto|tuned|by-width|
+ * im2col|direct|winograd|winograd4|implicit).  A device that cannot run the tiled kernels' 256-item work groups
  * gets im2col for implicit. */
 typedef enum {
   NS_CONV_IM2COL,
@@ -111,8 +114,8 @@ void ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients);
 /* How the Winograd path makes its 16 products: winograd_gemm's register
  * blocks (processors), winograd_gemm_tiled's local-memory tiles (GPUs), or
  * CLBlast's strided batched SGEMM.  The default follows the device
- * (registers on processors, CLBlast elsewhere);
- * $NEURAL_STYLE_WINOGRAD_GEMM=registers|tiled|clblast chooses.  A device that
+ * (registers on processors, CLBlast elsewhere); the runtime's options
+ * choose (NsRuntimeOptions.winograd_gemm: registers|tiled|clblast).  A device that
  * cannot run the tiled kernel gets the register blocks for tiled.  The tuned
  * algorithm measures all three. */
 typedef enum {

@@ -106,26 +106,18 @@ ns_cl_list_devices (GError **error)
   return devices;
 }
 
-static int
-index_from_environment (guint n_devices, GError **error)
-{
-  const char *env = g_getenv ("NEURAL_STYLE_DEVICE");
-  if (env == NULL || *env == '\0')
-    return -1;
-  guint64 value = 0;
-  if (!g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
-    {
-      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE,
-                   _("NEURAL_STYLE_DEVICE is “%s”, which is not a device number; "
-                     "see neural-style --list-devices."), env);
-      return -2;
-    }
-  return (int) value;
-}
-
 NsClContext *
 ns_cl_context_new (int index, GError **error)
 {
+  return ns_cl_context_new_with_options (index, NULL, error);
+}
+
+NsClContext *
+ns_cl_context_new_with_options (int index, const NsClContextOptions *options, GError **error)
+{
+  const NsClContextOptions defaults = { 0 };
+  if (options == NULL)
+    options = &defaults;
   g_autoptr (GPtrArray) devices = ns_cl_list_devices (error);
   if (devices == NULL)
     return NULL;
@@ -136,12 +128,6 @@ ns_cl_context_new (int index, GError **error)
       return NULL;
     }
 
-  if (index < 0)
-    {
-      index = index_from_environment (devices->len, error);
-      if (index == -2)
-        return NULL;
-    }
   if (index < 0)
     {
       index = 0;
@@ -173,17 +159,15 @@ ns_cl_context_new (int index, GError **error)
   size_t wg = 0;
   clGetDeviceInfo (ctx->info->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof wg, &wg, NULL);
   ctx->max_work_group_size = wg > 0 ? wg : 1;
-  const char *cache_env = g_getenv ("NEURAL_STYLE_CACHE_DIR");
-  ctx->cache_dir = cache_env != NULL && *cache_env != '\0'
-                     ? g_strdup (cache_env)
+  ctx->cache_dir = options->cache_dir != NULL && *options->cache_dir != '\0'
+                     ? g_strdup (options->cache_dir)
                      : g_build_filename (g_get_user_cache_dir (), "gimp-neural-style", "programs", NULL);
-  const char *system_env = g_getenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR");
-  ctx->system_cache_dir = g_strdup (system_env == NULL ? NS_SYSTEM_CACHE_DIR : *system_env != '\0' ? system_env : NULL);
-  if (g_getenv ("NEURAL_STYLE_PROFILE") != NULL)
+  const char *system = options->system_cache_dir != NULL ? options->system_cache_dir : NS_SYSTEM_CACHE_DIR;
+  ctx->system_cache_dir = *system != '\0' ? g_strdup (system) : NULL;
+  if (options->profile)
     ctx->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx->spare = g_queue_new ();
-  ctx->keep_spare = (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0
-                    && g_strcmp0 (g_getenv ("NEURAL_STYLE_KEEP_BUFFERS"), "0") != 0;
+  ctx->keep_spare = (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 && !options->no_spare_buffers;
   return g_steal_pointer (&ctx);
 }
 

@@ -40,15 +40,15 @@ typedef struct {
   /* bytes of device memory held by NsClBuffers: now, and the most at once */
   gsize mem_current;
   gsize mem_peak;
-  char *cache_dir;        /* compiled programs: $NEURAL_STYLE_CACHE_DIR, else the user's cache */
+  char *cache_dir;        /* compiled programs: the options', else the user's cache */
   /* Programs compiled ahead of time for every user (read only, read first):
-   * $NEURAL_STYLE_SYSTEM_CACHE_DIR (empty: none), else NS_SYSTEM_CACHE_DIR. */
+   * the options' (NULL: none). */
   char *system_cache_dir;
   /* Called as each program is built from source (ns-cl-program-set.h); NULL: no one asks. */
   void (*build_progress) (guint done, guint total, gpointer data);
   gpointer build_progress_data;
   gboolean used_clblast;  /* CLBlast holds programs on this context (ns-cl-blas.c) */
-  /* With $NEURAL_STYLE_PROFILE set: each kernel's name -> NsClProfileEntry,
+  /* With the options' profile: each kernel's name -> NsClProfileEntry,
    * every launch timed alone (waiting for the queue before and after). */
   GHashTable *profile;
   /* Released buffers kept for reuse by an allocation of the same size, the
@@ -76,11 +76,21 @@ typedef struct {
   guint launches;
 } NsClProfileEntry;
 
+/* How a context is set up.  The environment plays no part here: the engine's
+ * runtime options carry what the variables say (ns-runtime.h). */
+typedef struct {
+  const char *cache_dir;          /* NULL: the user's cache */
+  const char *system_cache_dir;   /* NULL: NS_SYSTEM_CACHE_DIR; "": none */
+  gboolean profile;               /* time every launch (ns_cl_context_print_profile()) */
+  gboolean no_spare_buffers;      /* never keep released buffers for reuse */
+} NsClContextOptions;
+
 /* Opens device `index` (from ns_cl_list_devices), or, when index < 0, the
- * device in $NEURAL_STYLE_DEVICE if set, else the first GPU, else the first
- * device of any kind.  (The engine chooses among devices that work: see
- * ns-cl-fallback.h.) */
+ * first GPU, else the first device of any kind, with the default options.
+ * (The engine chooses among devices that work: see ns-cl-fallback.h.) */
 NsClContext *ns_cl_context_new (int index, GError **error);
+/* The same with these options (NULL: the defaults). */
+NsClContext *ns_cl_context_new_with_options (int index, const NsClContextOptions *options, GError **error);
 void ns_cl_context_free (NsClContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsClContext, ns_cl_context_free)
 
@@ -89,7 +99,7 @@ void ns_cl_context_reset_peak (NsClContext *ctx);
 /* Releases the spare buffers (ns_cl_context_free() does too). */
 void ns_cl_context_release_spare (NsClContext *ctx);
 /* The kernels' times so far as a table on stderr, the slowest first (with
- * $NEURAL_STYLE_PROFILE set, else nothing; ns_cl_context_free() prints it too). */
+ * the options' profile, else nothing; ns_cl_context_free() prints it too). */
 void ns_cl_context_print_profile (NsClContext *ctx);
 /* Replaces the program cache directory (tests, benchmarks of cold starts). */
 void ns_cl_context_set_cache_dir (NsClContext *ctx, const char *dir);

@@ -83,8 +83,7 @@ ns_cl_open_on_best_device (int index, NsClOpenFunc open, gpointer user_data, cha
 {
   if (note != NULL)
     *note = NULL;
-  const char *env = g_getenv ("NEURAL_STYLE_DEVICE");
-  if (index >= 0 || (env != NULL && *env != '\0'))
+  if (index >= 0)
     return open (index, user_data, error);
   g_autoptr (GPtrArray) devices = ns_cl_list_devices (error);
   if (devices == NULL)

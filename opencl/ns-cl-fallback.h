@@ -15,9 +15,8 @@ GArray *ns_cl_preferred_order (GPtrArray *devices);
 /* Makes something (an engine) on one device: NULL and an error on failure. */
 typedef gpointer (*NsClOpenFunc) (int device_index, gpointer user_data, GError **error);
 
-/* With index >= 0, or $NEURAL_STYLE_DEVICE set: open() on that device alone
- * (index -1 for the latter).  Otherwise open() on each device in the
- * preferred order until one succeeds.  *note (may be NULL) receives NULL, or
+/* With index >= 0: open() on that device alone.  Otherwise open() on each
+ * device in the preferred order until one succeeds.  *note (may be NULL) receives NULL, or
  * a sentence saying which device could not be used, why, and which runs instead. */
 gpointer ns_cl_open_on_best_device (int index, NsClOpenFunc open, gpointer user_data, char **note, GError **error);
 

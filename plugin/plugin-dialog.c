@@ -138,7 +138,7 @@ list_layers (void)
 }
 
 gboolean
-ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **error)
+ns_plugin_dialog (NsRuntime *runtime, NsSettings *settings, gint32 image, gint32 drawable, GError **error)
 {
   int x, y, width, height;
   g_autoptr (NsImage) preview = NULL, selection_mask = NULL, layer_mask = NULL;
@@ -165,6 +165,7 @@ ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **
     }
   g_autoptr (GArray) layers = list_layers ();
   NsDialogHost host = {
+    .runtime = runtime,
     .preview = preview,
     .preview_scale = scale,
     .layers = (const NsDialogLayer *) layers->data,

@@ -4,7 +4,6 @@
 #include "plugin-run.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
-#include "ns-image-io.h"
 #include "plugin-dialog.h"
 #include "plugin-pixels.h"
 #include "ns-progress-window.h"
@@ -81,8 +80,8 @@ load_style (const char *file, gint32 drawable, char **label, GError **error)
 }
 
 gint32
-ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, const NsPluginProgress *progress,
-                   GError **error)
+ns_plugin_restyle (NsRuntime *runtime, const NsSettings *s, gint32 image, gint32 drawable,
+                   const NsPluginProgress *progress, GError **error)
 {
   gboolean second = ns_settings_has_style2 (s);
   /* With the second style outside the selection, the selection draws the
@@ -118,7 +117,7 @@ ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, const NsP
 
   NsPluginInput input = { content, style, style2, mask, progress->previews };
   int stopped_at = 0;
-  g_autoptr (NsImage) result = ns_plugin_stylise (&input, s, progress->cancellable, progress->stop, &stopped_at,
+  g_autoptr (NsImage) result = ns_plugin_stylise (runtime, &input, s, progress->cancellable, progress->stop, &stopped_at,
                                                   progress->tick, progress->tick_data, error);
   if (result == NULL)
     return -1;
@@ -174,9 +173,17 @@ tick (gpointer data, double fraction, int iteration, int iterations, const NsIma
     }
 }
 
+NsRuntime *
+ns_plugin_runtime_new (GError **error)
+{
+  NsRuntimeOptions options;
+  ns_runtime_options_init (&options);
+  return ns_runtime_options_from_environment (&options, error) ? ns_runtime_new (&options) : NULL;
+}
+
 gboolean
-ns_plugin_ask (NsSettings *settings, gint32 image, gint32 drawable, gboolean interactive, gboolean *have_ui,
-               GError **error)
+ns_plugin_ask (NsRuntime *runtime, NsSettings *settings, gint32 image, gint32 drawable, gboolean interactive,
+               gboolean *have_ui, GError **error)
 {
   /* Filters > Repeat (with last values) shows the Cancel window too, when there is a display. */
   *have_ui = ns_plugin_ui_init ();
@@ -187,11 +194,12 @@ ns_plugin_ask (NsSettings *settings, gint32 image, gint32 drawable, gboolean int
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The dialog needs a display."));
       return FALSE;
     }
-  return ns_plugin_dialog (settings, image, drawable, error);
+  return ns_plugin_dialog (runtime, settings, image, drawable, error);
 }
 
 gint32
-ns_plugin_run (const NsSettings *settings, gint32 image, gint32 drawable, gboolean have_ui, GError **error)
+ns_plugin_run (NsRuntime *runtime, const NsSettings *settings, gint32 image, gint32 drawable, gboolean have_ui,
+               GError **error)
 {
   if (!ns_plugin_check (settings, image, drawable, error))
     return -1;
@@ -206,7 +214,7 @@ ns_plugin_run (const NsSettings *settings, gint32 image, gint32 drawable, gboole
   else if (have_ui)
     window = ns_progress_window_new (_("Restyling the layer…"), cancellable, ns_plugin_set_parent, NULL);
   NsPluginProgress progress = { cancellable, gatys ? stop : NULL, tick, window, window != NULL };
-  gint32 layer = ns_plugin_restyle (settings, image, drawable, &progress, error);
+  gint32 layer = ns_plugin_restyle (runtime, settings, image, drawable, &progress, error);
   g_clear_pointer (&window, gtk_widget_destroy);
   gimp_progress_update (1.0);
   return layer;

@@ -2,14 +2,13 @@
  * calling thread polls between ticks; the progress (Gatys's iteration and
  * latest preview, a tiled AdaIN run's fraction) through a mutex. */
 #include "plugin-worker.h"
-#include "neural-style.h"
-#include "ns-gatys.h"
 #include "ns-run-options.h"
 
 /* How often the window's preview of a Gatys run is refreshed, in iterations. */
 #define PREVIEW_EVERY 5
 
 typedef struct {
+  NsRuntime *runtime;
   const NsPluginInput *input;
   const NsSettings *settings;
   gboolean want_preview;
@@ -68,10 +67,10 @@ adain_progress (double fraction, gpointer user_data)
 static NsImage *
 run_gatys (Job *job)
 {
-  g_autoptr (NsGatys) gatys = ns_gatys_new (-1, &job->error);
+  g_autoptr (NsGatys) gatys = ns_gatys_new (job->runtime, &job->error);
   if (gatys == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
     return NULL;
-  say_device_note (ns_gatys_get_device_note (gatys));
+  say_device_note (ns_runtime_get_device_note (job->runtime));
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions controls;
   adain_options (job, &controls, inside, outside);
@@ -85,17 +84,17 @@ run_gatys (Job *job)
 static NsImage *
 run_adain (Job *job)
 {
-  g_autoptr (NsEngine) engine = ns_engine_new (-1, &job->error);
-  if (engine == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
+  g_autoptr (NsAdain) adain = ns_adain_new (job->runtime, &job->error);
+  if (adain == NULL || g_cancellable_set_error_if_cancelled (job->engine_cancellable, &job->error))
     return NULL;
-  say_device_note (ns_engine_get_device_note (engine));
+  say_device_note (ns_runtime_get_device_note (job->runtime));
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions options;
   adain_options (job, &options, inside, outside);
   options.progress = adain_progress;
   options.progress_data = job;
-  return ns_engine_stylise_with_options (engine, job->input->content, &options, job->engine_cancellable,
-                                         &job->error);
+  return ns_adain_stylise_with_options (adain, job->input->content, &options, job->engine_cancellable,
+                                        &job->error);
 }
 
 static gpointer
@@ -125,7 +124,8 @@ ns_plugin_gatys_total_iterations (int width, int height, int iterations)
 }
 
 NsImage *
-ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCancellable *cancellable,
+ns_plugin_stylise (NsRuntime *runtime, const NsPluginInput *input, const NsSettings *settings,
+                   GCancellable *cancellable,
                    GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data, GError **error)
 {
   gboolean gatys = settings->method == NS_METHOD_GATYS;
@@ -133,7 +133,8 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
   const NsGatysOptions schedule = gatys_schedule (settings->iterations);
   int total = gatys ? ns_gatys_total_iterations (&schedule, input->content->width, input->content->height) : 0;
   g_autoptr (GCancellable) engine_cancellable = g_cancellable_new ();
-  Job job = { input, settings, input->previews && tick != NULL, engine_cancellable, g_async_queue_new (), NULL, NULL };
+  Job job = { runtime, input, settings, input->previews && tick != NULL, engine_cancellable, g_async_queue_new (),
+              NULL, NULL };
   job.fraction = -1.0;
   g_mutex_init (&job.lock);
   if (stopped_at != NULL)

@@ -2,7 +2,7 @@
  * to talk to GIMP (progress) and to the Stop and Cancel buttons. */
 #pragma once
 
-#include "ns-image.h"
+#include "neural-style.h"
 #include "ns-settings.h"
 #include <gio/gio.h>
 
@@ -29,13 +29,15 @@ typedef struct {
   gboolean previews;   /* Gatys: hand the image so far to the tick every few iterations */
 } NsPluginInput;
 
-/* Restyles with the settings' method (AdaIN, or Gatys with its iterations
+/* Restyles on `runtime` (the process's, which the dialog's preview used:
+ * nothing is built or loaded twice) with the settings' method (AdaIN, or Gatys with its iterations
  * and seed), alpha, style size and colour preservation in a worker thread;
  * returns when it is done, failed or was cancelled.  `cancellable` throws
  * the run away (G_IO_ERROR_CANCELLED); `stop` (Gatys, may be NULL) ends it
  * early with the best image so far, and *stopped_at then receives the last
  * iteration done (0 when the run was not stopped early). */
-NsImage *ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCancellable *cancellable,
+NsImage *ns_plugin_stylise (NsRuntime *runtime, const NsPluginInput *input, const NsSettings *settings,
+                            GCancellable *cancellable,
                             GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data,
                             GError **error);
 

@@ -20,7 +20,8 @@
  * Images as used: the content resized so that its longer side is --size
  * pixels (default 256), each style so that its shorter side is --size.  The
  * result is measured as saved, clamped to [0, 1].  Each engine object is
- * opened once for the whole run (one NsEngine, one NsGatys, one NsMetrics) and
+ * made once for the whole run from one runtime (one device context, VGG-19
+ * loaded once: an NsAdain, an NsGatys and an NsMetrics share it) and
  * each style's Gram targets and its side of E and adain_style_loss are
  * computed once.  Before the first timed run an untimed warm-up runs each
  * method once, so that no result's time holds the one-off compilation of
@@ -41,12 +42,8 @@
 #include "eval-results.h"
 
 #include "neural-style.h"
-#include "ns-gatys.h"
 #include "cli-options.h"
 #include "ns-i18n.h"
-#include "ns-image-io.h"
-#include "ns-lattice.h"
-#include "ns-metrics.h"
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -137,7 +134,8 @@ format_setting (double v)
 /* ---- the runs ---- */
 
 typedef struct {
-  NsEngine *engine;
+  NsRuntime *runtime;
+  NsAdain *engine;
   NsGatys *gatys;
   NsMetrics *metrics;
   NsGatysStyle **targets;     /* per style, made when first needed */
@@ -252,7 +250,7 @@ warm_up (Eval *ev, const NsImage *content, guint s, GError **error)
   NsWeightedStyle weighted;
   NsAdainOptions adain;
   ns_adain_options_init_single (&adain, &weighted, style, 0);
-  g_autoptr (NsImage) a = ns_engine_stylise_with_options (ev->engine, content, &adain, NULL, error);
+  g_autoptr (NsImage) a = ns_adain_stylise_with_options (ev->engine, content, &adain, NULL, error);
   if (a == NULL)
     return FALSE;
   NsGatysOptions gatys;
@@ -262,15 +260,13 @@ warm_up (Eval *ev, const NsImage *content, guint s, GError **error)
   return g != NULL;
 }
 
-/* peak_mib: the most device memory held at once by the stylising object's
- * OpenCL context (every buffer it allocates: the network weights, the
- * activations, scratch) during the stylisation, in MiB of 2^20 bytes.
- * AdaIN: the peak is reset before the preparation (content and style
- * encoded once per pair) and before each alpha's render, and a row reports
- * the larger of the two, i.e. what one ns_engine_stylise() at that size
- * needs.  Gatys: NsGatys has no reset, so it is the peak since the object
- * was opened, over every run so far (the largest content so far sets it);
- * the contents share one longer side, so it is close to each run's own. */
+/* peak_mib: the most device memory held at once by the runtime's OpenCL
+ * context (every buffer of AdaIN, Gatys and the metrics, which share it:
+ * the network weights, the style targets, the activations, scratch) during
+ * the stylisation, in MiB of 2^20 bytes.  AdaIN: the peak is reset before
+ * the preparation (content and style encoded once per pair) and before each
+ * alpha's render, and a row reports the larger of the two, i.e. what one
+ * ns_adain_stylise() at that size needs.  Gatys: reset before each run. */
 static double
 mib (gsize bytes)
 {
@@ -439,11 +435,13 @@ ns_cli_eval (int argc, char **argv)
   if (pending > 0)
     {
       gint64 start = g_get_monotonic_time ();
-      if ((ev.engine = ns_engine_new (device, &error)) == NULL || (ev.gatys = ns_gatys_new (device, &error)) == NULL
-          || (ev.metrics = ns_metrics_new (device, &error)) == NULL)
+      if ((ev.runtime = ns_cli_runtime_new (device, NULL, &error)) == NULL
+          || (ev.engine = ns_adain_new (ev.runtime, &error)) == NULL
+          || (ev.gatys = ns_gatys_new (ev.runtime, &error)) == NULL
+          || (ev.metrics = ns_metrics_new (ev.runtime, &error)) == NULL)
         goto failed;
       g_printerr (_("neural-style eval: %s ready in %.1f s; warming up (untimed)…\n"),
-                  ns_engine_get_device (ev.engine)->name, (g_get_monotonic_time () - start) / 1e6);
+                  ns_runtime_get_device (ev.runtime)->name, (g_get_monotonic_time () - start) / 1e6);
       if ((csv = g_fopen (csv_path, "a")) == NULL)
         {
           int saved = errno;
@@ -493,20 +491,20 @@ ns_cli_eval (int argc, char **argv)
                       NsWeightedStyle weighted;
                       NsAdainOptions adain;
                       ns_adain_options_init_single (&adain, &weighted, style, 0);   /* already resized */
-                      ns_engine_reset_peak_memory (ev.engine);
+                      ns_runtime_reset_peak_memory (ev.runtime);
                       t0 = g_get_monotonic_time ();
                       if ((prepared = ns_adain_prepared_new_with_options (ev.engine, content, &adain, NULL, &error))
                           == NULL)
                         goto failed;
                       prepare_seconds = (g_get_monotonic_time () - t0) / 1e6;
-                      prepare_peak = ns_engine_get_peak_memory (ev.engine);
+                      prepare_peak = ns_runtime_get_peak_memory (ev.runtime);
                     }
-                  ns_engine_reset_peak_memory (ev.engine);
+                  ns_runtime_reset_peak_memory (ev.runtime);
                   t0 = g_get_monotonic_time ();
                   result = ns_adain_prepared_render (prepared, g_array_index (alphas, double, k), NULL, &error);
                   /* A row's time is what the result costs alone: the pair's encoding plus this decode. */
                   row.values[EVAL_SECONDS] = prepare_seconds + (g_get_monotonic_time () - t0) / 1e6;
-                  row.values[EVAL_PEAK_MIB] = mib (MAX (prepare_peak, ns_engine_get_peak_memory (ev.engine)));
+                  row.values[EVAL_PEAK_MIB] = mib (MAX (prepare_peak, ns_runtime_get_peak_memory (ev.runtime)));
                 }
               else
                 {
@@ -517,10 +515,11 @@ ns_cli_eval (int argc, char **argv)
                   NsGatysOptions gatys = defaults;
                   gatys.iterations = iterations;
                   gatys.style_weight = g_array_index (weights, double, k - alphas->len);
+                  ns_runtime_reset_peak_memory (ev.runtime);
                   t0 = g_get_monotonic_time ();
                   result = ns_gatys_run (ev.gatys, content, targets, &gatys, NULL, NULL, NULL, &error);
                   row.values[EVAL_SECONDS] = (g_get_monotonic_time () - t0) / 1e6;
-                  row.values[EVAL_PEAK_MIB] = mib (ns_gatys_get_peak_memory (ev.gatys));
+                  row.values[EVAL_PEAK_MIB] = mib (ns_runtime_get_peak_memory (ev.runtime));
                 }
               if (result == NULL || !measure (&ev, result, content, s, &row, &error)
                   || !save_result (images_dir, &row, result, &error) || !eval_append_row (csv, csv_path, &row, &error))
@@ -564,6 +563,7 @@ done:
   g_free (ev.styles);
   ns_metrics_free (ev.metrics);
   ns_gatys_free (ev.gatys);
-  ns_engine_free (ev.engine);
+  ns_adain_free (ev.engine);
+  ns_runtime_free (ev.runtime);
   return status;
 }

@@ -6,10 +6,8 @@
 #include "cli-metrics.h"
 
 #include "cli-options.h"
+#include "neural-style.h"
 #include "ns-i18n.h"
-#include "ns-image-io.h"
-#include "ns-lattice.h"
-#include "ns-metrics.h"
 #include <stdlib.h>
 
 int
@@ -57,9 +55,11 @@ ns_cli_metrics (int argc, char **argv)
       content = resized;
     }
   double e = 0, c = 0, l8 = 0, content_l8 = 0;
+  g_autoptr (NsRuntime) runtime = NULL;
   g_autoptr (NsMetrics) metrics = NULL;
   if (!ns_lattice_energy (result, &l8, &error) || !ns_lattice_energy (content, &content_l8, &error)
-      || (metrics = ns_metrics_new (device, &error)) == NULL || !ns_metrics_ssim (result, content, &c, &error)
+      || (runtime = ns_cli_runtime_new (device, NULL, &error)) == NULL
+      || (metrics = ns_metrics_new (runtime, &error)) == NULL || !ns_metrics_ssim (result, content, &c, &error)
       || !ns_metrics_effectiveness (metrics, result, style, trials, (guint32) seed, &e, &error))
     {
       g_printerr ("neural-style metrics: %s\n", error->message);

@@ -23,4 +23,10 @@ GOptionGroup *ns_cli_param_group (NsSettings *settings);
  * negative number given is refused (G_OPTION_ERROR_BAD_VALUE, a sentence). */
 gboolean ns_cli_check_device (int *device, GError **error);
 
+/* The process's one runtime: the environment's options (the one place the
+ * CLI reads them), --device over NEURAL_STYLE_DEVICE when given (device >= 0),
+ * and `progress` told of kernels compiled (may be NULL).  NULL and an error
+ * when the environment is wrong. */
+NsRuntime *ns_cli_runtime_new (int device, NsKernelProgress progress, GError **error);
+
 G_END_DECLS

@@ -1,7 +1,7 @@
 #include "cli-prepare.h"
 
+#include "cli-options.h"
 #include "neural-style.h"
-#include "ns-cl-context.h"
 #include "ns-i18n.h"
 #include "ns-progress-text.h"
 #include <errno.h>
@@ -34,11 +34,22 @@ print_compiling (guint done, guint total, gpointer user_data)
 static gboolean
 prepare_device (int index, const char *name, const char *dir)
 {
-  NsEngineOptions options = { .device_index = index, .progress = print_compiling, .progress_data = (gpointer) name,
-                              .cache_dir = dir, .no_system_cache = dir != NULL };
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsEngine) engine = ns_engine_new_with_options (&options, &error);
-  if (engine == NULL || !ns_engine_prepare_kernels (engine, &error))
+  NsRuntimeOptions options;
+  ns_runtime_options_init (&options);
+  if (!ns_runtime_options_from_environment (&options, &error))
+    {
+      g_printerr ("neural-style: %s\n", error->message);
+      return FALSE;
+    }
+  if (index >= 0)
+    options.device_index = index;
+  if (dir != NULL)   /* the system's cache: written here, and no other read */
+    options.cache_dir = dir, options.system_cache_dir = "";
+  g_autoptr (NsRuntime) runtime = ns_runtime_new (&options);
+  ns_runtime_set_kernel_progress (runtime, print_compiling, (gpointer) name);
+  g_autoptr (NsAdain) adain = ns_adain_new (runtime, &error);
+  if (adain == NULL || !ns_adain_prepare_kernels (adain, &error))
     {
       if (name != NULL)
         g_printerr (_("neural-style: The kernels for “%s” could not be prepared: %s\n"), name, error->message);
@@ -46,7 +57,7 @@ prepare_device (int index, const char *name, const char *dir)
         g_printerr ("neural-style: %s\n", error->message);
       return FALSE;
     }
-  g_print (_("The OpenCL kernels for “%s” are ready.\n"), ns_engine_get_device (engine)->name);
+  g_print (_("The OpenCL kernels for “%s” are ready.\n"), ns_runtime_get_device (runtime)->name);
   return TRUE;
 }
 
@@ -85,7 +96,7 @@ ns_cli_prepare (int device, gboolean system, const char *dir)
       return 1;
     }
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) devices = ns_cl_list_devices (&error);
+  g_autoptr (GPtrArray) devices = ns_devices_list (&error);
   if (devices == NULL)
     {
       g_printerr ("neural-style: %s\n", error->message);
@@ -95,7 +106,7 @@ ns_cli_prepare (int device, gboolean system, const char *dir)
   guint prepared = 0;
   for (guint i = 0; i < devices->len; i++)
     if (device < 0 || (guint) device == i)
-      prepared += prepare_device ((int) i, ((NsClDeviceInfo *) devices->pdata[i])->name, target);
+      prepared += prepare_device ((int) i, ((NsDevice *) devices->pdata[i])->name, target);
   if (prepared == 0)
     {
       g_printerr (_("neural-style: No OpenCL device could be prepared; users will compile the kernels on first use.\n"));

@@ -17,12 +17,9 @@
 
 #include "cli-image-list.h"
 #include "cli-interrupt.h"
+#include "cli-options.h"
 #include "neural-style.h"
-#include "ns-decoder-train.h"
 #include "ns-i18n.h"
-#include "ns-image-io.h"
-#include "ns-lattice.h"
-#include "ns-weights-path.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -203,18 +200,17 @@ ns_cli_train (int argc, char **argv)
   g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) seed);
   sampler.rand = rand;
 
-  g_autofree char *vgg = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, &error);
-  if (vgg != NULL && from == NULL)
-    from = ns_weights_find_file (NS_WEIGHTS_DECODER_FILE, &error);
-  g_autoptr (NsDecoderTrainer) trainer = from != NULL ? ns_decoder_trainer_new (device, vgg, from, &params, &error)
-                                                      : NULL;
+  g_autoptr (NsRuntime) runtime = ns_cli_runtime_new (device, NULL, &error);
+  g_autoptr (NsDecoderTrainer) trainer = runtime != NULL ? ns_decoder_trainer_new (runtime, from, &params, &error)
+                                                         : NULL;
   if (trainer == NULL)
     {
       g_printerr ("neural-style train: %s\n", error->message);
       return EXIT_RUN_FAILED;
     }
   g_printerr (_("neural-style train: %s, from %s (iteration %d), %d iterations of %d pairs of %d × %d crops.\n"),
-              ns_decoder_trainer_get_device_name (trainer), from, ns_decoder_trainer_get_iteration (trainer),
+              ns_decoder_trainer_get_device_name (trainer), ns_decoder_trainer_get_start_path (trainer),
+              ns_decoder_trainer_get_iteration (trainer),
               iterations, batch, crop, crop);
 
   /* The held-out pairs, the same centre crops at every log. */

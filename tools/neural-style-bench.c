@@ -102,41 +102,75 @@ typedef struct {
   gboolean (*cached) (gpointer model);
 } BenchMethod;
 
-/* --- AdaIN: one ns_engine_stylise ------------------------------------ */
+/* A runtime of its own for each model: the cold start is what is measured.
+ * The environment's options (NEURAL_STYLE_CONV, which --conv sets) count. */
+static NsRuntime *
+runtime_new (int device, GError **error)
+{
+  NsRuntimeOptions options;
+  ns_runtime_options_init (&options);
+  if (!ns_runtime_options_from_environment (&options, error))
+    return NULL;
+  if (device >= 0)
+    options.device_index = device;
+  return ns_runtime_new (&options);
+}
+
+/* --- AdaIN: one ns_adain_stylise ------------------------------------ */
+
+typedef struct {
+  NsRuntime *runtime;
+  NsAdain *adain;
+} AdainModel;
+
+static void
+adain_close (gpointer data)
+{
+  AdainModel *model = data;
+  ns_adain_free (model->adain);
+  ns_runtime_free (model->runtime);
+  g_free (model);
+}
 
 static gpointer
 adain_open (int device, GError **error)
 {
-  return ns_engine_new (device, error);
+  AdainModel *model = g_new0 (AdainModel, 1);
+  if ((model->runtime = runtime_new (device, error)) == NULL
+      || (model->adain = ns_adain_new (model->runtime, error)) == NULL)
+    {
+      adain_close (model);
+      return NULL;
+    }
+  return model;
 }
 
 static gboolean
 adain_run (gpointer model, const NsImage *content, const NsImage *style, GError **error)
 {
-  g_autoptr (NsImage) out = ns_engine_stylise (model, content, style, 1.0, 0, NULL, error);
+  g_autoptr (NsImage) out = ns_adain_stylise (((AdainModel *) model)->adain, content, style, 1.0, 0, NULL, error);
   return out != NULL;
 }
 
 static double
 adain_peak_mib (gpointer model)
 {
-  return ns_engine_get_peak_memory (model) / 1048576.0;
+  return ns_runtime_get_peak_memory (((AdainModel *) model)->runtime) / 1048576.0;
 }
 
 static gboolean
 adain_cached (gpointer model)
 {
-  return ns_engine_kernels_were_cached (model);
+  return ns_runtime_kernels_were_cached (((AdainModel *) model)->runtime);
 }
 
-static const BenchMethod adain_method = {
-  adain_open, (void (*) (gpointer)) ns_engine_free, adain_run, adain_peak_mib, adain_cached,
-};
+static const BenchMethod adain_method = { adain_open, adain_close, adain_run, adain_peak_mib, adain_cached };
 
 /* --- Gatys: the style's targets once, the content's per size, then one
  * evaluation (objective + gradient, x on the device) per run ------------- */
 
 typedef struct {
+  NsRuntime *runtime;
   NsGatys *gatys;
   NsGatysStyle *style;
   const NsImage *style_image;
@@ -147,10 +181,12 @@ typedef struct {
 static gpointer
 gatys_open (int device, GError **error)
 {
-  NsGatys *gatys = ns_gatys_new (device, error);
+  g_autoptr (NsRuntime) runtime = runtime_new (device, error);
+  NsGatys *gatys = runtime != NULL ? ns_gatys_new (runtime, error) : NULL;
   if (gatys == NULL)
     return NULL;
   GatysModel *model = g_new0 (GatysModel, 1);
+  model->runtime = g_steal_pointer (&runtime);
   model->gatys = gatys;
   return model;
 }
@@ -162,6 +198,7 @@ gatys_close (gpointer data)
   g_clear_pointer (&model->step, ns_gatys_step_free);
   g_clear_pointer (&model->style, ns_gatys_style_free);
   ns_gatys_free (model->gatys);
+  ns_runtime_free (model->runtime);
   g_free (model);
 }
 
@@ -194,13 +231,13 @@ gatys_run (gpointer data, const NsImage *content, const NsImage *style, GError *
 static double
 gatys_peak_mib (gpointer data)
 {
-  return ns_gatys_get_peak_memory (((GatysModel *) data)->gatys) / 1048576.0;
+  return ns_runtime_get_peak_memory (((GatysModel *) data)->runtime) / 1048576.0;
 }
 
 static gboolean
 gatys_cached (gpointer data)
 {
-  return ns_gatys_kernels_were_cached (((GatysModel *) data)->gatys);
+  return ns_runtime_kernels_were_cached (((GatysModel *) data)->runtime);
 }
 
 static const BenchMethod gatys_method = { gatys_open, gatys_close, gatys_run, gatys_peak_mib, gatys_cached };
@@ -262,7 +299,8 @@ bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow 
   row->preview_ms = -1;
   if (ok && method == &adain_method)
     {
-      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (model, content, style, 0, NULL, error);
+      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepared_new (((AdainModel *) model)->adain, content, style, 0,
+                                                                    NULL, error);
       ok = prepared != NULL;
       for (int r = 0; r < reps && ok; r++)
         {
@@ -284,9 +322,11 @@ bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow 
 static gboolean
 serve (int device, GError **error)
 {
-  g_autoptr (NsEngine) engine = ns_engine_new (MAX (device, -1), error);
+  g_autoptr (NsRuntime) runtime = runtime_new (device, error);
+  g_autoptr (NsAdain) engine = runtime != NULL ? ns_adain_new (runtime, error) : NULL;
   if (engine == NULL)
     return FALSE;
+  AdainModel model = { runtime, engine };
   g_autoptr (GHashTable) pairs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GHashTable) prepared = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ns_adain_prepared_free);
   char line[64];
@@ -319,7 +359,7 @@ serve (int device, GError **error)
         }
       gint64 start = g_get_monotonic_time ();
       g_autoptr (NsImage) rendered = preview ? ns_adain_prepared_render (ready, 1.0, NULL, error) : NULL;
-      if (preview ? rendered == NULL : !adain_run (engine, pair->pdata[0], pair->pdata[1], error))
+      if (preview ? rendered == NULL : !adain_run (&model, pair->pdata[0], pair->pdata[1], error))
         return FALSE;
       g_print ("%.3f\n", seconds_since (start) * 1e3);
       fflush (stdout);

@@ -14,8 +14,6 @@
  * 130 when Ctrl+C ended it (Gatys still writes its best image so far).  The
  * output file appears only when the run succeeds (written atomically). */
 #include "neural-style.h"
-#include "ns-gatys.h"
-#include "ns-cl-context.h"
 #include "cli-eval.h"
 #include "cli-interrupt.h"
 #include "cli-metrics.h"
@@ -74,7 +72,7 @@ static int
 list_devices (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) devices = ns_cl_list_devices (&error);
+  g_autoptr (GPtrArray) devices = ns_devices_list (&error);
   if (devices == NULL)
     return fail (EXIT_RUN_FAILED, error);
   if (devices->len == 0)
@@ -84,9 +82,9 @@ list_devices (void)
     }
   for (guint i = 0; i < devices->len; i++)
     {
-      const NsClDeviceInfo *d = devices->pdata[i];
+      const NsDevice *d = devices->pdata[i];
       g_print ("%u: %s (%s, %s, %" G_GUINT64_FORMAT " MiB, %u compute units)\n", d->index, d->name,
-               ns_cl_device_type_name (d->type), d->platform_name, (guint64) (d->global_mem >> 20),
+               ns_device_kind_name (d->kind), d->platform_name, (guint64) (d->global_mem >> 20),
                d->compute_units);
     }
   return EXIT_SUCCESS;
@@ -138,7 +136,8 @@ gatys_objective_command (int argc, char **argv)
   g_autoptr (NsImage) style_image = ns_image_load (style_file, &error);
   if (style_image == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  g_autoptr (NsGatys) gatys = ns_gatys_new (device, &error);
+  g_autoptr (NsRuntime) runtime = ns_cli_runtime_new (device, NULL, &error);
+  g_autoptr (NsGatys) gatys = runtime != NULL ? ns_gatys_new (runtime, &error) : NULL;
   if (gatys == NULL)
     return fail (EXIT_RUN_FAILED, error);
   g_autoptr (NsGatysStyle) style = ns_gatys_style_new (gatys, style_image, NULL, &error);
@@ -256,11 +255,11 @@ run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *con
   transfer.optim = options;
 
   gint64 start = g_get_monotonic_time ();
-  NsEngineOptions engine_options = { .device_index = device, .progress = verbose ? ns_cli_print_kernel_progress : NULL };
-  g_autoptr (NsGatys) gatys = ns_gatys_new_with_options (&engine_options, &error);
+  g_autoptr (NsRuntime) runtime = ns_cli_runtime_new (device, verbose ? ns_cli_print_kernel_progress : NULL, &error);
+  g_autoptr (NsGatys) gatys = runtime != NULL ? ns_gatys_new (runtime, &error) : NULL;
   if (gatys == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  say_device_note (ns_gatys_get_device_note (gatys));
+  say_device_note (ns_runtime_get_device_note (runtime));
   gint64 ready = g_get_monotonic_time ();
   /* Coarse to fine adds the coarse scales' iterations to the count. */
   GatysProgress progress = { &options, content->width, content->height,
@@ -282,8 +281,8 @@ run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *con
     }
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, %d iterations %.2f s, peak device memory %.1f MiB\n"),
-                ns_gatys_get_device (gatys)->name, (ready - start) / 1e6, progress.total,
-                (g_get_monotonic_time () - ready) / 1e6, ns_gatys_get_peak_memory (gatys) / 1048576.0);
+                ns_runtime_get_device (runtime)->name, (ready - start) / 1e6, progress.total,
+                (g_get_monotonic_time () - ready) / 1e6, ns_runtime_get_peak_memory (runtime) / 1048576.0);
   return EXIT_SUCCESS;
 }
 
@@ -328,8 +327,8 @@ main (int argc, char **argv)
     { "tile", 0, 0, G_OPTION_ARG_INT, &tile,
       N_("Process in tiles of N pixels a side (0: only when the image does not fit the memory budget)"), N_("N") },
     { "memory-budget", 0, 0, G_OPTION_ARG_INT, &budget_mib,
-      N_("The most device memory to use, in MiB (default: AdaIN 1024, or half the device's when less; "
-         "Gatys half the device's)"), N_("MIB") },
+      N_("The most device memory to use, in MiB (default: half the device's, at most 1024 on a processor)"),
+      N_("MIB") },
     { "device", 'd', 0, G_OPTION_ARG_INT, &device,
       N_("OpenCL device number (see --list-devices; default: $NEURAL_STYLE_DEVICE, else the first device that works, GPUs first)"), N_("N") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
@@ -431,24 +430,24 @@ main (int argc, char **argv)
     return run_gatys (&gatys, &settings, content, &adain, device, output_path, verbose, interrupt, cancellable);
 
   gint64 start = g_get_monotonic_time ();
-  NsEngineOptions engine_options = { .device_index = device, .progress = verbose ? ns_cli_print_kernel_progress : NULL };
-  g_autoptr (NsEngine) engine = ns_engine_new_with_options (&engine_options, &error);
+  g_autoptr (NsRuntime) runtime = ns_cli_runtime_new (device, verbose ? ns_cli_print_kernel_progress : NULL, &error);
+  g_autoptr (NsAdain) engine = runtime != NULL ? ns_adain_new (runtime, &error) : NULL;
   if (engine == NULL)
     return fail (EXIT_RUN_FAILED, error);
-  say_device_note (ns_engine_get_device_note (engine));
+  say_device_note (ns_runtime_get_device_note (runtime));
   gint64 ready = g_get_monotonic_time ();
   adain.alpha = settings.alpha;
   int tenths = 0;
   adain.progress = verbose ? print_fraction : NULL;
   adain.progress_data = &tenths;
-  g_autoptr (NsImage) result = ns_engine_stylise_with_options (engine, content, &adain, cancellable, &error);
+  g_autoptr (NsImage) result = ns_adain_stylise_with_options (engine, content, &adain, cancellable, &error);
   if (result == NULL && g_cancellable_is_cancelled (cancellable))   /* AdaIN has no image before its end */
     return interrupted (error, NULL);
   if (result == NULL || !ns_cli_output_write (interrupt, result, content, output_path, &error))
     return fail (EXIT_RUN_FAILED, error);
   if (verbose)
     g_printerr (_("%s: set-up %.2f s, style transfer %.2f s, peak device memory %.1f MiB\n"),
-                ns_engine_get_device (engine)->name, (ready - start) / 1e6,
-                (g_get_monotonic_time () - ready) / 1e6, ns_engine_get_peak_memory (engine) / 1048576.0);
+                ns_runtime_get_device (runtime)->name, (ready - start) / 1e6,
+                (g_get_monotonic_time () - ready) / 1e6, ns_runtime_get_peak_memory (runtime) / 1048576.0);
   return EXIT_SUCCESS;
 }

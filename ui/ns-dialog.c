@@ -646,7 +646,7 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
       /* The content as it is until the first result arrives. */
       g_autoptr (GdkPixbuf) original = pixbuf_from_image (host->preview);
       gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview_image), original);
-      d->preview = ns_preview_new (host->preview, preview_ready, d);
+      d->preview = ns_preview_new (host->runtime, host->preview, preview_ready, d);
       ns_preview_set_status_func (d->preview, preview_status, d);
       d->preview_scale = host->preview_scale > 0.0 ? host->preview_scale : 1.0;
       schedule_preview (d);

@@ -3,7 +3,7 @@
  * has through NsDialogHost. */
 #pragma once
 
-#include "ns-image.h"
+#include "neural-style.h"
 #include "ns-progress-window.h"
 #include "ns-settings.h"
 #include <gtk/gtk.h>
@@ -16,6 +16,10 @@ typedef struct {
 } NsDialogLayer;
 
 typedef struct {
+  /* The process's runtime, which the preview runs on (and the run after the
+   * dialog, so that nothing is built or loaded twice); it must outlive the
+   * dialog.  Needed with a preview. */
+  NsRuntime *runtime;
   /* The content for the preview, already downscaled (RGB or RGBA); NULL: no preview. */
   const NsImage *preview;
   double preview_scale;   /* the preview's size / the drawable's (0: 1), to scale the style alike */

@@ -1,5 +1,5 @@
-/* One worker thread owns the engine (an engine serves one thread) and the
- * prepared pair; the main thread only posts requests and receives results
+/* One worker thread uses the runtime (a runtime serves one thread at a
+ * time) and owns the AdaIN object and the prepared pair; the main thread only posts requests and receives results
  * through an idle callback guarded by a shared, reference-counted state. */
 #include "ns-preview.h"
 #include "neural-style.h"
@@ -126,6 +126,7 @@ post (State *s, GMainContext *context, NsImage *result, GError *error)
 typedef struct {
   State *state;
   GMainContext *context;
+  NsRuntime *runtime;
 } WorkerArgs;
 
 /* The first use of a device compiles its kernels: seconds the user should
@@ -143,7 +144,7 @@ work (gpointer p)
 {
   WorkerArgs *args = p;
   State *s = args->state;
-  g_autoptr (NsEngine) engine = NULL;
+  g_autoptr (NsAdain) adain = NULL;
   g_autoptr (NsAdainPrepared) prepared = NULL;
   g_autofree char *prepared_key = NULL;
   gboolean kernels_saved = FALSE;
@@ -167,19 +168,19 @@ work (gpointer p)
 
       GError *error = NULL;
       NsImage *result = NULL;
-      if (engine == NULL)
+      if (adain == NULL)
         {
-          NsEngineOptions options = { .device_index = -1, .progress = kernel_progress, .progress_data = args };
-          engine = ns_engine_new_with_options (&options, &error);
+          ns_runtime_set_kernel_progress (args->runtime, kernel_progress, args);
+          adain = ns_adain_new (args->runtime, &error);
         }
-      if (engine != NULL && (prepared == NULL || g_strcmp0 (prepared_key, r->key) != 0))
+      if (adain != NULL && (prepared == NULL || g_strcmp0 (prepared_key, r->key) != 0))
         {
           g_clear_pointer (&prepared, ns_adain_prepared_free);
           g_clear_pointer (&prepared_key, g_free);
           NsAdainOptions options;
           NsWeightedStyle styles[2], outside;
           request_options (r, &options, styles, &outside);
-          prepared = ns_adain_prepared_new_with_options (engine, r->content != NULL ? r->content : s->content,
+          prepared = ns_adain_prepared_new_with_options (adain, r->content != NULL ? r->content : s->content,
                                                          &options, cancellable, &error);
           if (prepared != NULL)
             prepared_key = g_strdup (r->key);
@@ -200,12 +201,13 @@ work (gpointer p)
       g_mutex_lock (&s->lock);
       gboolean idle = s->pending == NULL;
       g_mutex_unlock (&s->lock);
-      if (engine != NULL && result != NULL && idle && !kernels_saved)
+      if (adain != NULL && result != NULL && idle && !kernels_saved)
         {
-          ns_engine_save_kernels (engine);
+          ns_runtime_save_kernels (args->runtime);
           kernels_saved = TRUE;
         }
     }
+  ns_runtime_set_kernel_progress (args->runtime, NULL, NULL);   /* whoever runs next says its own */
   g_main_context_unref (args->context);
   g_atomic_rc_box_release_full (s, state_clear);
   g_free (args);
@@ -213,7 +215,7 @@ work (gpointer p)
 }
 
 NsPreview *
-ns_preview_new (const NsImage *content, NsPreviewFunc func, gpointer data)
+ns_preview_new (NsRuntime *runtime, const NsImage *content, NsPreviewFunc func, gpointer data)
 {
   State *s = g_atomic_rc_box_new0 (State);
   g_mutex_init (&s->lock);
@@ -225,6 +227,7 @@ ns_preview_new (const NsImage *content, NsPreviewFunc func, gpointer data)
   WorkerArgs *args = g_new0 (WorkerArgs, 1);
   args->state = g_atomic_rc_box_acquire (s);
   args->context = g_main_context_ref_thread_default ();
+  args->runtime = runtime;
   NsPreview *preview = g_new0 (NsPreview, 1);
   preview->state = s;
   preview->thread = g_thread_new ("neural-style-preview", work, args);

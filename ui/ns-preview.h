@@ -6,7 +6,6 @@
 #pragma once
 
 #include "neural-style.h"
-#include "ns-image.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -22,8 +21,9 @@ typedef void (*NsPreviewFunc) (NsImage *result, const GError *error, gpointer da
  * as how far the first use of a device has come in compiling its kernels. */
 typedef void (*NsPreviewStatusFunc) (const char *text, gpointer data);
 
-/* `content` is copied. */
-NsPreview *ns_preview_new (const NsImage *content, NsPreviewFunc func, gpointer data);
+/* The preview on `runtime` (which must outlive it, and serves the preview's
+ * worker alone until ns_preview_free()); `content` is copied. */
+NsPreview *ns_preview_new (NsRuntime *runtime, const NsImage *content, NsPreviewFunc func, gpointer data);
 /* Who is told the status lines (none by default). */
 void ns_preview_set_status_func (NsPreview *preview, NsPreviewStatusFunc func, gpointer data);
 /* Stops the worker (cancelling its job) and waits for it; no callback runs afterwards. */

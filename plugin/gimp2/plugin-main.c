@@ -163,8 +163,11 @@ run (const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals
   gint32 drawable = nparams > 2 ? param[2].data.d_drawable : -1;
   gint32 layer = -1;
   gboolean ok, have_ui = FALSE;
+  g_autoptr (NsRuntime) runtime = ns_plugin_runtime_new (&error);   /* the dialog's preview and the run share it */
 
-  if (mode == GIMP_RUN_NONINTERACTIVE)
+  if (runtime == NULL)
+    ok = FALSE;
+  else if (mode == GIMP_RUN_NONINTERACTIVE)
     {
       ns_settings_init_defaults (&settings);
       ok = nparams == (gint) n_pdb_params () || nparams == N_PARAMS_V1;
@@ -177,11 +180,11 @@ run (const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals
   else
     {
       last_settings (&settings, key_file);
-      ok = ns_plugin_ask (&settings, image, drawable, mode == GIMP_RUN_INTERACTIVE, &have_ui, &error);
+      ok = ns_plugin_ask (runtime, &settings, image, drawable, mode == GIMP_RUN_INTERACTIVE, &have_ui, &error);
     }
   if (ok)
     {
-      layer = ns_plugin_run (&settings, image, drawable, have_ui, &error);
+      layer = ns_plugin_run (runtime, &settings, image, drawable, have_ui, &error);
       ok = layer != -1;
     }
 

@@ -174,6 +174,8 @@ run (GimpProcedure *procedure, GimpRunMode mode, GimpImage *image, GimpDrawable 
   gint32 layer = -1;
   gboolean have_ui = FALSE;
   gboolean ok = settings_from_config (&settings, config, &error);
+  g_autoptr (NsRuntime) runtime = ok ? ns_plugin_runtime_new (&error) : NULL;   /* the dialog's preview and the run share it */
+  ok = runtime != NULL;
   if (ok && (drawables == NULL || drawables[0] == NULL || drawables[1] != NULL))
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -183,14 +185,14 @@ run (GimpProcedure *procedure, GimpRunMode mode, GimpImage *image, GimpDrawable 
   gint32 drawable = ok ? gimp_item_get_id (GIMP_ITEM (drawables[0])) : -1;
   if (ok && mode != GIMP_RUN_NONINTERACTIVE)
     {
-      ok = ns_plugin_ask (&settings, gimp_image_get_id (image), drawable, mode == GIMP_RUN_INTERACTIVE, &have_ui,
-                          &error);
+      ok = ns_plugin_ask (runtime, &settings, gimp_image_get_id (image), drawable, mode == GIMP_RUN_INTERACTIVE,
+                          &have_ui, &error);
       if (ok && mode == GIMP_RUN_INTERACTIVE)
         settings_to_config (&settings, config);
     }
   if (ok)
     {
-      layer = ns_plugin_run (&settings, gimp_image_get_id (image), drawable, have_ui, &error);
+      layer = ns_plugin_run (runtime, &settings, gimp_image_get_id (image), drawable, have_ui, &error);
       ok = layer != -1;
     }
   if (ok)

@@ -1,0 +1,119 @@
+/* AdaIN (Huang & Belongie 2017), made from a runtime (ns-runtime.h):
+ * T(c, s, a) = g((1 - a) f(c) + a AdaIN(f(c), f(s))), with blends of styles,
+ * two styles by region, colour preservation, and tiles for large images.
+ * Host-neutral: the caller owns every image. */
+#pragma once
+
+#include "ns-engine-error.h"
+#include "ns-image.h"
+#include "ns-runtime.h"
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _NsAdain NsAdain;
+
+/* AdaIN on `runtime` (opened if need be; its VGG-19, and its decoder, loaded
+ * now if no AdaIN loaded it before).  The runtime must outlive it, and
+ * serves one thread at a time. */
+NsAdain *ns_adain_new (NsRuntime *runtime, GError **error);
+void ns_adain_free (NsAdain *adain);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsAdain, ns_adain_free)
+NsRuntime *ns_adain_get_runtime (NsAdain *adain);
+
+/* Compiles every kernel the runtime may need (Gatys's too), runs a few
+ * preview-sized images so that lazily compiling drivers finish their work,
+ * and stores the result: `neural-style --prepare`. */
+gboolean ns_adain_prepare_kernels (NsAdain *adain, GError **error);
+
+/* AdaIN style transfer: `content` restyled after `style` with strength
+ * alpha in [0, 1].  style_size > 0 resizes the style so its shorter side has
+ * that many pixels; 0 takes it as given.  Any image of at least
+ * NS_MIN_IMAGE_SIDE pixels a side, grey, RGB or RGBA (alpha is ignored); the
+ * result is RGB of the content's exact size, not clamped. */
+NsImage *ns_adain_stylise (NsAdain *adain, const NsImage *content, const NsImage *style,
+                           double alpha, int style_size, GCancellable *cancellable, GError **error);
+
+/* The network alone, without the padding ns_adain_stylise() adds: returns
+ * (H / 8) * 8 x (W / 8) * 8 pixels.  RGB inputs. */
+NsImage *ns_adain_network (NsAdain *adain, const NsImage *content, const NsImage *style,
+                           double alpha, GCancellable *cancellable, GError **error);
+
+/* Colour preservation: none, the content's colours through luminance-only
+ * transfer, or the style recoloured to the content's colour distribution. */
+typedef enum {
+  NS_COLOUR_NONE,
+  NS_COLOUR_LUMINANCE,
+  NS_COLOUR_MATCH,
+} NsColourPreservation;
+
+/* A style image and its share in a blend (weights >= 0, not all 0; normalised). */
+typedef struct {
+  const NsImage *image;
+  double weight;
+} NsWeightedStyle;
+
+/* How far a long run has come: `fraction` of its work done, in (0, 1].
+ * Called on the thread that runs AdaIN. */
+typedef void (*NsAdainProgress) (double fraction, gpointer user_data);
+
+/* Everything an AdaIN run can be told.  Set with ns_adain_options_init(). */
+typedef struct {
+  double alpha;                        /* style strength, [0, 1]; default 1 */
+  int style_size;                      /* shorter side of each style, 0: as given; default 512 */
+  NsColourPreservation colour;         /* default NS_COLOUR_NONE */
+  const NsWeightedStyle *styles;       /* the blend of styles (where the mask is 1) */
+  guint n_styles;                      /* at least 1 */
+  /* Spatial control (Huang & Belongie, section 7.2): with a mask (content-sized,
+   * first channel, values in [0, 1]), `styles` apply where it is 1 and
+   * `outside_styles` where it is 0, mixed in feature space. */
+  const NsImage *mask;
+  const NsWeightedStyle *outside_styles;
+  guint n_outside_styles;
+  /* Large images run in overlapping tiles, each with the whole image's
+   * content statistics, blended across the seams.  tile_size: the side of a
+   * tile's own area in pixels (rounded to a multiple of 8, at least 64);
+   * 0 chooses one when the image would not fit memory_budget. */
+  int tile_size;
+  /* The most device memory a run may hold, in bytes; 0: the runtime's
+   * default (ns_runtime_memory_budget()).  Running out of device memory anyway
+   * retries with smaller tiles before giving up. */
+  gsize memory_budget;
+  /* A tiled run calls this after each tile of its two passes (NULL: no one
+   * asks); an untiled run, one pass through the networks, does not. */
+  NsAdainProgress progress;
+  gpointer progress_data;
+} NsAdainOptions;
+
+void ns_adain_options_init (NsAdainOptions *options);
+/* ns_adain_options_init() for one style at full weight and this style size;
+ * `one` is filled in and must outlive the options. */
+void ns_adain_options_init_single (NsAdainOptions *options, NsWeightedStyle *one, const NsImage *style,
+                                   int style_size);
+NsImage *ns_adain_stylise_with_options (NsAdain *adain, const NsImage *content, const NsAdainOptions *options,
+                                         GCancellable *cancellable, GError **error);
+
+/* A prepared AdaIN pair for a live preview: the content and style are
+ * encoded once (with the padding and style resizing of ns_adain_stylise()),
+ * and each render runs only the blend and the decoder, so following an alpha
+ * slider costs one decode.  Holds device memory until freed; uses the AdaIN
+ * object, which must outlive it. */
+typedef struct _NsAdainPrepared NsAdainPrepared;
+
+NsAdainPrepared *ns_adain_prepared_new (NsAdain *adain, const NsImage *content, const NsImage *style,
+                                        int style_size, GCancellable *cancellable, GError **error);
+/* The same, for every option but alpha (options->alpha is not used). */
+NsAdainPrepared *ns_adain_prepared_new_with_options (NsAdain *adain, const NsImage *content,
+                                                     const NsAdainOptions *options, GCancellable *cancellable,
+                                                     GError **error);
+/* The same result as ns_adain_stylise() with this alpha. */
+NsImage *ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCancellable *cancellable,
+                                   GError **error);
+void ns_adain_prepared_free (NsAdainPrepared *prepared);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsAdainPrepared, ns_adain_prepared_free)
+
+/* Per-channel mean and population standard deviation (no epsilon) of the
+ * image's relu4_1 features, into arrays of 512 floats. */
+gboolean ns_adain_relu4_1_stats (NsAdain *adain, const NsImage *image, float *mean, float *std, GError **error);
+
+G_END_DECLS
