@@ -5,11 +5,13 @@
 #include "ns-adain-private.h"
 #include "ns-cl-error.h"
 #include "ns-image-io.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <math.h>
 
 typedef struct {
-  NsEngine *engine;
+  NsRuntime *runtime;
+  NsAdain *engine;
   NsImage *content;   /* 160 x 64: room for a region far from a mask's edge */
   NsImage *style_a;
   NsImage *style_b;
@@ -19,7 +21,7 @@ static NsImage *
 run (Fixture *f, const NsAdainOptions *options)
 {
   g_autoptr (GError) error = NULL;
-  NsImage *out = ns_engine_stylise_with_options (f->engine, f->content, options, NULL, &error);
+  NsImage *out = ns_adain_stylise_with_options (f->engine, f->content, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->width, ==, f->content->width);
   g_assert_cmpint (out->height, ==, f->content->height);
@@ -217,10 +219,10 @@ test_tiled_equals_untiled (gconstpointer data)
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, f->style_a, 64);
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) whole = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_autoptr (NsImage) whole = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_no_error (error);
   options.tile_size = 64;   /* 5 x 3 tiles (after padding to 264 x 192) */
-  g_autoptr (NsImage) tiled = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_autoptr (NsImage) tiled = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tiled->width, ==, 257);
   g_assert_cmpint (tiled->height, ==, 190);
@@ -271,7 +273,7 @@ test_tiled_keeps_features (gconstpointer data)
     }
   /* One pass through the networks reports nothing. */
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) untiled = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_autoptr (NsImage) untiled = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fractions->len, ==, 0);
   g_array_unref (fractions);
@@ -296,32 +298,32 @@ test_large_under_budget (gconstpointer data)
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, f->style_b, 64);
   /* The untiled run needs about 3 x 64 x 1000 x 700 floats (540 MiB) at its peak. */
-  options.memory_budget = ns_engine_get_memory_in_use (f->engine) + (96 << 20);
-  ns_engine_reset_peak_memory (f->engine);
+  options.memory_budget = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)) + (96 << 20);
+  ns_runtime_reset_peak_memory (ns_adain_get_runtime (f->engine));
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsImage) out = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_autoptr (NsImage) out = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_no_error (error);
-  g_test_message ("peak %.1f MiB, budget %.1f MiB", ns_engine_get_peak_memory (f->engine) / 1048576.0,
+  g_test_message ("peak %.1f MiB, budget %.1f MiB", ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)) / 1048576.0,
                   options.memory_budget / 1048576.0);
-  g_assert_cmpuint (ns_engine_get_peak_memory (f->engine), <=, options.memory_budget);
+  g_assert_cmpuint (ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)), <=, options.memory_budget);
   g_assert_cmpint (out->width, ==, 1000);
   for (gsize i = 0; i < (gsize) 1000 * 700 * 3; i++)
     g_assert_true (isfinite (out->data[i]));
 
   /* A device with less memory than the budget says (its own count): the
    * untiled run fails to allocate and runs again in tiles, halved on need. */
-  NsClDeviceInfo *info = (NsClDeviceInfo *) ns_engine_get_device (f->engine);
+  NsClDeviceInfo *info = (NsClDeviceInfo *) ns_runtime_get_device (ns_adain_get_runtime (f->engine));
   const cl_ulong real_memory = info->global_mem;
-  info->global_mem = ns_engine_get_memory_in_use (f->engine) + (96 << 20);
+  info->global_mem = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)) + (96 << 20);
   options.memory_budget = (gsize) 64 << 30;
-  g_autoptr (NsImage) retried = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  g_autoptr (NsImage) retried = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   info->global_mem = real_memory;
   g_assert_no_error (error);
   ns_test_assert_close (retried->data, out->data, (gsize) 1000 * 700 * 3, 5e-3, "after running out of memory");
 
   /* A budget below what even the smallest tile needs is a clear error. */
-  options.memory_budget = ns_engine_get_memory_in_use (f->engine) + (1 << 20);
-  g_autoptr (NsImage) none = ns_engine_stylise_with_options (f->engine, content, &options, NULL, &error);
+  options.memory_budget = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)) + (1 << 20);
+  g_autoptr (NsImage) none = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_null (none);
   g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
@@ -345,7 +347,7 @@ test_cancel (gconstpointer data)
 
   /* Cancelled before it starts: nothing runs. */
   g_cancellable_cancel (cancellable);
-  g_autoptr (NsImage) none = ns_engine_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
+  g_autoptr (NsImage) none = ns_adain_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
   g_assert_null (none);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -354,10 +356,10 @@ test_cancel (gconstpointer data)
    * within a layer.  A device fast enough to finish first must have finished
    * before the cancel. */
   g_cancellable_reset (cancellable);
-  gsize held = ns_engine_get_memory_in_use (f->engine);
+  gsize held = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine));
   GThread *canceller = g_thread_new ("cancel", cancel_later, cancellable);
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
+  g_autoptr (NsImage) out = ns_adain_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
   double elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_thread_join (canceller);
   g_test_message ("returned after %.2f s: %s", elapsed, error != NULL ? error->message : "finished");
@@ -368,7 +370,7 @@ test_cancel (gconstpointer data)
     }
   else
     g_assert_cmpfloat (elapsed, <, 0.15);
-  g_assert_cmpuint (ns_engine_get_memory_in_use (f->engine), <=, held + ((gsize) 64 << 20));   /* no leak but the scratch */
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)), <=, held + ((gsize) 64 << 20));   /* no leak but the scratch */
 }
 
 static void
@@ -392,7 +394,7 @@ test_option_errors (gconstpointer data)
       options.mask = cases[i].mask;
       options.outside_styles = cases[i].outside;
       options.n_outside_styles = cases[i].outside != NULL ? 1 : 0;
-      g_autoptr (NsImage) out = ns_engine_stylise_with_options (f->engine, f->content, &options, NULL, &error);
+      g_autoptr (NsImage) out = ns_adain_stylise_with_options (f->engine, f->content, &options, NULL, &error);
       g_assert_null (out);
       g_assert_error (error, NS_ENGINE_ERROR, NS_ENGINE_ERROR_INVALID_ARGUMENT);
       g_test_message ("%s", error->message);
@@ -405,7 +407,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
-  f.engine = ns_engine_new (-1, &error);
+  f.runtime = ns_test_runtime_new ();
+  f.engine = ns_adain_new (f.runtime, &error);
   g_assert_no_error (error);
   g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair00_content.png");
   f.content = ns_image_resize (photo, 160, 64);
@@ -426,6 +429,7 @@ main (int argc, char **argv)
   ns_image_free (f.content);
   ns_image_free (f.style_a);
   ns_image_free (f.style_b);
-  ns_engine_free (f.engine);
+  ns_adain_free (f.engine);
+  ns_runtime_free (f.runtime);
   return status;
 }

@@ -7,6 +7,7 @@
  * at the last layer, a middle one and the first (the gradient back through
  * every upsampling and the VGG-19 backward pass). */
 #include "ns-decoder-train.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include "ns-weights-path.h"
 #include <math.h>
@@ -101,7 +102,8 @@ test_gradients (void)
       params.style_weight = cases[i].style;
       params.reconstruction_weight = cases[i].reconstruction;
       params.tv_weight = cases[i].tv;
-      g_autoptr (NsDecoderTrainer) tr = ns_decoder_trainer_new (-1, vgg, decoder, &params, &error);
+      g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();
+      g_autoptr (NsDecoderTrainer) tr = ns_decoder_trainer_new (runtime, decoder, &params, &error);
       g_assert_no_error (error);
       /* The layers' sizes, from ../shared/weights/README.md. */
       check_layer (tr, content, style, "dec1_1", 3 * 64 * 9, 3, cases[i].terms);

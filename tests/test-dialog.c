@@ -16,6 +16,7 @@
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include <locale.h>
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
 
@@ -49,15 +50,29 @@ wait_for_previews (GtkWidget *dialog, guint count)
   g_assert_cmpuint (ns_dialog_get_preview_count (dialog), >=, count);
 }
 
-/* One engine for the test's own references (the dialog's worker has its own). */
-static NsEngine *
+/* The runtime the dialogs' previews run on, one for the process as in the plug-in. */
+static NsRuntime *
+test_runtime (void)
+{
+  static NsRuntime *runtime;
+  if (runtime == NULL)
+    runtime = ns_test_runtime_new ();
+  return runtime;
+}
+
+/* AdaIN for the test's own references, on a runtime of its own: a runtime
+ * serves one thread at a time, and a dialog's worker may use its runtime
+ * (storing kernels) while the test computes. */
+static NsAdain *
 test_engine (void)
 {
-  static NsEngine *engine;
+  static NsRuntime *runtime;
+  static NsAdain *engine;
   if (engine == NULL)
     {
       g_autoptr (GError) error = NULL;
-      engine = ns_engine_new (-1, &error);
+      runtime = ns_test_runtime_new ();
+      engine = ns_adain_new (runtime, &error);
       g_assert_no_error (error);
     }
   return engine;
@@ -79,7 +94,7 @@ engine_result (const NsImage *content, double alpha)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) style = load_style ("starry-night");
-  NsImage *result = ns_engine_stylise (test_engine (), content, style, alpha, 64, NULL, &error);
+  NsImage *result = ns_adain_stylise (test_engine (), content, style, alpha, 64, NULL, &error);
   g_assert_no_error (error);
   return result;
 }
@@ -112,7 +127,7 @@ engine_options_result (const NsImage *content, double alpha, NsColourPreservatio
       styles[0].weight = 1.0 - w2;
       options.n_styles = 2;
     }
-  NsImage *result = ns_engine_stylise_with_options (test_engine (), content, &options, NULL, &error);
+  NsImage *result = ns_adain_stylise_with_options (test_engine (), content, &options, NULL, &error);
   g_assert_no_error (error);
   return result;
 }
@@ -172,7 +187,7 @@ show_test_dialog (const NsImage *content)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { .preview = content, .preview_scale = 1.0 };
+  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0 };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   return dialog;
@@ -247,7 +262,7 @@ test_ok_returns_settings (void)
   test_settings (&settings);
   g_strlcpy (settings.style_file, "the-scream", sizeof settings.style_file);
   settings.seed = 42;
-  NsDialogHost host = { 0 };   /* no preview: OK straight away */
+  NsDialogHost host = { .runtime = test_runtime () };   /* no preview: OK straight away */
   g_timeout_add (200, press_ok, NULL);
   g_assert_true (ns_dialog_run (&settings, &host));
   g_assert_cmpfloat_with_epsilon (settings.alpha, 0.45, 1e-9);
@@ -299,7 +314,7 @@ check_unique_mnemonics (const char *language)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { 0 };
+  NsDialogHost host = { .runtime = test_runtime () };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr (GString) clashes = g_string_new (NULL);
@@ -348,7 +363,7 @@ test_widgets (void)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { 0 };
+  NsDialogHost host = { .runtime = test_runtime () };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   g_assert_null (ns_dialog_get_widget (dialog, "no-such-control"));
   widget (dialog, "style", GTK_TYPE_COMBO_BOX);
@@ -453,7 +468,7 @@ test_ok_returns_new_settings (void)
   NsSettings settings;
   test_settings (&settings);
   NsDialogLayer layers[] = { { 76, (char *) "photo.xcf: Sky" } };
-  NsDialogHost host = { .layers = layers, .n_layers = 1 };
+  NsDialogHost host = { .runtime = test_runtime (), .layers = layers, .n_layers = 1 };
   g_timeout_add (200, press_ok_new_controls, NULL);
   g_assert_true (ns_dialog_run (&settings, &host));
   g_assert_cmpint (settings.method, ==, NS_METHOD_GATYS);
@@ -485,7 +500,7 @@ test_preview_follows_colour (void)
   g_autoptr (NsImage) content = test_content ();
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { .preview = content, .preview_scale = 1.0 };
+  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0 };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   g_autoptr (GdkPixbuf) none = next_preview (dialog, 0);
@@ -530,7 +545,7 @@ test_preview_second_style (void)
   test_settings (&settings);
   g_strlcpy (settings.style2_file, "the-scream", sizeof settings.style2_file);
   settings.style2_weight = 0.4;
-  NsDialogHost host = { .preview = content, .preview_scale = 1.0, .selection_mask = mask };
+  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0, .selection_mask = mask };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   g_autoptr (GdkPixbuf) blend = next_preview (dialog, 0);
@@ -603,7 +618,7 @@ test_layer_style (void)
   settings.style_drawable = 77;
   settings.style_size = 0;
   NsDialogLayer layers[] = { { 76, (char *) "photo.xcf: Sky" }, { 77, (char *) "photo.xcf: Painting" } };
-  NsDialogHost host = { .preview = content, .preview_scale = 1.0, .layers = layers, .n_layers = 2,
+  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0, .layers = layers, .n_layers = 2,
                         .layer_pixels = layer_pixels };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
@@ -643,13 +658,23 @@ test_progress_text (void)
     }
 }
 
-/* Opens the dialog, runs it to its first preview and returns every line the
+/* Opens the dialog on a new runtime whose programs go to `cache_dir` (and
+ * no system cache), runs it to its first preview and returns every line the
  * preview area showed meanwhile (one each, in order). */
 static GPtrArray *
-status_lines_until_first_preview (void)
+status_lines_until_first_preview (const char *cache_dir)
 {
   g_autoptr (NsImage) content = test_content ();
-  GtkWidget *dialog = show_test_dialog (content);
+  NsRuntimeOptions options;
+  ns_runtime_options_init (&options);
+  options.cache_dir = cache_dir;
+  options.system_cache_dir = "";
+  g_autoptr (NsRuntime) runtime = ns_runtime_new (&options);
+  NsSettings settings;
+  test_settings (&settings);
+  NsDialogHost host = { .runtime = runtime, .preview = content, .preview_scale = 1.0 };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
   while (ns_dialog_get_preview_count (dialog) < 1 && ns_dialog_get_preview_error (dialog) == NULL
@@ -671,10 +696,8 @@ static void
 test_kernel_progress (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("ns-dialog-cache-XXXXXX", NULL);
-  g_setenv ("NEURAL_STYLE_CACHE_DIR", dir, TRUE);
-  g_setenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR", "", TRUE);
   const char *prefix = "Preparing the OpenCL kernels for this device, first use only: ";
-  g_autoptr (GPtrArray) first = status_lines_until_first_preview ();
+  g_autoptr (GPtrArray) first = status_lines_until_first_preview (dir);
   guint steps = 0, done = 0, total = 0;
   for (guint i = 0; i < first->len; i++)
     {
@@ -689,11 +712,9 @@ test_kernel_progress (void)
   g_assert_cmpuint (total, >, 0);
   g_assert_false (g_str_has_prefix (first->pdata[first->len - 1], prefix));   /* then the preview, as usual */
 
-  g_autoptr (GPtrArray) second = status_lines_until_first_preview ();
+  g_autoptr (GPtrArray) second = status_lines_until_first_preview (dir);
   for (guint i = 0; i < second->len; i++)
     g_assert_false (g_str_has_prefix (second->pdata[i], prefix));
-  g_unsetenv ("NEURAL_STYLE_CACHE_DIR");
-  g_unsetenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR");
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   for (const char *name; (name = g_dir_read_name (d)) != NULL;)
     {

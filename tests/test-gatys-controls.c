@@ -7,6 +7,7 @@
 #include "ns-gatys-objective.h"
 #include "ns-image-io.h"
 #include "ns-test-tensor.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <math.h>
 
@@ -15,7 +16,8 @@ typedef struct {
   NsOps *ops;
   NsGradOps *grad;
   GRand *rand;
-  NsGatys *gatys;   /* its own context */
+  NsRuntime *runtime;   /* the Gatys object's: its own context */
+  NsGatys *gatys;
   NsImage *content, *style, *x, *other;   /* 64 x 64 */
 } Fixture;
 
@@ -566,7 +568,8 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
   ns_test_device_open (&f.ctx, &f.ops, &f.grad);
-  f.gatys = ns_gatys_new (-1, &error);
+  f.runtime = ns_test_runtime_new ();
+  f.gatys = ns_gatys_new (f.runtime, &error);
   g_assert_no_error (error);
   f.rand = g_rand_new_with_seed (20170501);
   f.content = ns_test_load_shared_image ("goldens", "gatys_a_content.png");
@@ -592,6 +595,7 @@ main (int argc, char **argv)
   ns_image_free (f.x);
   ns_image_free (f.other);
   ns_gatys_free (f.gatys);
+  ns_runtime_free (f.runtime);
   g_rand_free (f.rand);
   ns_test_device_close (f.ctx, f.ops, f.grad);
   return status;

@@ -8,11 +8,13 @@
 #include "ns-gatys-tiled.h"
 #include "ns-optim.h"
 #include "ns-test-tensor.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <math.h>
 
 typedef struct {
   GRand *rand;
+  NsRuntime *runtime;
   NsGatys *gatys;
   NsImage *content, *style, *other, *x;   /* content and x: WIDTH x HEIGHT */
 } Fixture;
@@ -216,7 +218,7 @@ test_memory_budget (gconstpointer data)
 {
   Fixture *f = (Fixture *) data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsGatys) gatys = ns_gatys_new (-1, &error);
+  g_autoptr (NsGatys) gatys = ns_gatys_new (f->runtime, &error);
   g_assert_no_error (error);
   g_autoptr (NsGatysStyle) style = ns_test_gatys_style_new (gatys, f->style);
   NsGatysObjective *obj = ns_gatys_get_objective (gatys);
@@ -243,7 +245,7 @@ test_memory_budget (gconstpointer data)
   g_autoptr (NsImage) result = run (gatys, content, style, &options, &p, &error);
   g_assert_no_error (error);
   g_assert_cmpint (result->width, ==, content->width);
-  gsize peak = ns_gatys_get_peak_memory (gatys);
+  gsize peak = ns_runtime_get_peak_memory (ns_gatys_get_runtime (gatys));
   g_test_message ("peak device memory %.1f MiB under a budget of %.1f MiB", peak / 1048576.0, budget / 1048576.0);
   g_assert_cmpuint (peak, <=, budget);
 
@@ -254,7 +256,7 @@ test_memory_budget (gconstpointer data)
   g_autoptr (NsImage) grad = NULL;
   g_assert_true (ns_gatys_objective (gatys, f->x, f->content, style, 1, 1e3, 0, &losses, &grad, &error));
   g_assert_no_error (error);
-  gsize held_by_call = ns_gatys_get_peak_memory (gatys) - before;
+  gsize held_by_call = ns_runtime_get_peak_memory (ns_gatys_get_runtime (gatys)) - before;
   gsize estimate = ns_gatys_evaluation_memory_estimate (obj, WIDTH, HEIGHT);
   g_test_message ("an untiled evaluation at %d x %d held %.1f MiB, estimated %.1f MiB", WIDTH, HEIGHT,
                   held_by_call / 1048576.0, estimate / 1048576.0);
@@ -269,8 +271,8 @@ test_memory_budget (gconstpointer data)
   g_autoptr (NsImage) retried = run (gatys, content, style, &options, &p, &error);
   g_assert_no_error (error);
   g_test_message ("out of memory untiled, then in tiles: peak %.1f MiB of the device's %.1f MiB",
-                  ns_gatys_get_peak_memory (gatys) / 1048576.0, ctx->info->global_mem / 1048576.0);
-  g_assert_cmpuint (ns_gatys_get_peak_memory (gatys), <=, ctx->info->global_mem);
+                  ns_runtime_get_peak_memory (ns_gatys_get_runtime (gatys)) / 1048576.0, ctx->info->global_mem / 1048576.0);
+  g_assert_cmpuint (ns_runtime_get_peak_memory (ns_gatys_get_runtime (gatys)), <=, ctx->info->global_mem);
   ns_test_assert_close (retried->data, result->data, (gsize) 3 * content->width * content->height, 1e-6,
                         "after the retry");
   ctx->info->global_mem = real_memory;
@@ -289,7 +291,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
-  f.gatys = ns_gatys_new (-1, &error);
+  f.runtime = ns_test_runtime_new ();
+  f.gatys = ns_gatys_new (f.runtime, &error);
   g_assert_no_error (error);
   f.rand = g_rand_new_with_seed (20161127);
   g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
@@ -315,6 +318,7 @@ main (int argc, char **argv)
   ns_image_free (f.other);
   ns_image_free (f.x);
   ns_gatys_free (f.gatys);
+  ns_runtime_free (f.runtime);
   g_rand_free (f.rand);
   return status;
 }

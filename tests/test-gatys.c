@@ -8,6 +8,7 @@
 #include "ns-optim.h"
 #include "ns-safetensors.h"
 #include "ns-test-tensor.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <math.h>
 
@@ -17,7 +18,8 @@ typedef struct {
   NsGradOps *grad;
   NsVecOps *vec;
   GRand *rand;
-  NsGatys *gatys;   /* its own context; made by the first test that needs it */
+  NsRuntime *runtime;   /* the Gatys object's; its own context (the fixture's ops have theirs) */
+  NsGatys *gatys;       /* made by the first test that needs it */
 } Fixture;
 
 static int
@@ -445,7 +447,8 @@ fixture_gatys (Fixture *f)
   if (f->gatys == NULL)
     {
       g_autoptr (GError) error = NULL;
-      f->gatys = ns_gatys_new (-1, &error);
+      f->runtime = ns_test_runtime_new ();
+      f->gatys = ns_gatys_new (f->runtime, &error);
       g_assert_no_error (error);
     }
   return f->gatys;
@@ -931,6 +934,7 @@ main (int argc, char **argv)
   int status = g_test_run ();
 
   ns_gatys_free (f.gatys);
+  g_clear_pointer (&f.runtime, ns_runtime_free);
   g_rand_free (f.rand);
   ns_vec_ops_free (f.vec);
   ns_test_device_close (f.ctx, f.ops, f.grad);

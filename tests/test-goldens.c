@@ -4,13 +4,15 @@
 #include "neural-style.h"
 #include "ns-image-io.h"
 #include "ns-safetensors.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <math.h>
 
 #define GOLDEN_BOUND 1e-3
 
 typedef struct {
-  NsEngine *engine;
+  NsRuntime *runtime;
+  NsAdain *engine;
   NsSafetensors *expected;
 } Fixture;
 
@@ -33,7 +35,7 @@ test_relu4_1_stats (gconstpointer data)
       g_autofree char *content_name = g_strdup_printf ("pair%02d_content.png", pair);
       g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", content_name);
       float mean[512], std[512];
-      g_assert_true (ns_engine_relu4_1_stats (f->engine, content, mean, std, &error));
+      g_assert_true (ns_adain_relu4_1_stats (f->engine, content, mean, std, &error));
       g_assert_no_error (error);
       const gint64 shape[] = { 512 };
       g_autofree char *mean_name = g_strdup_printf ("pair%02d_relu4_1_mean", pair);
@@ -52,7 +54,7 @@ check_adain (Fixture *f, const char *content_file, const char *style_file, doubl
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", content_file);
   g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", style_file);
-  g_autoptr (NsImage) out = ns_engine_adain_network (f->engine, content, style, alpha, NULL, &error);
+  g_autoptr (NsImage) out = ns_adain_network (f->engine, content, style, alpha, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->width, ==, width);
   g_assert_cmpint (out->height, ==, height);
@@ -124,7 +126,7 @@ test_stylise_keeps_size (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "odd_content.png");
   g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair00_style.png");
-  g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, style, 1.0, 0, NULL, &error);
+  g_autoptr (NsImage) out = ns_adain_stylise (f->engine, content, style, 1.0, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->width, ==, 301);
   g_assert_cmpint (out->height, ==, 203);
@@ -153,21 +155,21 @@ test_stylise_equals_network (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "pair01_content.png");
   g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair01_style.png");
-  gsize weights = ns_engine_get_memory_in_use (f->engine);
-  ns_engine_reset_peak_memory (f->engine);
-  g_autoptr (NsImage) out = ns_engine_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
+  gsize weights = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine));
+  ns_runtime_reset_peak_memory (ns_adain_get_runtime (f->engine));
+  g_autoptr (NsImage) out = ns_adain_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
   g_assert_no_error (error);
   /* Activations are freed as the network advances: the run never holds more
    * than a few of the largest (64 x 256 x 256 floats), where keeping them all
    * would take about 13 of them. */
   gsize largest = (gsize) 64 * 256 * 256 * sizeof (float);
-  g_test_message ("peak device memory above the weights: %.1f MiB", (ns_engine_get_peak_memory (f->engine) - weights) / 1048576.0);
-  g_assert_cmpuint (ns_engine_get_peak_memory (f->engine) - weights, <, 5 * largest);
+  g_test_message ("peak device memory above the weights: %.1f MiB", (ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)) - weights) / 1048576.0);
+  g_assert_cmpuint (ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)) - weights, <, 5 * largest);
   /* Nothing leaks: a second run ends with as much device memory in use as the first. */
-  gsize after_first = ns_engine_get_memory_in_use (f->engine);
-  g_autoptr (NsImage) again = ns_engine_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
+  gsize after_first = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine));
+  g_autoptr (NsImage) again = ns_adain_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (ns_engine_get_memory_in_use (f->engine), ==, after_first);
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)), ==, after_first);
   const gint64 shape[] = { 256, 256, 3 };
   g_autofree float *want = expected_tensor (f, "pair01_alpha0.5", shape, 3);
   ns_test_assert_close (out->data, want, 256 * 256 * 3, GOLDEN_BOUND, "stylise pair01 alpha 0.5");
@@ -189,13 +191,13 @@ test_errors (gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (NsImage) out = ns_engine_stylise (f->engine, cases[i].content, cases[i].style, cases[i].alpha,
+      g_autoptr (NsImage) out = ns_adain_stylise (f->engine, cases[i].content, cases[i].style, cases[i].alpha,
                                                    cases[i].style_size, NULL, &error);
       g_assert_null (out);
       g_assert_error (error, NS_ENGINE_ERROR, cases[i].code);
       g_test_message ("%s", error->message);
     }
-  g_assert_cmpuint (ns_engine_get_memory_in_use (f->engine), >, 0);   /* the weights */
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)), >, 0);   /* the weights */
 }
 
 int
@@ -204,12 +206,13 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
-  f.engine = ns_engine_new (-1, &error);
+  f.runtime = ns_test_runtime_new ();
+  f.engine = ns_adain_new (f.runtime, &error);
   g_assert_no_error (error);
   g_autofree char *expected = ns_test_shared_path ("goldens", "expected.safetensors", NULL);
   f.expected = ns_safetensors_open (expected, &error);
   g_assert_no_error (error);
-  g_test_message ("device: %s", ns_engine_get_device (f.engine)->name);
+  g_test_message ("device: %s", ns_runtime_get_device (ns_adain_get_runtime (f.engine))->name);
 
   gpointer pairs[4][2];
   g_test_add_data_func ("/goldens/relu4_1-stats", &f, test_relu4_1_stats);
@@ -227,6 +230,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/goldens/errors", &f, test_errors);
   int status = g_test_run ();
   ns_safetensors_free (f.expected);
-  ns_engine_free (f.engine);
+  ns_adain_free (f.engine);
+  ns_runtime_free (f.runtime);
   return status;
 }

@@ -7,6 +7,7 @@
 #include "ns-network.h"
 #include "ns-weights-path.h"
 #include "ns-test-tensor.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include <math.h>
 
@@ -54,7 +55,8 @@ static void
 test_effectiveness (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsMetrics) metrics = ns_metrics_new (-1, &error);
+  g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();
+  g_autoptr (NsMetrics) metrics = ns_metrics_new (runtime, &error);
   g_assert_no_error (error);
   g_autoptr (NsImage) style_full = ns_test_load_shared_image ("goldens", "pair01_style.png");
   g_autoptr (NsImage) photo_full = ns_test_load_shared_image ("goldens", "pair01_content.png");
@@ -145,7 +147,8 @@ static void
 test_mean_std_style_loss (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsMetrics) metrics = ns_metrics_new (-1, &error);
+  g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();
+  g_autoptr (NsMetrics) metrics = ns_metrics_new (runtime, &error);
   g_assert_no_error (error);
   g_autofree char *path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, &error);
   g_assert_no_error (error);
@@ -210,7 +213,8 @@ static void
 test_prepared_style (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsMetrics) metrics = ns_metrics_new (-1, &error);
+  g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();
+  g_autoptr (NsMetrics) metrics = ns_metrics_new (runtime, &error);
   g_assert_no_error (error);
   g_autoptr (NsImage) style_full = ns_test_load_shared_image ("goldens", "pair01_style.png");
   g_autoptr (NsImage) photo_full = ns_test_load_shared_image ("goldens", "pair01_content.png");

@@ -1,6 +1,6 @@
 /* Every device operation against a plain C reference (double precision) on
  * random inputs of awkward sizes: odd, non-square, one channel, two pixels.
- * Runs on the device ns_cl_context_new() picks ($NEURAL_STYLE_DEVICE to choose). */
+ * Runs on the device ns_cl_context_new() picks (the first GPU, else the first device). */
 #include "ns-cl-error.h"
 #include "ns-ops.h"
 #include "ns-test-tensor.h"

@@ -16,14 +16,16 @@ static const char source[] = "__kernel void add_one (__global float *x) { x[get_
 #define HEADER_LEN 40   /* "NSCLBIN1" and the binary's SHA-256 */
 
 /* A context whose caches are `user` and `system` (NULL: none), as a run
- * given them in the environment would have. */
+ * given them in its options would have.  The names stay in the environment
+ * for the child processes (test_load_child). */
 static NsClContext *
 context_with (const char *user, const char *system)
 {
-  g_setenv ("NEURAL_STYLE_CACHE_DIR", user, TRUE);
-  g_setenv ("NEURAL_STYLE_SYSTEM_CACHE_DIR", system != NULL ? system : "", TRUE);
+  g_setenv ("NS_TEST_CACHE_DIR", user, TRUE);
+  g_setenv ("NS_TEST_SYSTEM_CACHE_DIR", system != NULL ? system : "", TRUE);
+  const NsClContextOptions options = { .cache_dir = user, .system_cache_dir = system != NULL ? system : "" };
   g_autoptr (GError) error = NULL;
-  NsClContext *ctx = ns_cl_context_new (-1, &error);
+  NsClContext *ctx = ns_cl_context_new_with_options (-1, &options, &error);
   g_assert_no_error (error);
   return ctx;
 }
@@ -77,16 +79,15 @@ list_has (const char *path, const char *digest)
   return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, digest) != NULL;
 }
 
-/* Run in a subprocess: opens the program through the cache named in the
- * environment and prints whether it came from there. */
+/* Run in a subprocess: opens the program through the cache the parent named
+ * (context_with) and prints whether it came from there. */
 static void
 test_load_child (void)
 {
   if (!g_test_subprocess ())
     return;   /* only the other tests' child */
   g_autoptr (GError) error = NULL;
-  g_autoptr (NsClContext) ctx = ns_cl_context_new (-1, &error);
-  g_assert_no_error (error);
+  g_autoptr (NsClContext) ctx = context_with (g_getenv ("NS_TEST_CACHE_DIR"), g_getenv ("NS_TEST_SYSTEM_CACHE_DIR"));
   g_autoptr (NsClProgram) p = ns_cl_program_new (ctx, source, "", &error);
   g_assert_no_error (error);
   g_print ("from_cache=%d\n", p->from_cache);

@@ -12,6 +12,7 @@
 #include "ns-network.h"
 #include "ns-safetensors.h"
 #include "ns-test-tensor.h"
+#include "ns-test-runtime.h"
 #include "ns-test-util.h"
 #include "ns-weights-path.h"
 #include <glib/gstdio.h>
@@ -240,15 +241,17 @@ test_train_and_use (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *weights = g_path_get_dirname (set.decoder);
   g_setenv ("NEURAL_STYLE_WEIGHTS", weights, TRUE);
-  g_autoptr (NsEngine) engine = ns_engine_new (-1, &error);
+  g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();
+  g_autoptr (NsAdain) engine = ns_adain_new (runtime, &error);
   g_assert_no_error (error);
   g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair01_content.png");
   g_autoptr (NsImage) painting = ns_test_load_shared_image ("goldens", "pair01_style.png");
   g_autoptr (NsImage) content = ns_image_resize (photo, 48, 32);
   g_autoptr (NsImage) style = ns_image_resize (painting, 40, 40);
-  g_autoptr (NsImage) result = ns_engine_stylise (engine, content, style, 1.0, 0, NULL, &error);
+  g_autoptr (NsImage) result = ns_adain_stylise (engine, content, style, 1.0, 0, NULL, &error);
   g_assert_no_error (error);
-  g_clear_pointer (&engine, ns_engine_free);
+  g_clear_pointer (&engine, ns_adain_free);
+  g_clear_pointer (&runtime, ns_runtime_free);
   g_unsetenv ("NEURAL_STYLE_WEIGHTS");
   int h = 0, w = 0;
   g_autofree float *t = adain_target (content, style, &h, &w);
