@@ -177,6 +177,18 @@ ns_runtime_new (const NsRuntimeOptions *options)
   return runtime;
 }
 
+NsRuntime *
+ns_runtime_new_from_environment (int device_index, GError **error)
+{
+  NsRuntimeOptions options;
+  ns_runtime_options_init (&options);
+  if (!ns_runtime_options_from_environment (&options, error))
+    return NULL;
+  if (device_index >= 0)
+    options.device_index = device_index;
+  return ns_runtime_new (&options);
+}
+
 void
 ns_runtime_free (NsRuntime *runtime)
 {

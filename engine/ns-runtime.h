@@ -83,6 +83,11 @@ typedef struct _NsRuntime NsRuntime;
 
 /* Opens nothing yet (see above); `options` NULL: the defaults. */
 NsRuntime *ns_runtime_new (const NsRuntimeOptions *options);
+/* The same with the defaults, the environment's options over them and
+ * device_index over those when it is >= 0 (a command line's --device): what
+ * the tool, the plug-ins and the tests make.  NULL and an error when the
+ * environment is wrong. */
+NsRuntime *ns_runtime_new_from_environment (int device_index, GError **error);
 void ns_runtime_free (NsRuntime *runtime);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsRuntime, ns_runtime_free)
 /* Opens the device and builds (or loads) the preview's programs, unless

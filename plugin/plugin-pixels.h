@@ -2,7 +2,7 @@
  * at whatever precision the image has. */
 #pragma once
 
-#include "ns-image.h"
+#include "neural-style.h"
 #include "plugin-gimp.h"
 
 G_BEGIN_DECLS

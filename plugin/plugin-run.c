@@ -176,9 +176,7 @@ tick (gpointer data, double fraction, int iteration, int iterations, const NsIma
 NsRuntime *
 ns_plugin_runtime_new (GError **error)
 {
-  NsRuntimeOptions options;
-  ns_runtime_options_init (&options);
-  return ns_runtime_options_from_environment (&options, error) ? ns_runtime_new (&options) : NULL;
+  return ns_runtime_new_from_environment (NS_DEVICE_BEST, error);
 }
 
 gboolean

@@ -130,14 +130,9 @@ ns_cli_param_group (NsSettings *settings)
 NsRuntime *
 ns_cli_runtime_new (int device, NsKernelProgress progress, GError **error)
 {
-  NsRuntimeOptions options;
-  ns_runtime_options_init (&options);
-  if (!ns_runtime_options_from_environment (&options, error))
-    return NULL;
-  if (device >= 0)
-    options.device_index = device;
-  NsRuntime *runtime = ns_runtime_new (&options);
-  ns_runtime_set_kernel_progress (runtime, progress, NULL);
+  NsRuntime *runtime = ns_runtime_new_from_environment (device, error);
+  if (runtime != NULL)
+    ns_runtime_set_kernel_progress (runtime, progress, NULL);
   return runtime;
 }
 

@@ -2,7 +2,7 @@
 #include "cli-output.h"
 
 #include "ns-i18n.h"
-#include "ns-image-io.h"
+#include "neural-style.h"
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <math.h>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "cli-interrupt.h"
-#include "ns-image.h"
+#include "neural-style.h"
 
 /* 0 when OUT can be written: its extension names a format (else exit
  * status 2) and its folder exists and takes a new file, or it is a

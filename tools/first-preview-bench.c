@@ -43,14 +43,12 @@ main (int argc, char **argv)
                                                  MAX (1, (int) (photo->height * scale + 0.5)));
   NsSettings settings;
   ns_settings_init_defaults (&settings);
-  NsRuntimeOptions options;
-  ns_runtime_options_init (&options);
-  if (!ns_runtime_options_from_environment (&options, &error))
+  g_autoptr (NsRuntime) runtime = ns_runtime_new_from_environment (NS_DEVICE_BEST, &error);
+  if (runtime == NULL)
     {
       g_printerr ("first-preview-bench: %s\n", error->message);
       return 1;
     }
-  g_autoptr (NsRuntime) runtime = ns_runtime_new (&options);
   NsDialogHost host = { .runtime = runtime, .preview = preview, .preview_scale = scale };
 
   double cpu0 = cpu_seconds ();

@@ -102,19 +102,8 @@ typedef struct {
   gboolean (*cached) (gpointer model);
 } BenchMethod;
 
-/* A runtime of its own for each model: the cold start is what is measured.
+/* Each model has a runtime of its own: the cold start is what is measured.
  * The environment's options (NEURAL_STYLE_CONV, which --conv sets) count. */
-static NsRuntime *
-runtime_new (int device, GError **error)
-{
-  NsRuntimeOptions options;
-  ns_runtime_options_init (&options);
-  if (!ns_runtime_options_from_environment (&options, error))
-    return NULL;
-  if (device >= 0)
-    options.device_index = device;
-  return ns_runtime_new (&options);
-}
 
 /* --- AdaIN: one ns_adain_stylise ------------------------------------ */
 
@@ -136,7 +125,7 @@ static gpointer
 adain_open (int device, GError **error)
 {
   AdainModel *model = g_new0 (AdainModel, 1);
-  if ((model->runtime = runtime_new (device, error)) == NULL
+  if ((model->runtime = ns_runtime_new_from_environment (device, error)) == NULL
       || (model->adain = ns_adain_new (model->runtime, error)) == NULL)
     {
       adain_close (model);
@@ -181,7 +170,7 @@ typedef struct {
 static gpointer
 gatys_open (int device, GError **error)
 {
-  g_autoptr (NsRuntime) runtime = runtime_new (device, error);
+  g_autoptr (NsRuntime) runtime = ns_runtime_new_from_environment (device, error);
   NsGatys *gatys = runtime != NULL ? ns_gatys_new (runtime, error) : NULL;
   if (gatys == NULL)
     return NULL;
@@ -322,7 +311,7 @@ bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow 
 static gboolean
 serve (int device, GError **error)
 {
-  g_autoptr (NsRuntime) runtime = runtime_new (device, error);
+  g_autoptr (NsRuntime) runtime = ns_runtime_new_from_environment (device, error);
   g_autoptr (NsAdain) engine = runtime != NULL ? ns_adain_new (runtime, error) : NULL;
   if (engine == NULL)
     return FALSE;

@@ -23,9 +23,7 @@
 #include "cli-prepare.h"
 #include "ns-run-options.h"
 #include "ns-i18n.h"
-#include "ns-image-io.h"
 #include "ns-progress-text.h"
-#include "ns-bundled-styles.h"
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>

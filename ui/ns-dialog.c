@@ -9,7 +9,6 @@
 #include "neural-style.h"
 #include "ns-i18n.h"
 #include "ns-params.h"
-#include "ns-image-io.h"
 #include "ns-preview.h"
 #include "ns-styles.h"
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The table of run parameters and the checks and conversions every front end shares. */
 #include "ns-params.h"
 
-#include "ns-gatys.h"
+#include "neural-style.h"
 #include "ns-i18n.h"
 #include <math.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
  * ends the run early but keeps that image. */
 #pragma once
 
-#include "ns-image.h"
+#include "neural-style.h"
 #include <gio/gio.h>
 #include <gtk/gtk.h>
 

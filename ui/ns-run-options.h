@@ -4,7 +4,6 @@
 #pragma once
 
 #include "neural-style.h"
-#include "ns-gatys.h"
 #include "ns-settings.h"
 
 G_BEGIN_DECLS

@@ -1,7 +1,6 @@
 /* Defaults, validation, style look-up and the key file of NsSettings. */
 #include "ns-settings.h"
 
-#include "ns-bundled-styles.h"
 #include "ns-params.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
