@@ -13,8 +13,11 @@ ns_adain_new (NsRuntime *runtime, GError **error)
 {
   if (!ns_runtime_open (runtime, error))
     return NULL;
-  NsNetwork *vgg = ns_runtime_get_vgg (runtime, error);
-  NsNetwork *decoder = vgg != NULL ? ns_runtime_get_decoder (runtime, error) : NULL;
+  NsNetwork *vgg = ns_runtime_get_vgg (runtime, "conv4_1", error);
+  guint encoder_steps = vgg != NULL ? ns_network_steps_through (vgg, "conv4_1") : 0;
+  /* Prepared as far as the encoder reads (what the preview needs). */
+  NsNetwork *decoder = vgg != NULL && ns_network_prepare_steps (vgg, ns_runtime_get_ops (runtime), encoder_steps, error)
+                         ? ns_runtime_get_decoder (runtime, error) : NULL;
   if (decoder == NULL)
     return NULL;
   NsAdain *adain = g_new0 (NsAdain, 1);
@@ -22,7 +25,7 @@ ns_adain_new (NsRuntime *runtime, GError **error)
   adain->ctx = ns_runtime_get_context (runtime);
   adain->ops = ns_runtime_get_ops (runtime);
   adain->vgg = vgg;
-  adain->encoder_steps = ns_network_steps_through (adain->vgg, "conv4_1");
+  adain->encoder_steps = encoder_steps;
   adain->decoder = decoder;
   return adain;
 }

@@ -60,7 +60,7 @@ ns_gatys_new (NsRuntime *runtime, GError **error)
   g_autoptr (NsGatys) gatys = g_new0 (NsGatys, 1);
   gatys->runtime = runtime;
   gatys->ctx = ns_runtime_get_context (runtime);
-  if ((gatys->vgg = ns_runtime_get_vgg (runtime, error)) == NULL
+  if ((gatys->vgg = ns_runtime_get_vgg (runtime, "conv5_1", error)) == NULL
       || (gatys->ops = ns_runtime_get_gradient_ops (runtime, error)) == NULL
       || !ns_network_prepare (gatys->vgg, gatys->ops, error)
       || (gatys->objective = ns_gatys_objective_new (gatys->ops, gatys->vgg, error)) == NULL

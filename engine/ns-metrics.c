@@ -99,7 +99,7 @@ struct _NsMetrics {
 NsMetrics *
 ns_metrics_new (NsRuntime *runtime, GError **error)
 {
-  NsNetwork *vgg = ns_runtime_open (runtime, error) ? ns_runtime_get_vgg (runtime, error) : NULL;
+  NsNetwork *vgg = ns_runtime_open (runtime, error) ? ns_runtime_get_vgg (runtime, "conv5_1", error) : NULL;
   if (vgg == NULL || !ns_network_prepare (vgg, ns_runtime_get_ops (runtime), error))
     return NULL;
   NsMetrics *metrics = g_new0 (NsMetrics, 1);

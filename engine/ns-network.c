@@ -70,32 +70,66 @@ load_conv (NsClContext *ctx, NsSafetensors *file, const NsStepSpec *spec, GError
 }
 
 static NsNetwork *
-network_load (NsClContext *ctx, const char *path, const NsStepSpec *specs, gsize n_specs, GError **error)
+network_new (void)
+{
+  NsNetwork *net = g_new0 (NsNetwork, 1);
+  net->steps = g_array_new (FALSE, TRUE, sizeof (NsStep));
+  g_array_set_clear_func (net->steps, (GDestroyNotify) clear_step);
+  return net;
+}
+
+/* Appends specs[from .. n_specs) to the network, their weights read from
+ * `path`; the network is unchanged on failure. */
+static gboolean
+network_append (NsNetwork *net, NsClContext *ctx, const char *path, const NsStepSpec *specs, gsize from,
+                gsize n_specs, GError **error)
 {
   g_autoptr (NsSafetensors) file = ns_safetensors_open (path, error);
   if (file == NULL)
-    return NULL;
-  g_autoptr (NsNetwork) net = g_new0 (NsNetwork, 1);
-  net->steps = g_array_new (FALSE, TRUE, sizeof (NsStep));
-  g_array_set_clear_func (net->steps, (GDestroyNotify) clear_step);
-  for (gsize i = 0; i < n_specs; i++)
+    return FALSE;
+  guint had = net->steps->len;
+  for (gsize i = from; i < n_specs; i++)
     {
       NsStep step = { specs[i], NULL };
       if ((specs[i].kind == NS_STEP_CONV_RELU || specs[i].kind == NS_STEP_CONV)
           && (step.conv = load_conv (ctx, file, &specs[i], error)) == NULL)
-        return NULL;
+        {
+          g_array_set_size (net->steps, had);
+          return FALSE;
+        }
       g_array_append_val (net->steps, step);
     }
-  return g_steal_pointer (&net);
+  return TRUE;
+}
+
+static NsNetwork *
+network_load (NsClContext *ctx, const char *path, const NsStepSpec *specs, gsize n_specs, GError **error)
+{
+  g_autoptr (NsNetwork) net = network_new ();
+  return network_append (net, ctx, path, specs, 0, n_specs, error) ? g_steal_pointer (&net) : NULL;
+}
+
+/* The number of VGG-19 steps through `last_layer`. */
+static gsize
+vgg19_steps_through (const char *last_layer)
+{
+  for (gsize n = 0; n < G_N_ELEMENTS (vgg19_steps); n++)
+    if (vgg19_steps[n].name != NULL && strcmp (vgg19_steps[n].name, last_layer) == 0)
+      return n + 1;
+  g_return_val_if_reached (0);
 }
 
 NsNetwork *
 ns_network_new_vgg19 (NsClContext *ctx, const char *path, const char *last_layer, GError **error)
 {
-  for (gsize n = 0; n < G_N_ELEMENTS (vgg19_steps); n++)
-    if (vgg19_steps[n].name != NULL && strcmp (vgg19_steps[n].name, last_layer) == 0)
-      return network_load (ctx, path, vgg19_steps, n + 1, error);
-  g_return_val_if_reached (NULL);
+  return network_load (ctx, path, vgg19_steps, vgg19_steps_through (last_layer), error);
+}
+
+gboolean
+ns_network_extend_vgg19 (NsNetwork *net, NsClContext *ctx, const char *path, const char *last_layer, GError **error)
+{
+  gsize n = vgg19_steps_through (last_layer);
+  return net->steps->len >= n || network_append (net, ctx, path, vgg19_steps, net->steps->len, n, error);
 }
 
 NsNetwork *
@@ -147,7 +181,7 @@ ns_network_steps_through (const NsNetwork *net, const char *layer)
   for (guint i = 0; i < net->steps->len; i++)
     if (g_strcmp0 (g_array_index (net->steps, NsStep, i).spec.name, layer) == 0)
       return i + 1;
-  g_return_val_if_reached (0);
+  return 0;
 }
 
 gboolean

@@ -28,6 +28,10 @@ typedef struct _NsNetwork NsNetwork;
 /* VGG-19 from conv1_1 through the convolution `last_layer` (e.g. "conv4_1",
  * "conv5_1"), each followed by its ReLU, with the max-pools between stages. */
 NsNetwork *ns_network_new_vgg19 (NsClContext *ctx, const char *path, const char *last_layer, GError **error);
+/* A VGG-19 of ns_network_new_vgg19() made to reach `last_layer`, its
+ * layers read from the file once: those it has stay as they are. */
+gboolean ns_network_extend_vgg19 (NsNetwork *net, NsClContext *ctx, const char *path, const char *last_layer,
+                                  GError **error);
 /* The AdaIN decoder: relu4_1 features (512 channels) to RGB. */
 NsNetwork *ns_network_new_adain_decoder (NsClContext *ctx, const char *path, GError **error);
 void ns_network_free (NsNetwork *net);
@@ -46,7 +50,8 @@ const NsConv3x3 *ns_network_step_conv (const NsNetwork *net, guint i);
 /* ns_ops_prepare_conv() for every convolution: called once the network and
  * the operations exist, so that their memory is in use before any run. */
 gboolean ns_network_prepare (NsNetwork *net, NsOps *ops, GError **error);
-/* The number of steps up to and including the convolution `layer` ("conv4_1"). */
+/* The number of steps up to and including the convolution `layer`
+ * ("conv4_1"); 0 when the network does not reach it. */
 guint ns_network_steps_through (const NsNetwork *net, const char *layer);
 /* ns_network_prepare() and ns_network_run() for the first n_steps steps only
  * (VGG-19 loaded once serves AdaIN's encoder to relu4_1 and Gatys to relu5_1). */

@@ -15,9 +15,11 @@ NsOps *ns_runtime_get_ops (NsRuntime *runtime);
  * forward pass, see ns_ops_set_for_gradients()), on the same programs; made
  * on first use. */
 NsOps *ns_runtime_get_gradient_ops (NsRuntime *runtime, GError **error);
-/* VGG-19 through conv5_1, loaded on first use, once; each method runs as
- * much of it as it needs. */
-NsNetwork *ns_runtime_get_vgg (NsRuntime *runtime, GError **error);
+/* VGG-19 through `last_layer` at least ("conv4_1": AdaIN's encoder;
+ * "conv5_1": Gatys, the metrics), loaded on first use and extended when a
+ * method needs more of it, each layer read once; each method runs as much
+ * of it as it needs. */
+NsNetwork *ns_runtime_get_vgg (NsRuntime *runtime, const char *last_layer, GError **error);
 /* The AdaIN decoder, loaded (and prepared) on first use. */
 NsNetwork *ns_runtime_get_decoder (NsRuntime *runtime, GError **error);
 /* The option of the Gram products (NsRuntimeOptions.gram). */

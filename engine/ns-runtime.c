@@ -5,9 +5,6 @@
 #include "ns-i18n.h"
 #include "ns-weights-path.h"
 
-/* The deepest layer any method reads (Gatys's and the metrics' relu5_1). */
-#define VGG_LAST_LAYER "conv5_1"
-
 /* What opening on one device makes: all of it, or none. */
 typedef struct {
   NsClContext *ctx;
@@ -311,23 +308,33 @@ ns_runtime_get_gradient_ops (NsRuntime *runtime, GError **error)
   return runtime->gradient_ops;
 }
 
+/* The convolutions of the network's steps. */
+static guint
+count_convolutions (const NsNetwork *net)
+{
+  guint n = 0;
+  for (guint i = 0; net != NULL && i < ns_network_n_steps (net); i++)
+    n += ns_network_step_conv (net, i) != NULL;
+  return n;
+}
+
 NsNetwork *
-ns_runtime_get_vgg (NsRuntime *runtime, GError **error)
+ns_runtime_get_vgg (NsRuntime *runtime, const char *last_layer, GError **error)
 {
   g_return_val_if_fail (runtime->parts != NULL, NULL);
+  if (runtime->vgg != NULL && ns_network_steps_through (runtime->vgg, last_layer) > 0)
+    return runtime->vgg;
+  g_autofree char *path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
+  if (path == NULL)
+    return NULL;
+  guint had = count_convolutions (runtime->vgg);
   if (runtime->vgg == NULL)
-    {
-      g_autofree char *path = ns_weights_find_file (NS_WEIGHTS_VGG_FILE, error);
-      g_autoptr (NsNetwork) vgg = path != NULL ? ns_network_new_vgg19 (runtime->parts->ctx, path, VGG_LAST_LAYER, error)
-                                               : NULL;
-      /* Prepared as far as AdaIN's encoder reads (what the preview needs);
-       * the metrics prepare the rest when they are made. */
-      if (vgg == NULL
-          || !ns_network_prepare_steps (vgg, runtime->parts->ops, ns_network_steps_through (vgg, "conv4_1"), error))
-        return NULL;
-      runtime->counts.vgg_loads++;
-      runtime->vgg = g_steal_pointer (&vgg);
-    }
+    runtime->vgg = ns_network_new_vgg19 (runtime->parts->ctx, path, last_layer, error);
+  else if (!ns_network_extend_vgg19 (runtime->vgg, runtime->parts->ctx, path, last_layer, error))
+    return NULL;
+  if (runtime->vgg == NULL)
+    return NULL;
+  runtime->counts.vgg_layers_read += count_convolutions (runtime->vgg) - had;
   return runtime->vgg;
 }
 

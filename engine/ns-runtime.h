@@ -121,10 +121,11 @@ void ns_runtime_save_kernels (NsRuntime *runtime);
 gsize ns_runtime_memory_budget (NsRuntime *runtime, gsize requested);
 
 /* What the runtime has done so far, for tests: contexts opened (one at
- * most), and how many times each network was read from its file. */
+ * most), VGG-19's convolutions read from the file (13 through relu5_1, each
+ * once however many methods use it), and the decoder's loads. */
 typedef struct {
   guint contexts;
-  guint vgg_loads;
+  guint vgg_layers_read;
   guint decoder_loads;
 } NsRuntimeCounts;
 
