@@ -298,23 +298,23 @@ test_large_under_budget (gconstpointer data)
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, f->style_b, 64);
   /* The untiled run needs about 3 x 64 x 1000 x 700 floats (540 MiB) at its peak. */
-  options.memory_budget = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)) + (96 << 20);
-  ns_runtime_reset_peak_memory (ns_adain_get_runtime (f->engine));
+  options.memory_budget = ns_runtime_get_memory_in_use (f->runtime) + (96 << 20);
+  ns_runtime_reset_peak_memory (f->runtime);
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) out = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_no_error (error);
-  g_test_message ("peak %.1f MiB, budget %.1f MiB", ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)) / 1048576.0,
+  g_test_message ("peak %.1f MiB, budget %.1f MiB", ns_runtime_get_peak_memory (f->runtime) / 1048576.0,
                   options.memory_budget / 1048576.0);
-  g_assert_cmpuint (ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)), <=, options.memory_budget);
+  g_assert_cmpuint (ns_runtime_get_peak_memory (f->runtime), <=, options.memory_budget);
   g_assert_cmpint (out->width, ==, 1000);
   for (gsize i = 0; i < (gsize) 1000 * 700 * 3; i++)
     g_assert_true (isfinite (out->data[i]));
 
   /* A device with less memory than the budget says (its own count): the
    * untiled run fails to allocate and runs again in tiles, halved on need. */
-  NsClDeviceInfo *info = (NsClDeviceInfo *) ns_runtime_get_device (ns_adain_get_runtime (f->engine));
+  NsClDeviceInfo *info = ns_runtime_get_context (f->runtime)->info;
   const cl_ulong real_memory = info->global_mem;
-  info->global_mem = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)) + (96 << 20);
+  info->global_mem = ns_runtime_get_memory_in_use (f->runtime) + (96 << 20);
   options.memory_budget = (gsize) 64 << 30;
   g_autoptr (NsImage) retried = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   info->global_mem = real_memory;
@@ -322,7 +322,7 @@ test_large_under_budget (gconstpointer data)
   ns_test_assert_close (retried->data, out->data, (gsize) 1000 * 700 * 3, 5e-3, "after running out of memory");
 
   /* A budget below what even the smallest tile needs is a clear error. */
-  options.memory_budget = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)) + (1 << 20);
+  options.memory_budget = ns_runtime_get_memory_in_use (f->runtime) + (1 << 20);
   g_autoptr (NsImage) none = ns_adain_stylise_with_options (f->engine, content, &options, NULL, &error);
   g_assert_null (none);
   g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
@@ -356,7 +356,7 @@ test_cancel (gconstpointer data)
    * within a layer.  A device fast enough to finish first must have finished
    * before the cancel. */
   g_cancellable_reset (cancellable);
-  gsize held = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine));
+  gsize held = ns_runtime_get_memory_in_use (f->runtime);
   GThread *canceller = g_thread_new ("cancel", cancel_later, cancellable);
   gint64 start = g_get_monotonic_time ();
   g_autoptr (NsImage) out = ns_adain_stylise (f->engine, content, f->style_a, 1.0, 64, cancellable, &error);
@@ -370,7 +370,7 @@ test_cancel (gconstpointer data)
     }
   else
     g_assert_cmpfloat (elapsed, <, 0.15);
-  g_assert_cmpuint (ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)), <=, held + ((gsize) 64 << 20));   /* no leak but the scratch */
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (f->runtime), <=, held + ((gsize) 64 << 20));   /* no leak but the scratch */
 }
 
 static void

@@ -155,21 +155,21 @@ test_stylise_equals_network (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) content = ns_test_load_shared_image ("goldens", "pair01_content.png");
   g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair01_style.png");
-  gsize weights = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine));
-  ns_runtime_reset_peak_memory (ns_adain_get_runtime (f->engine));
+  gsize weights = ns_runtime_get_memory_in_use (f->runtime);
+  ns_runtime_reset_peak_memory (f->runtime);
   g_autoptr (NsImage) out = ns_adain_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
   g_assert_no_error (error);
   /* Activations are freed as the network advances: the run never holds more
    * than a few of the largest (64 x 256 x 256 floats), where keeping them all
    * would take about 13 of them. */
   gsize largest = (gsize) 64 * 256 * 256 * sizeof (float);
-  g_test_message ("peak device memory above the weights: %.1f MiB", (ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)) - weights) / 1048576.0);
-  g_assert_cmpuint (ns_runtime_get_peak_memory (ns_adain_get_runtime (f->engine)) - weights, <, 5 * largest);
+  g_test_message ("peak device memory above the weights: %.1f MiB", (ns_runtime_get_peak_memory (f->runtime) - weights) / 1048576.0);
+  g_assert_cmpuint (ns_runtime_get_peak_memory (f->runtime) - weights, <, 5 * largest);
   /* Nothing leaks: a second run ends with as much device memory in use as the first. */
-  gsize after_first = ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine));
+  gsize after_first = ns_runtime_get_memory_in_use (f->runtime);
   g_autoptr (NsImage) again = ns_adain_stylise (f->engine, content, style, 0.5, 0, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)), ==, after_first);
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (f->runtime), ==, after_first);
   const gint64 shape[] = { 256, 256, 3 };
   g_autofree float *want = expected_tensor (f, "pair01_alpha0.5", shape, 3);
   ns_test_assert_close (out->data, want, 256 * 256 * 3, GOLDEN_BOUND, "stylise pair01 alpha 0.5");
@@ -197,7 +197,7 @@ test_errors (gconstpointer data)
       g_assert_error (error, NS_ENGINE_ERROR, cases[i].code);
       g_test_message ("%s", error->message);
     }
-  g_assert_cmpuint (ns_runtime_get_memory_in_use (ns_adain_get_runtime (f->engine)), >, 0);   /* the weights */
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (f->runtime), >, 0);   /* the weights */
 }
 
 int
@@ -212,7 +212,7 @@ main (int argc, char **argv)
   g_autofree char *expected = ns_test_shared_path ("goldens", "expected.safetensors", NULL);
   f.expected = ns_safetensors_open (expected, &error);
   g_assert_no_error (error);
-  g_test_message ("device: %s", ns_runtime_get_device (ns_adain_get_runtime (f.engine))->name);
+  g_test_message ("device: %s", ns_runtime_get_device (f.runtime)->name);
 
   gpointer pairs[4][2];
   g_test_add_data_func ("/goldens/relu4_1-stats", &f, test_relu4_1_stats);

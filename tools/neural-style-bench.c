@@ -102,11 +102,11 @@ typedef struct {
   gboolean (*cached) (gpointer model);
 } BenchMethod;
 
-/* Each model has a runtime of its own: the cold start is what is measured.
- * The environment's options (NEURAL_STYLE_CONV, which --conv sets) count. */
-
 /* --- AdaIN: one ns_adain_stylise ------------------------------------ */
 
+/* Each model has a runtime of its own, since the cold start is what is
+ * measured; the environment's options count (NEURAL_STYLE_CONV, which
+ * --conv sets). */
 typedef struct {
   NsRuntime *runtime;
   NsAdain *adain;

@@ -174,7 +174,8 @@ run (GimpProcedure *procedure, GimpRunMode mode, GimpImage *image, GimpDrawable 
   gint32 layer = -1;
   gboolean have_ui = FALSE;
   gboolean ok = settings_from_config (&settings, config, &error);
-  g_autoptr (NsRuntime) runtime = ok ? ns_plugin_runtime_new (&error) : NULL;   /* the dialog's preview and the run share it */
+  /* The process's runtime: the dialog's preview and the run share it. */
+  g_autoptr (NsRuntime) runtime = ok ? ns_plugin_runtime_new (&error) : NULL;
   ok = runtime != NULL;
   if (ok && (drawables == NULL || drawables[0] == NULL || drawables[1] != NULL))
     {
