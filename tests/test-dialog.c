@@ -13,6 +13,7 @@
 #include "ns-dialog.h"
 #include "ns-params.h"
 #include "ns-progress-text.h"
+#include "ns-run-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include <locale.h>
@@ -136,7 +137,7 @@ max_difference (GdkPixbuf *pixbuf, const NsImage *image)
 }
 
 static void
-save_screenshot (GtkWidget *dialog)
+save_screenshot (GtkWidget *dialog, const char *name)
 {
   /* Let the window map and paint. */
   for (int i = 0; i < 50; i++)
@@ -150,7 +151,7 @@ save_screenshot (GtkWidget *dialog)
   g_autoptr (GdkPixbuf) shot = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
                                                            gdk_window_get_height (window));
   g_assert_nonnull (shot);
-  g_autofree char *path = g_build_filename (NS_TEST_BUILD_DIR, "dialog-screenshot.png", NULL);
+  g_autofree char *path = g_build_filename (NS_TEST_BUILD_DIR, name, NULL);
   g_autoptr (GError) error = NULL;
   g_assert_true (gdk_pixbuf_save (shot, path, "png", &error, NULL));
   g_assert_no_error (error);
@@ -185,7 +186,7 @@ test_preview_follows_alpha (void)
   GtkWidget *dialog = show_test_dialog (content);
 
   wait_for_previews (dialog, 1);
-  save_screenshot (dialog);
+  save_screenshot (dialog, "dialog-screenshot.png");
   g_autoptr (GdkPixbuf) first = gdk_pixbuf_copy (ns_dialog_get_preview_pixbuf (dialog));
   g_autoptr (NsImage) full = engine_result (content, 1.0);
   int diff = max_difference (first, full);
@@ -207,6 +208,127 @@ test_preview_follows_alpha (void)
   g_test_message ("preview at alpha 0.3 vs the engine: largest difference %d/255", diff);
   g_assert_cmpint (diff, <=, 1);
   g_assert_cmpint (max_difference (first, weak), >, 8);   /* it really changed */
+  gtk_widget_destroy (dialog);
+}
+
+static GtkWidget *widget (GtkWidget *dialog, const char *name, GType type);
+
+/* Runs the main loop until the dialog has shown `count` exact 1:1 regions, the last at (x, y). */
+static GdkPixbuf *
+wait_for_region (GtkWidget *dialog, guint count, int want_x, int want_y)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  int x = -1, y = -1;
+  while ((ns_dialog_get_region_count (dialog) < count || ns_dialog_get_preview_region (dialog, &x, &y) == NULL
+          || x != want_x || y != want_y)
+         && ns_dialog_get_preview_error (dialog) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (ns_dialog_get_preview_error (dialog));
+  g_assert_cmpuint (ns_dialog_get_region_count (dialog), >=, count);
+  GdkPixbuf *region = ns_dialog_get_preview_region (dialog, &x, &y);
+  g_assert_nonnull (region);
+  g_assert_cmpint (x, ==, want_x);
+  g_assert_cmpint (y, ==, want_y);
+  return region;
+}
+
+/* The region the 1:1 view shows against the same region of OK's run: the
+ * engine call the plug-in's worker makes, with the dialog's settings. */
+static void
+assert_region_is_ok_result (GtkWidget *dialog, const NsImage *content, GdkPixbuf *region, int x, int y)
+{
+  NsSettings s;
+  ns_dialog_get_settings (dialog, &s);
+  g_autoptr (NsImage) style = load_style (s.style_file);
+  NsWeightedStyle inside[2], outside[1];
+  NsAdainOptions options;
+  ns_run_options_adain (&options, &s, style, NULL, NULL, inside, outside);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) full = ns_engine_stylise_with_options (test_engine (), content, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) same = ns_image_crop (full, x, y, gdk_pixbuf_get_width (region), gdk_pixbuf_get_height (region));
+  int diff = max_difference (region, same);
+  g_test_message ("1:1 region %d x %d at (%d, %d), alpha %.2f, vs OK's result: largest difference %d/255",
+                  gdk_pixbuf_get_width (region), gdk_pixbuf_get_height (region), x, y, s.alpha, diff);
+  g_assert_cmpint (diff, <=, 1);
+}
+
+static void
+set_scroll (GtkWidget *dialog, int x, int y)
+{
+  GtkScrolledWindow *view = GTK_SCROLLED_WINDOW (widget (dialog, "preview-view", GTK_TYPE_SCROLLED_WINDOW));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_hadjustment (view), x);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (view), y);
+}
+
+/* The zoom switch and the region: Fit shows the overview; 1:1 shows the
+ * region in view, exactly OK's pixels, follows scrolling and alpha; Gatys
+ * keeps the overview and says so. */
+static void
+test_preview_one_to_one (void)
+{
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 560, 520);   /* larger than the view */
+  g_autoptr (NsImage) small = ns_image_resize (content, 140, 130);
+  NsSettings settings;
+  test_settings (&settings);
+  settings.alpha = 0.8;
+  NsDialogHost host = { .preview = small, .preview_scale = 0.25, .content = content };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  wait_for_previews (dialog, 1);
+
+  GtkWidget *zoom = widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX);
+  g_assert_true (gtk_widget_get_sensitive (zoom));
+  g_assert_cmpint (gtk_combo_box_get_active (GTK_COMBO_BOX (zoom)), ==, 0);   /* Fit first */
+  g_assert_cmpuint (ns_dialog_get_region_count (dialog), ==, 0);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (zoom), 1);
+  /* At 1:1 the view opens on the middle of the image. */
+  GtkScrolledWindow *view = GTK_SCROLLED_WINDOW (widget (dialog, "preview-view", GTK_TYPE_SCROLLED_WINDOW));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (gtk_adjustment_get_value (gtk_scrolled_window_get_hadjustment (view)) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (view), *v = gtk_scrolled_window_get_vadjustment (view);
+  int cx = (int) gtk_adjustment_get_value (h), cy = (int) gtk_adjustment_get_value (v);
+  g_test_message ("1:1 view: %.0f x %.0f of %.0f x %.0f, at (%d, %d)", gtk_adjustment_get_page_size (h),
+                  gtk_adjustment_get_page_size (v), gtk_adjustment_get_upper (h), gtk_adjustment_get_upper (v), cx, cy);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), ==, 560);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (h), <, 560);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (v), <, 520);
+  g_assert_cmpint (cx, >, 0);
+  GdkPixbuf *region = wait_for_region (dialog, 1, cx, cy);
+  g_assert_cmpint (gdk_pixbuf_get_width (region), ==, (int) gtk_adjustment_get_page_size (h));
+  assert_region_is_ok_result (dialog, content, region, cx, cy);
+
+  /* Scrolled to the bottom right corner: that region, and the engine kept its first pass. */
+  int ex = (int) (gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h));
+  int ey = (int) (gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v));
+  guint before = ns_dialog_get_region_count (dialog);
+  set_scroll (dialog, ex, ey);
+  region = wait_for_region (dialog, before + 1, ex, ey);
+  g_assert_cmpint (ex + gdk_pixbuf_get_width (region), ==, 560);
+  g_assert_cmpint (ey + gdk_pixbuf_get_height (region), ==, 520);
+  assert_region_is_ok_result (dialog, content, region, ex, ey);
+
+  /* Alpha moves: the same region again, at the new alpha. */
+  before = ns_dialog_get_region_count (dialog);
+  gtk_range_set_value (ns_dialog_get_alpha_scale (dialog), 0.4);
+  region = wait_for_region (dialog, before + 1, ex, ey);
+  assert_region_is_ok_result (dialog, content, region, ex, ey);
+  save_screenshot (dialog, "dialog-one-to-one.png");
+
+  /* Gatys: the overview, said to be AdaIN's, and no 1:1. */
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "method", GTK_TYPE_COMBO_BOX)), NS_METHOD_GATYS);
+  g_assert_false (gtk_widget_get_sensitive (zoom));
+  wait_for_previews (dialog, ns_dialog_get_preview_count (dialog) + 1);
+  g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "1:1"));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_hadjustment (view)), <=, 384);
+  gtk_widget_destroy (dialog);
+
+  /* Without the full-size content there is no 1:1 to choose. */
+  NsDialogHost fit_only = { .preview = small, .preview_scale = 0.25 };
+  dialog = ns_dialog_new (&settings, &fit_only);
+  g_assert_false (gtk_widget_get_sensitive (widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX)));
   gtk_widget_destroy (dialog);
 }
 
@@ -719,5 +841,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/preview-follows-colour", test_preview_follows_colour);
   g_test_add_func ("/dialog/preview-second-style", test_preview_second_style);
   g_test_add_func ("/dialog/kernel-progress", test_kernel_progress);
+  g_test_add_func ("/dialog/preview-one-to-one", test_preview_one_to_one);
   return g_test_run ();
 }
