@@ -306,8 +306,9 @@ test_preview_one_to_one (void)
   guint before = ns_dialog_get_region_count (dialog);
   set_scroll (dialog, ex, ey);
   region = wait_for_region (dialog, before + 1, ex, ey);
-  g_assert_cmpint (ex + gdk_pixbuf_get_width (region), ==, 560);
-  g_assert_cmpint (ey + gdk_pixbuf_get_height (region), ==, 520);
+  g_assert_cmpint (ex, >, cx);   /* the page may have changed since: the region is what it was asked for */
+  g_assert_cmpint (ex + gdk_pixbuf_get_width (region), <=, 560);
+  g_assert_cmpint (ey + gdk_pixbuf_get_height (region), <=, 520);
   assert_region_is_ok_result (dialog, content, region, ex, ey);
 
   /* Alpha moves: the same region again, at the new alpha. */
@@ -316,6 +317,28 @@ test_preview_one_to_one (void)
   region = wait_for_region (dialog, before + 1, ex, ey);
   assert_region_is_ok_result (dialog, content, region, ex, ey);
   save_screenshot (dialog, "dialog-one-to-one.png");
+
+  /* Dragging the image 40 px right and 30 px down shows what lay left and above. */
+  GtkWidget *area = gtk_bin_get_child (GTK_BIN (gtk_bin_get_child (GTK_BIN (view))));
+  g_assert_true (GTK_IS_DRAWING_AREA (area));
+  GdkEvent *press = gdk_event_new (GDK_BUTTON_PRESS), *motion = gdk_event_new (GDK_MOTION_NOTIFY);
+  GdkEvent *release = gdk_event_new (GDK_BUTTON_RELEASE);
+  press->button.button = release->button.button = GDK_BUTTON_PRIMARY;
+  press->button.x_root = 200, press->button.y_root = 200;
+  motion->motion.x_root = 240, motion->motion.y_root = 230;
+  motion->motion.state = GDK_BUTTON1_MASK;
+  press->any.window = g_object_ref (gtk_widget_get_window (area));   /* freed with the events */
+  motion->any.window = g_object_ref (gtk_widget_get_window (area));
+  release->any.window = g_object_ref (gtk_widget_get_window (area));
+  before = ns_dialog_get_region_count (dialog);
+  gtk_widget_event (area, press);
+  gtk_widget_event (area, motion);
+  gtk_widget_event (area, release);
+  gdk_event_free (press), gdk_event_free (motion), gdk_event_free (release);
+  g_assert_cmpint ((int) gtk_adjustment_get_value (h), ==, ex - 40);
+  g_assert_cmpint ((int) gtk_adjustment_get_value (v), ==, ey - 30);
+  region = wait_for_region (dialog, before + 1, ex - 40, ey - 30);
+  assert_region_is_ok_result (dialog, content, region, ex - 40, ey - 30);
 
   /* Gatys: the overview, said to be AdaIN's, and no 1:1. */
   gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "method", GTK_TYPE_COMBO_BOX)), NS_METHOD_GATYS);
