@@ -444,8 +444,10 @@ check_unique_mnemonics (const char *language)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { 0 };
+  g_autoptr (NsImage) content = test_content ();   /* with the preview's zoom */
+  NsDialogHost host = { .preview = content, .preview_scale = 1.0, .content = content };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  g_assert_nonnull (ns_dialog_get_widget (dialog, "preview-zoom"));
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr (GString) clashes = g_string_new (NULL);
   collect_mnemonics (dialog, seen, clashes);
