@@ -51,17 +51,26 @@ compare (Fixture *f, const NsSettings *settings, const Case *c, int x, int y, in
   ns_run_options_adain (&options, settings, f->style_a, c->style2, c->mask, inside, outside);
   options.memory_budget = c->memory_budget;
   g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
   g_autoptr (NsAdainRegions) regions = ns_adain_regions_new (f->engine, f->content, &options, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (ns_adain_regions_get_tile_size (regions), ==, expected_tile);
+  gint64 prepared = g_get_monotonic_time () - start;
   const double alphas[] = { settings->alpha, 0.35 };   /* the second from the kept features */
   for (guint k = 0; k < G_N_ELEMENTS (alphas); k++)
     {
       options.alpha = alphas[k];
+      start = g_get_monotonic_time ();
       g_autoptr (NsImage) region = ns_adain_regions_render (regions, x, y, width, height, alphas[k], NULL, &error);
       g_assert_no_error (error);
+      gint64 rendered = g_get_monotonic_time () - start + (k == 0 ? prepared : 0);
+      start = g_get_monotonic_time ();
       g_autoptr (NsImage) full = ns_engine_stylise_with_options (f->engine, f->content, &options, NULL, &error);
       g_assert_no_error (error);
+      /* Timing, not asserted (a shared machine): the region / OK's whole run. */
+      g_test_message ("%s region: %.2f s, the whole run %.2f s: ratio %.2f", k == 0 ? "first" : "next alpha's",
+                      rendered / 1e6, (g_get_monotonic_time () - start) / 1e6,
+                      (double) rendered / (g_get_monotonic_time () - start));
       g_autoptr (NsImage) same = ns_image_crop (full, x, y, width, height);
       double max_float;
       int bytes = max_byte_difference (region, same, &max_float);

@@ -213,18 +213,25 @@ preview_status (const char *text, gpointer data)
   show_status (data, text);
 }
 
+/* FALSE, with the error shown and kept, when the worker failed. */
+static gboolean
+result_arrived (Dialog *d, const GError *error)
+{
+  g_clear_pointer (&d->preview_error, g_free);
+  if (error == NULL)
+    return TRUE;
+  d->preview_error = g_strdup (error->message);
+  show_status (d, error->message);
+  return FALSE;
+}
+
 static void
 preview_ready (NsImage *result, const GError *error, gpointer data)
 {
   Dialog *d = data;
   g_autoptr (NsImage) image = result;
-  g_clear_pointer (&d->preview_error, g_free);
-  if (error != NULL)
-    {
-      d->preview_error = g_strdup (error->message);
-      show_status (d, error->message);
-      return;
-    }
+  if (!result_arrived (d, error))
+    return;
   g_autoptr (GdkPixbuf) pixbuf = pixbuf_from_image (image);
   ns_preview_view_set_fit (d->preview_view, pixbuf);
   d->preview_count++;
@@ -237,13 +244,8 @@ region_ready (NsImage *result, int x, int y, const GError *error, gpointer data)
 {
   Dialog *d = data;
   g_autoptr (NsImage) image = result;
-  g_clear_pointer (&d->preview_error, g_free);
-  if (error != NULL)
-    {
-      d->preview_error = g_strdup (error->message);
-      show_status (d, error->message);
-      return;
-    }
+  if (!result_arrived (d, error))
+    return;
   g_autoptr (GdkPixbuf) pixbuf = pixbuf_from_image (image);
   ns_preview_view_set_region (d->preview_view, pixbuf, x, y);
   d->region_count++;
