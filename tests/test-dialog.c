@@ -8,7 +8,9 @@
  * mode) and the Gatys method's iterations and seed exist, apply only when
  * they should, come back on OK, and the preview follows them: colour
  * preservation and a blended second style give the engine's result for the
- * same options, a second style outside the selection uses the host's mask. */
+ * same options, a second style outside the selection uses the host's mask.
+ * The zoom switches the preview to 1:1, where the region in view (moved by
+ * scrolling and dragging, following alpha) equals OK's result there. */
 #include "neural-style.h"
 #include "ns-dialog.h"
 #include "ns-params.h"
@@ -343,9 +345,13 @@ test_preview_one_to_one (void)
   /* Gatys: the overview, said to be AdaIN's, and no 1:1. */
   gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "method", GTK_TYPE_COMBO_BOX)), NS_METHOD_GATYS);
   g_assert_false (gtk_widget_get_sensitive (zoom));
+  g_assert_cmpint (gtk_combo_box_get_active (GTK_COMBO_BOX (zoom)), ==, 0);   /* it says Fit, as it shows */
   wait_for_previews (dialog, ns_dialog_get_preview_count (dialog) + 1);
   g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "1:1"));
   g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_hadjustment (view)), <=, 384);
+  /* AdaIN again: 1:1 may be chosen again. */
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "method", GTK_TYPE_COMBO_BOX)), NS_METHOD_ADAIN);
+  g_assert_true (gtk_widget_get_sensitive (zoom));
   gtk_widget_destroy (dialog);
 
   /* Without the full-size content there is no 1:1 to choose. */

@@ -4,7 +4,9 @@
  * Each request carries a key naming every option but alpha (the styles and
  * their scale, colour preservation, the second style's mix and mode): alpha
  * alone re-renders, anything else prepares anew.  The Gatys method is
- * previewed with AdaIN, as the text under the preview says. */
+ * previewed with AdaIN, as the text under the preview says.  At 1:1
+ * (ns-preview-view.c) the region in view is computed as OK computes it, from
+ * the host's full-size content and the styles as the run loads them. */
 #include "ns-dialog.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
@@ -52,6 +54,7 @@ typedef struct {
   guint region_debounce_id;
   guint region_count;
   char *region_key;            /* the options of the region shown */
+  NsPreviewZoom zoom;          /* the view's zoom when last told */
   guint preview_count;
   char *preview_error;
   char *preview_note;          /* what the preview of the requested options leaves out, or NULL */
@@ -382,10 +385,11 @@ on_view_changed (GtkWidget *view, gpointer data)
   Dialog *d = data;
   if (d->region_debounce_id != 0)
     g_source_remove (d->region_debounce_id);
-  d->region_debounce_id = ns_preview_view_get_zoom (view) == NS_PREVIEW_ZOOM_ONE_TO_ONE
-                            ? g_timeout_add (DEBOUNCE_MS, request_region, d) : 0;
-  if (d->region_debounce_id == 0 && d->preview_count > 0)
+  NsPreviewZoom zoom = ns_preview_view_get_zoom (view);
+  d->region_debounce_id = zoom == NS_PREVIEW_ZOOM_ONE_TO_ONE ? g_timeout_add (DEBOUNCE_MS, request_region, d) : 0;
+  if (zoom != d->zoom && zoom == NS_PREVIEW_ZOOM_FIT && d->preview_count > 0)   /* back to the overview's words */
     show_done_status (d);
+  d->zoom = zoom;
 }
 
 static gboolean
@@ -584,8 +588,13 @@ update_sensitivity (Dialog *d)
   gtk_widget_set_sensitive (d->iterations_spin, gatys);
   gtk_widget_set_sensitive (d->seed_spin, gatys);
   gtk_widget_set_sensitive (d->alpha_scale, !gatys);   /* Gatys has no strength: its weights decide */
-  if (d->preview_view != NULL)   /* the 1:1 view is AdaIN's exact result */
-    gtk_widget_set_sensitive (ns_preview_view_get_zoom_combo (d->preview_view), !gatys && d->full_width > 0);
+  if (d->preview_view != NULL)   /* the 1:1 view is AdaIN's exact result: Gatys shows the overview */
+    {
+      GtkWidget *zoom = ns_preview_view_get_zoom_combo (d->preview_view);
+      if (gatys)
+        gtk_combo_box_set_active (GTK_COMBO_BOX (zoom), NS_PREVIEW_ZOOM_FIT);
+      gtk_widget_set_sensitive (zoom, !gatys && d->full_width > 0);
+    }
   gboolean second = has_style2 (d);
   gtk_widget_set_sensitive (d->style2_mode_combo, second);
   gtk_widget_set_sensitive (d->style2_weight_scale,
