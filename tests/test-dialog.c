@@ -237,14 +237,16 @@ wait_for_region (GtkWidget *dialog, guint count, int want_x, int want_y)
 /* The region the 1:1 view shows against the same region of OK's run: the
  * engine call the plug-in's worker makes, with the dialog's settings. */
 static void
-assert_region_is_ok_result (GtkWidget *dialog, const NsImage *content, GdkPixbuf *region, int x, int y)
+assert_region_is_ok_result_masked (GtkWidget *dialog, const NsImage *content, const NsImage *mask, GdkPixbuf *region,
+                                   int x, int y)
 {
   NsSettings s;
   ns_dialog_get_settings (dialog, &s);
   g_autoptr (NsImage) style = load_style (s.style_file);
+  g_autoptr (NsImage) style2 = ns_settings_has_style2 (&s) ? load_style (s.style2_file) : NULL;
   NsWeightedStyle inside[2], outside[1];
   NsAdainOptions options;
-  ns_run_options_adain (&options, &s, style, NULL, NULL, inside, outside);
+  ns_run_options_adain (&options, &s, style, style2, style2 != NULL ? mask : NULL, inside, outside);
   g_autoptr (GError) error = NULL;
   g_autoptr (NsImage) full = ns_engine_stylise_with_options (test_engine (), content, &options, NULL, &error);
   g_assert_no_error (error);
@@ -253,6 +255,12 @@ assert_region_is_ok_result (GtkWidget *dialog, const NsImage *content, GdkPixbuf
   g_test_message ("1:1 region %d x %d at (%d, %d), alpha %.2f, vs OK's result: largest difference %d/255",
                   gdk_pixbuf_get_width (region), gdk_pixbuf_get_height (region), x, y, s.alpha, diff);
   g_assert_cmpint (diff, <=, 1);
+}
+
+static void
+assert_region_is_ok_result (GtkWidget *dialog, const NsImage *content, GdkPixbuf *region, int x, int y)
+{
+  assert_region_is_ok_result_masked (dialog, content, NULL, region, x, y);
 }
 
 static void
@@ -358,6 +366,46 @@ test_preview_one_to_one (void)
   NsDialogHost fit_only = { .preview = small, .preview_scale = 0.25 };
   dialog = ns_dialog_new (&settings, &fit_only);
   g_assert_false (gtk_widget_get_sensitive (widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX)));
+  gtk_widget_destroy (dialog);
+}
+
+/* At 1:1 a second style outside the layer mask uses the host's full-size
+ * mask, as OK does; an image smaller than the view is one region; outside
+ * the selection (OK restyles the whole layer) the view says to choose Fit. */
+static void
+test_preview_one_to_one_mask (void)
+{
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 200, 150);
+  g_autoptr (NsImage) small = ns_image_resize (content, 100, 75);
+  g_autoptr (NsImage) mask = ns_image_new (200, 150, 1), small_mask = ns_image_new (100, 75, 1);
+  for (int y = 0; y < 150; y++)
+    for (int x = 0; x < 200; x++)
+      mask->data[y * 200 + x] = CLAMP ((120.0f - x) / 30.0f, 0.0f, 1.0f);
+  NsSettings settings;
+  test_settings (&settings);
+  g_strlcpy (settings.style2_file, "the-scream", sizeof settings.style2_file);
+  settings.style2_mode = NS_STYLE2_OUTSIDE_LAYER_MASK;
+  NsDialogHost host = { .preview = small, .preview_scale = 0.5, .layer_mask = small_mask, .content = content,
+                        .content_layer_mask = mask };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  wait_for_previews (dialog, 1);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX)), 1);
+  GdkPixbuf *region = wait_for_region (dialog, 1, 0, 0);
+  g_assert_cmpint (gdk_pixbuf_get_width (region), ==, 200);
+  g_assert_cmpint (gdk_pixbuf_get_height (region), ==, 150);
+  assert_region_is_ok_result_masked (dialog, content, mask, region, 0, 0);
+
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "style2-mode", GTK_TYPE_COMBO_BOX)),
+                            NS_STYLE2_OUTSIDE_SELECTION);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (strstr (ns_dialog_get_preview_status (dialog), "Fit") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_test_message ("outside the selection at 1:1: %s", ns_dialog_get_preview_status (dialog));
+  g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "choose Fit"));
+  int x, y;
+  g_assert_null (ns_dialog_get_preview_region (dialog, &x, &y));   /* no exact pixels of other options */
   gtk_widget_destroy (dialog);
 }
 
@@ -873,5 +921,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/preview-second-style", test_preview_second_style);
   g_test_add_func ("/dialog/kernel-progress", test_kernel_progress);
   g_test_add_func ("/dialog/preview-one-to-one", test_preview_one_to_one);
+  g_test_add_func ("/dialog/preview-one-to-one-mask", test_preview_one_to_one_mask);
   return g_test_run ();
 }
