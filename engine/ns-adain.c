@@ -45,9 +45,9 @@ ns_adain_prepared_free (NsAdainPrepared *prepared)
 /* Everything of a run but alpha.  pad: mirror-pad the content to a multiple
  * of the encoder's stride (and crop it off when rendering); without it the
  * result is (H / 8) * 8 x (W / 8) * 8, the network's own output. */
-static NsAdainPrepared *
-prepare (NsAdain *adain, const NsImage *content, const NsAdainOptions *options, gboolean pad,
-         GCancellable *cancellable, GError **error)
+NsAdainPrepared *
+ns_adain_prepare (NsAdain *adain, const NsImage *content, const NsAdainOptions *options, gboolean pad,
+                  GCancellable *cancellable, GError **error)
 {
   if (!ns_adain_check_options (content, options, error))
     return NULL;
@@ -134,7 +134,7 @@ NsAdainPrepared *
 ns_adain_prepared_new_with_options (NsAdain *adain, const NsImage *content, const NsAdainOptions *options,
                                     GCancellable *cancellable, GError **error)
 {
-  return prepare (adain, content, options, TRUE, cancellable, error);
+  return ns_adain_prepare (adain, content, options, TRUE, cancellable, error);
 }
 
 NsAdainPrepared *
@@ -144,8 +144,9 @@ ns_adain_prepared_new (NsAdain *adain, const NsImage *content, const NsImage *st
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, style_size);
-  return prepare (adain, content, &options, TRUE, cancellable, error);
+  return ns_adain_prepare (adain, content, &options, TRUE, cancellable, error);
 }
+
 
 /* An NsTileForMemory: the largest tile whose run fits `available` bytes, or 0. */
 static int
@@ -165,25 +166,33 @@ out_of_memory (const GError *error)
   return g_error_matches (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
 
+gboolean
+ns_adain_plan (NsAdain *adain, const NsImage *content, const NsAdainOptions *options, int *tile, gsize *budget,
+               GError **error)
+{
+  *budget = ns_runtime_memory_budget (adain->runtime, options->memory_budget);
+  *tile = options->tile_size;
+  return *tile > 0
+      || (*tile = ns_runtime_choose_tile (adain->runtime, *budget,
+                                          ns_adain_memory_estimate (adain, content->width + 8, content->height + 8),
+                                          tile_for_memory, adain, error)) >= 0;
+}
+
 NsImage *
 ns_adain_stylise_with_options (NsAdain *adain, const NsImage *content, const NsAdainOptions *options,
                                 GCancellable *cancellable, GError **error)
 {
-  if (!ns_adain_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error))
-    return NULL;
-  gsize budget = ns_runtime_memory_budget (adain->runtime, options->memory_budget);
-  int tile = options->tile_size;
-  if (tile == 0
-      && (tile = ns_runtime_choose_tile (adain->runtime, budget,
-                                         ns_adain_memory_estimate (adain, content->width + 8, content->height + 8),
-                                         tile_for_memory, adain, error)) < 0)
+  gsize budget;
+  int tile;
+  if (!ns_adain_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error)
+      || !ns_adain_plan (adain, content, options, &tile, &budget, error))
     return NULL;
 
   GError *local = NULL;
   NsImage *result = NULL;
   if (tile == 0)
     {
-      g_autoptr (NsAdainPrepared) prepared = prepare (adain, content, options, TRUE, cancellable, &local);
+      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepare (adain, content, options, TRUE, cancellable, &local);
       if (prepared != NULL)
         result = ns_adain_prepared_render (prepared, options->alpha, cancellable, &local);
       if (result == NULL && out_of_memory (local))
@@ -227,7 +236,7 @@ ns_adain_network (NsAdain *adain, const NsImage *content, const NsImage *style,
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, 0);
-  g_autoptr (NsAdainPrepared) prepared = prepare (adain, content, &options, FALSE, cancellable, error);
+  g_autoptr (NsAdainPrepared) prepared = ns_adain_prepare (adain, content, &options, FALSE, cancellable, error);
   if (prepared == NULL)
     return NULL;
   return ns_adain_prepared_render (prepared, alpha, cancellable, error);
