@@ -6,7 +6,6 @@
 
 #include "ns-cl-error.h"
 #include "ns-colour.h"
-#include "ns-i18n.h"
 #include "ns-style-prep.h"
 #include <math.h>
 
