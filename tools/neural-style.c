@@ -160,7 +160,7 @@ gatys_objective_command (int argc, char **argv)
 typedef struct {
   const NsGatysOptions *options;
   int width, height;   /* the content's */
-  int total;           /* iterations over all scales */
+  int total;           /* iterations over all scales: the --iterations given */
   int reached;         /* the last one reported */
   double t0, f0;       /* when the first came (seconds), and the part of the work then done */
 } GatysProgress;
@@ -178,9 +178,14 @@ print_progress (int iteration, const NsGatysLosses *losses, const NsImage *previ
       progress->f0 = done;
     }
   progress->reached = iteration;
-  g_autofree char *losses_text = g_strdup_printf (
-    _("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g"), iteration, progress->total,
-    losses->content, losses->style, losses->tv, losses->total);
+  int scale, scales;
+  ns_gatys_locate_iteration (progress->options, progress->width, progress->height, iteration, &scale, &scales);
+  g_autofree char *losses_text = scales > 1
+    ? g_strdup_printf (_("iteration %d/%d (scale %d/%d): content %.6g, style %.6g, total variation %.6g, total %.6g"),
+                       iteration, progress->total, scale, scales, losses->content, losses->style, losses->tv,
+                       losses->total)
+    : g_strdup_printf (_("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g"), iteration,
+                       progress->total, losses->content, losses->style, losses->tv, losses->total);
   g_autofree char *line = ns_progress_text (losses_text, progress->t0, progress->f0, now, done);
   g_print ("%s\n", line);
 }
@@ -262,7 +267,6 @@ run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *con
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_gatys_get_device_note (gatys));
   gint64 ready = g_get_monotonic_time ();
-  /* Coarse to fine adds the coarse scales' iterations to the count. */
   GatysProgress progress = { &options, content->width, content->height,
                              ns_gatys_total_iterations (&options, content->width, content->height) };
   g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &progress, cancellable,

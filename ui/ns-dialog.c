@@ -562,7 +562,10 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   gtk_widget_set_hexpand (d->alpha_scale, TRUE);
 
   d->iterations_spin = spin_for_param ("iterations", settings->iterations, 10);
-  gtk_widget_set_tooltip_text (d->iterations_spin, _("How many optimisation steps the Gatys method takes."));
+  gtk_widget_set_tooltip_text (d->iterations_spin,
+                               _("How many optimisation steps the Gatys method takes in all. An image over 512 "
+                                 "pixels is optimised coarse to fine: the steps are shared among its scales, each "
+                                 "finer one taking half as many as the one before."));
   d->seed_spin = spin_for_param ("seed", settings->seed, 1);
   gtk_widget_set_tooltip_text (d->seed_spin, _("The random seed of the Gatys method: the same seed gives the same result."));
 
