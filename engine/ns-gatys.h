@@ -135,10 +135,10 @@ int ns_gatys_total_iterations (const NsGatysOptions *options, int width, int hei
  * the fewest iterations, is about half the work. */
 double ns_gatys_work_fraction (const NsGatysOptions *options, int width, int height, int iteration);
 /* Which scale iteration `iteration` (1 .. the total) of such a run belongs
- * to: *scale from 1, the coarsest, to *n_scales, the content's size,
+ * to: *scale from 1, the coarsest, to *n_running, the content's size,
  * counting only the scales that get iterations (both at least 1). */
 void ns_gatys_locate_iteration (const NsGatysOptions *options, int width, int height, int iteration, int *scale,
-                                int *n_scales);
+                                int *n_running);
 
 /* Optimises an image of the content's size, coarse to fine over `scales`
  * sizes (each twice the one before, the last the content's).  `iterations`
