@@ -111,23 +111,67 @@ on_tick (gpointer data, const NsTick *t)
     d->reacted_at = now;
 }
 
-static void
-run_and_click (gboolean stop_it)
+/* The pair's photo at 384 x 288 with an opaque alpha channel, as a layer. */
+static NsImage *
+content_384x288 (void)
 {
   g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair00_content.png");
   g_autoptr (NsImage) rgb = ns_image_resize (photo, 384, 288);
-  g_autoptr (NsImage) content = ns_image_new (384, 288, 4);
+  NsImage *content = ns_image_new (384, 288, 4);
   for (gsize i = 0; i < (gsize) 384 * 288; i++)
     {
       memcpy (content->data + 4 * i, rgb->data + 3 * i, 3 * sizeof (float));
       content->data[4 * i + 3] = 1.0f;
     }
+  return content;
+}
+
+/* Gatys with 50 iterations: seconds each on a processor at 384 x 288. */
+static void
+init_gatys_settings (NsSettings *settings)
+{
+  ns_settings_init_defaults (settings);
+  settings->method = NS_METHOD_GATYS;
+  settings->iterations = 50;
+  settings->style_size = 128;
+}
+
+/* The warm-up's hand: Stop once the second iteration is under way. */
+static void
+stop_in_second (gpointer data, const NsTick *t)
+{
+  if (t->iteration >= 1)
+    g_cancellable_cancel (data);
+}
+
+/* Everything a stopped run launches, launched once before anything is timed: a
+ * driver that compiles each kernel on its first launch (PoCL, with a cold
+ * cache) would otherwise put seconds of compiling between a click and the
+ * return, which is first use, not the reaction under test. */
+static void
+warm_up (void)
+{
+  g_autoptr (NsImage) content = content_384x288 ();
   g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair00_style.png");
   NsSettings settings;
-  ns_settings_init_defaults (&settings);
-  settings.method = NS_METHOD_GATYS;
-  settings.iterations = 50;
-  settings.style_size = 128;
+  init_gatys_settings (&settings);
+  NsPluginInput input = { content, style, NULL, NULL, TRUE };
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GCancellable) stop = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  int stopped_at = -1;
+  g_autoptr (NsImage) result = ns_plugin_stylise (&input, &settings, cancellable, stop, &stopped_at, stop_in_second,
+                                                  stop, &error);
+  g_assert_no_error (error);
+}
+
+static void
+run_and_click (gboolean stop_it)
+{
+  g_autoptr (NsImage) content = content_384x288 ();
+  g_autoptr (NsImage) style = ns_test_load_shared_image ("goldens", "pair00_style.png");
+  NsSettings settings;
+  init_gatys_settings (&settings);
   NsPluginInput input = { content, style, NULL, NULL, TRUE };
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GCancellable) stop = g_cancellable_new ();
@@ -175,6 +219,7 @@ run_and_click (gboolean stop_it)
 static void
 test_stop (void)
 {
+  warm_up ();
   run_and_click (TRUE);
 }
 
