@@ -11,10 +11,10 @@
 #include "ns-i18n.h"
 #include "ns-params.h"
 #include "ns-presets.h"
+#include "ns-test-settings.h"
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
 #include <locale.h>
-#include <math.h>
 #include <string.h>
 
 static GtkWidget *
@@ -24,47 +24,6 @@ widget (GtkWidget *dialog, const char *name, GType type)
   g_assert_nonnull (w);
   g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (w, type));
   return w;
-}
-
-/* Settings unlike the defaults in every field the table has (the drawables
- * none, as a preset keeps them), valid, and every one of them shown by the dialog. */
-static void
-settings_unlike_defaults (NsSettings *s)
-{
-  ns_settings_init_defaults (s);
-  guint n;
-  const NsParam *params = ns_params (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      const NsParam *p = &params[i];
-      if (p->type == NS_PARAM_STYLE)
-        g_assert_true (ns_param_set_string (p, s, *p->default_string == '\0' ? "the-kiss" : "great-wave"));
-      else if (p->type == NS_PARAM_CHOICE)
-        ns_param_set_number (p, s, p->choices[p->n_choices - 1].value);
-      else if (p->type == NS_PARAM_DOUBLE)
-        ns_param_set_number (p, s, p->min + 0.25 * (p->max - p->min));
-      else if (p->type == NS_PARAM_INT)
-        ns_param_set_number (p, s, p->default_value + 16 <= p->max ? p->default_value + 16 : p->default_value - 16);
-    }
-  g_autoptr (GError) error = NULL;
-  g_assert_true (ns_settings_validate (s, &error));
-}
-
-/* Fails naming the first field of the table in which `a` and `b` differ. */
-static void
-assert_same_settings (const NsSettings *a, const NsSettings *b)
-{
-  guint n;
-  const NsParam *params = ns_params (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      const NsParam *p = &params[i];
-      gboolean same = p->type == NS_PARAM_STYLE
-                        ? strcmp (ns_param_get_string (p, a), ns_param_get_string (p, b)) == 0
-                        : fabs (ns_param_get_number (p, a) - ns_param_get_number (p, b)) < 1e-9;
-      if (!same)
-        g_error ("%s differs", p->name);
-    }
 }
 
 static GtkWidget *
@@ -79,16 +38,16 @@ static void
 test_reset (void)
 {
   NsSettings s, shown, defaults;
-  settings_unlike_defaults (&s);
+  ns_test_settings_unlike_defaults (&s);
   ns_settings_init_defaults (&defaults);
   g_autofree char *dir = ns_test_make_temp_dir ("ns-dialog-presets-XXXXXX");
   g_autofree char *file = g_build_filename (dir, "presets.conf", NULL);
   GtkWidget *dialog = new_dialog (&s, file);
   ns_dialog_get_settings (dialog, &shown);
-  assert_same_settings (&shown, &s);   /* the dialog shows every field as given */
+  ns_test_assert_same_settings (&shown, &s);   /* the dialog shows every field as given */
   gtk_button_clicked (GTK_BUTTON (widget (dialog, "reset", GTK_TYPE_BUTTON)));
   ns_dialog_get_settings (dialog, &shown);
-  assert_same_settings (&shown, &defaults);
+  ns_test_assert_same_settings (&shown, &defaults);
   g_assert_cmpmem (&shown, sizeof shown, &defaults, sizeof defaults);
   g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (ns_dialog_get_widget (dialog, "style"))), ==,
                    "starry-night");
@@ -161,7 +120,7 @@ test_save_choose_delete (void)
   g_autofree char *dir = ns_test_make_temp_dir ("ns-dialog-presets-XXXXXX");
   g_autofree char *file = g_build_filename (dir, "presets.conf", NULL);
   NsSettings s, shown, defaults;
-  settings_unlike_defaults (&s);
+  ns_test_settings_unlike_defaults (&s);
   ns_settings_init_defaults (&defaults);
   GtkWidget *dialog = new_dialog (&s, file);
   gtk_widget_show (dialog);
@@ -192,10 +151,10 @@ test_save_choose_delete (void)
   gtk_button_clicked (GTK_BUTTON (widget (dialog, "reset", GTK_TYPE_BUTTON)));
   g_assert_null (gtk_combo_box_get_active_id (presets));
   ns_dialog_get_settings (dialog, &shown);
-  assert_same_settings (&shown, &defaults);
+  ns_test_assert_same_settings (&shown, &defaults);
   g_assert_true (gtk_combo_box_set_active_id (presets, "Bold strokes"));
   ns_dialog_get_settings (dialog, &shown);
-  assert_same_settings (&shown, &s);
+  ns_test_assert_same_settings (&shown, &s);
   g_assert_cmpmem (&shown, sizeof shown, &s, sizeof s);
   g_assert_false (gtk_widget_get_visible (note));   /* nothing to say */
 
@@ -204,7 +163,7 @@ test_save_choose_delete (void)
   GtkComboBox *other_presets = GTK_COMBO_BOX (ns_dialog_get_widget (other, "presets"));
   g_assert_true (gtk_combo_box_set_active_id (other_presets, "Bold strokes"));
   ns_dialog_get_settings (other, &shown);
-  assert_same_settings (&shown, &s);
+  ns_test_assert_same_settings (&shown, &s);
   gtk_widget_destroy (other);
 
   gtk_button_clicked (GTK_BUTTON (delete));
@@ -214,7 +173,7 @@ test_save_choose_delete (void)
   g_assert_false (gtk_widget_get_sensitive (delete));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (note)), "Bold strokes"));
   ns_dialog_get_settings (dialog, &shown);
-  assert_same_settings (&shown, &s);   /* deleting a preset changes no control */
+  ns_test_assert_same_settings (&shown, &s);   /* deleting a preset changes no control */
   gtk_widget_destroy (dialog);
   ns_test_remove_tree (dir);
 }

@@ -8,6 +8,7 @@
 #include "ns-params.h"
 #include "ns-presets.h"
 #include "ns-styles.h"
+#include "ns-test-settings.h"
 #include "ns-test-util.h"
 #include <glib/gstdio.h>
 #include <string.h>
@@ -18,57 +19,6 @@ presets_file (char **dir)
 {
   *dir = ns_test_make_temp_dir ("ns-presets-XXXXXX");
   return g_build_filename (*dir, "config", "gimp-neural-style", "presets.conf", NULL);
-}
-
-/* Settings whose every stored field differs from the table's default. */
-static void
-settings_unlike_defaults (NsSettings *s)
-{
-  ns_settings_init_defaults (s);
-  guint n;
-  const NsParam *params = ns_params (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      const NsParam *p = &params[i];
-      if (p->type == NS_PARAM_DRAWABLE)
-        continue;   /* drawable IDs are not kept: a preset never holds a layer */
-      if (p->type == NS_PARAM_STYLE)
-        g_assert_true (ns_param_set_string (p, s, g_strcmp0 (p->default_string, "great-wave") == 0 ? "udnie"
-                                                                                                  : "great-wave"));
-      else if (p->type == NS_PARAM_CHOICE)
-        ns_param_set_number (p, s, p->choices[p->n_choices - 1].value != (int) p->default_value
-                                     ? p->choices[p->n_choices - 1].value : p->choices[0].value);
-      else if (p->type == NS_PARAM_DOUBLE)
-        ns_param_set_number (p, s, p->default_value != p->min + 0.25 * (p->max - p->min)
-                                     ? p->min + 0.25 * (p->max - p->min) : p->max);
-      else
-        ns_param_set_number (p, s, p->default_value + 1 <= p->max ? p->default_value + 1 : p->default_value - 1);
-    }
-  NsSettings defaults;
-  ns_settings_init_defaults (&defaults);
-  for (guint i = 0; i < n; i++)
-    if (params[i].type == NS_PARAM_STYLE)
-      g_assert_cmpstr (ns_param_get_string (&params[i], s), !=, ns_param_get_string (&params[i], &defaults));
-    else if (params[i].type != NS_PARAM_DRAWABLE)
-      g_assert_cmpfloat (ns_param_get_number (&params[i], s), !=, ns_param_get_number (&params[i], &defaults));
-  g_autoptr (GError) error = NULL;
-  g_assert_true (ns_settings_validate (s, &error));
-}
-
-/* Every field of the table, compared one by one (the message names the one that differs). */
-static void
-assert_same_settings (const NsSettings *a, const NsSettings *b)
-{
-  guint n;
-  const NsParam *params = ns_params (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_test_message ("checking %s", params[i].name);
-      if (params[i].type == NS_PARAM_STYLE)
-        g_assert_cmpstr (ns_param_get_string (&params[i], a), ==, ns_param_get_string (&params[i], b));
-      else
-        g_assert_cmpfloat_with_epsilon (ns_param_get_number (&params[i], a), ns_param_get_number (&params[i], b), 1e-9);
-    }
 }
 
 static void
@@ -82,7 +32,7 @@ test_round_trip (void)
   g_assert_cmpuint (g_strv_length (none), ==, 0);
 
   NsSettings saved, defaults;
-  settings_unlike_defaults (&saved);
+  ns_test_settings_unlike_defaults (&saved);
   ns_settings_init_defaults (&defaults);
   g_assert_true (ns_preset_save (file, "Bold strokes", &saved, &error));
   g_assert_no_error (error);
@@ -101,7 +51,7 @@ test_round_trip (void)
   g_assert_true (ns_preset_load (file, "Bold strokes", &loaded, &note, &error));
   g_assert_no_error (error);
   g_assert_null (note);
-  assert_same_settings (&loaded, &saved);
+  ns_test_assert_same_settings (&loaded, &saved);
   g_assert_cmpmem (&loaded, sizeof loaded, &saved, sizeof saved);
 
   /* And the defaults' preset over those: every field back to its default. */

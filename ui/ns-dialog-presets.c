@@ -1,6 +1,5 @@
 /* The presets row.  Its widgets are found as the dialog's others are
- * (ns_dialog_get_widget(): "ns-widget-NAME" data on the dialog), so that the
- * tests drive it as a user would. */
+ * (ns_dialog_get_widget()), so that the tests drive it as a user would. */
 #include "ns-dialog-presets.h"
 
 #include "ns-dialog.h"
@@ -19,14 +18,6 @@ presets_free (gpointer data)
   Presets *p = data;
   g_free (p->file);
   g_free (p);
-}
-
-static void
-register_widget (GtkWidget *dialog, const char *name, GtkWidget *widget)
-{
-  gtk_widget_set_name (widget, name);
-  g_autofree char *key = g_strconcat ("ns-widget-", name, NULL);
-  g_object_set_data (G_OBJECT (dialog), key, widget);
 }
 
 /* The note under the row: hidden when there is nothing to say. */
@@ -169,11 +160,11 @@ ns_dialog_presets_attach (GtkWidget *dialog, GtkWidget *grid, int *row, const ch
   gtk_label_set_max_width_chars (GTK_LABEL (p->note), 60);
   gtk_widget_set_halign (p->note, GTK_ALIGN_START);
   gtk_widget_set_no_show_all (p->note, TRUE);
-  register_widget (dialog, "presets", p->combo);
-  register_widget (dialog, "preset-save", save);
-  register_widget (dialog, "preset-delete", p->delete_button);
-  register_widget (dialog, "reset", reset);
-  register_widget (dialog, "preset-note", p->note);
+  ns_dialog_add_widget (dialog, "presets", p->combo);
+  ns_dialog_add_widget (dialog, "preset-save", save);
+  ns_dialog_add_widget (dialog, "preset-delete", p->delete_button);
+  ns_dialog_add_widget (dialog, "reset", reset);
+  ns_dialog_add_widget (dialog, "preset-note", p->note);
 
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_pack_start (GTK_BOX (box), p->combo, TRUE, TRUE, 0);

@@ -512,12 +512,18 @@ attach_row (GtkWidget *grid, int *row, const char *label, GtkWidget *mnemonic_wi
   gtk_grid_attach (GTK_GRID (grid), widget, 1, (*row)++, 1, 1);
 }
 
-static void
-register_widget (Dialog *d, const char *name, GtkWidget *widget)
+void
+ns_dialog_add_widget (GtkWidget *dialog, const char *name, GtkWidget *widget)
 {
   gtk_widget_set_name (widget, name);
   g_autofree char *key = g_strconcat ("ns-widget-", name, NULL);
-  g_object_set_data (G_OBJECT (d->dialog), key, widget);
+  g_object_set_data (G_OBJECT (dialog), key, widget);
+}
+
+static void
+register_widget (Dialog *d, const char *name, GtkWidget *widget)
+{
+  ns_dialog_add_widget (d->dialog, name, widget);
 }
 
 static GtkWidget *

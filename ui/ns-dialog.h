@@ -69,6 +69,8 @@ GtkRange *ns_dialog_get_alpha_scale (GtkWidget *dialog);
  * preset's name), "preset-save", "preset-delete", "reset" (GtkButton) and
  * "preset-note" (GtkLabel). */
 GtkWidget *ns_dialog_get_widget (GtkWidget *dialog, const char *name);
+/* Names a control of the dialog (its GtkWidget:name too) for ns_dialog_get_widget(). */
+void ns_dialog_add_widget (GtkWidget *dialog, const char *name, GtkWidget *widget);
 /* The text under the preview ("" when there is nothing to say). */
 const char *ns_dialog_get_preview_status (GtkWidget *dialog);
 guint ns_dialog_get_preview_count (GtkWidget *dialog);
