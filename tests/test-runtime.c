@@ -104,7 +104,7 @@ test_device_policy (void)
   ns_runtime_options_init (&options);
   g_assert_true (ns_runtime_options_from_environment (&options, &error));
   g_assert_cmpint (options.device_index, ==, (int) devices->len + 7);
-  g_autofree char *sentences[3] = { NULL };
+  g_autoptr (GPtrArray) sentences = g_ptr_array_new_with_free_func (g_free);
   for (int method = 0; method < 3; method++)
     {
       g_autoptr (NsRuntime) runtime = ns_runtime_new (&options);
@@ -113,13 +113,13 @@ test_device_policy (void)
                                   : (gpointer) ns_metrics_new (runtime, &error);
       g_assert_null (made);
       g_assert_error (error, NS_CL_ERROR, NS_CL_ERROR_NO_DEVICE);
-      sentences[method] = g_strdup (error->message);
+      g_ptr_array_add (sentences, g_strdup (error->message));
       g_clear_error (&error);
     }
-  g_test_message ("%s", sentences[0]);
-  g_assert_nonnull (strstr (sentences[0], missing));
-  g_assert_cmpstr (sentences[0], ==, sentences[1]);
-  g_assert_cmpstr (sentences[0], ==, sentences[2]);
+  g_test_message ("%s", (const char *) sentences->pdata[0]);
+  g_assert_nonnull (strstr (sentences->pdata[0], missing));
+  g_assert_cmpstr (sentences->pdata[0], ==, sentences->pdata[1]);
+  g_assert_cmpstr (sentences->pdata[0], ==, sentences->pdata[2]);
 
   /* Not a number: said where the environment is read. */
   g_setenv ("NEURAL_STYLE_DEVICE", "gpu please", TRUE);
