@@ -65,17 +65,19 @@ def ratio_text(engine_ms, baseline_ms):
     return "%.2f" % (engine_ms / baseline_ms)
 
 
-def table(rows, labels, threads):
-    """Markdown lines for rows of (side, {label: times ms}), the baseline's label "ort"."""
-    head = "| size | rounds | ONNX Runtime (%d threads) warm median (ms) |" % threads
+def table(rows, labels, threads, baseline=("ort", "ONNX Runtime", "ORT")):
+    """Markdown lines for rows of (side, {label: times ms}); baseline: its
+    label in the rows, its name and its short name in the head."""
+    key, name, short = baseline
+    head = "| size | rounds | %s (%d threads) warm median (ms) |" % (name, threads)
     rule = "|---|---|---|"
     for label in labels:
-        head += " %s warm median (ms) | %s / ORT |" % (label, label)
+        head += " %s warm median (ms) | %s / %s |" % (label, label, short)
         rule += "---|---|"
     lines = [head, rule]
     for side, times in rows:
-        b = median(times["ort"])
-        line = "| %d² | %d | %.1f |" % (side, len(times["ort"]), b)
+        b = median(times[key])
+        line = "| %d² | %d | %.1f |" % (side, len(times[key]), b)
         for label in labels:
             e = median(times[label])
             line += " %.1f | %s |" % (e, ratio_text(e, b))
@@ -108,10 +110,10 @@ def safetensors_header(data):
     return json.loads(data[8:8 + n].decode("utf-8")), 8 + n
 
 
-def round_order(round_index, labels):
+def round_order(round_index, labels, baseline="ort"):
     """Who runs when in a round: the baseline then the engines, or the reverse
     every other round, so that none always follows the same one."""
-    order = ["ort"] + list(labels)
+    order = [baseline] + list(labels)
     return order if round_index % 2 == 0 else order[::-1]
 
 
@@ -281,8 +283,10 @@ class EngineServer:
                                          "--device", str(device)], env=dict(os.environ, **env),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def ms(self, side, preview=False):
-        self.process.stdin.write("%d%s\n" % (side, " preview" if preview else ""))
+    def ms(self, side, preview=False, what=None):
+        """One run's milliseconds: AdaIN, or what (preview, gatys) at side."""
+        what = what or ("preview" if preview else None)
+        self.process.stdin.write("%d%s\n" % (side, " " + what if what else ""))
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         if not answer:
