@@ -277,10 +277,16 @@ ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choic
 }
 
 gsize
-ns_ops_get_scratch_growth (NsOps *ops)
+ns_ops_get_scratch_growth_to (NsOps *ops, gsize bytes)
 {
   gsize held = ops->res.scratch != NULL ? ops->res.scratch->size : 0;
-  return ops->res.scratch_budget > held ? ops->res.scratch_budget - held : 0;
+  return bytes > held ? bytes - held : 0;
+}
+
+gsize
+ns_ops_get_scratch_growth (NsOps *ops)
+{
+  return ns_ops_get_scratch_growth_to (ops, ops->res.scratch_budget);
 }
 
 gsize

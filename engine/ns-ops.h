@@ -37,6 +37,9 @@ gsize ns_ops_get_scratch_budget (NsOps *ops);
 /* How much the scratch buffer may still grow: its budget less what it holds
  * now, which the context's memory in use already counts. */
 gsize ns_ops_get_scratch_growth (NsOps *ops);
+/* The same for a scratch need of `bytes` (a padded copy may exceed the
+ * budget: the direct kernel's is the whole input). */
+gsize ns_ops_get_scratch_growth_to (NsOps *ops, gsize bytes);
 /* A new kernel from the operations' programs (its .cl file's program, built
  * on first use), for the operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
