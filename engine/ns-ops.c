@@ -36,11 +36,15 @@ struct _NsOps {
   gsize reduce_size;       /* local size of the per-channel reductions */
 };
 
-/* The direct kernel's blocking: output channels per work item, and float8
- * vectors of pixels per work item (registers: OB * XB accumulators + XB inputs). */
+/* The direct kernel's blocking: output channels per work item, and vectors
+ * of CONV_VW pixels per work item (registers: OB * XB accumulators + XB
+ * inputs; 16-wide, an AVX-512 register, ran the Gatys iteration faster than
+ * 8-wide: docs/BENCHMARKS.md). */
 #define CONV_OB 4
 #define CONV_XB 2
+#define CONV_VW 16
 #define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB) \
+  " -DCONV_VW=" G_STRINGIFY (CONV_VW) \
   " -DTILE_M=" G_STRINGIFY (NS_TILED_M) " -DTILE_N=" G_STRINGIFY (NS_TILED_N) \
   " -DWINOGRAD_OB=" G_STRINGIFY (NS_WINOGRAD_O_BLOCK) " -DWINOGRAD_PB=" G_STRINGIFY (NS_WINOGRAD_P_BLOCK)
 
@@ -391,11 +395,11 @@ conv3x3_padded (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
   return g_steal_pointer (&out);
 }
 
-/* Direct (conv_direct.cl): rows padded to whole blocks of 8 * CONV_XB pixels. */
+/* Direct (conv_direct.cl): rows padded to whole blocks of CONV_VW * CONV_XB pixels. */
 static NsTensor *
 conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
 {
-  const int span = 8 * CONV_XB, blocks_x = (in->width + span - 1) / span;
+  const int span = CONV_VW * CONV_XB, blocks_x = (in->width + span - 1) / span;
   const size_t global[3] = { (conv->out_channels + CONV_OB - 1) / CONV_OB, blocks_x, in->height };
   /* Groups along the output channels only, of a power of two up to 16: a
    * few shapes for every image size, so that drivers compiling a kernel per

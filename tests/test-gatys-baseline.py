@@ -17,28 +17,17 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap_check import Tap, raises  # noqa: E402
+
 src, build = sys.argv[1], sys.argv[2]
 script = os.path.join(src, "tools", "gatys-baseline.py")
 spec = importlib.util.spec_from_file_location("gatys_baseline", script)
 baseline = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(baseline)
 
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append(condition)
-    print("%s %d - %s" % ("ok" if condition else "not ok", len(results), name))
-    if not condition and detail:
-        print("# " + str(detail).replace("\n", "\n# "))
-
-
-def raises(function, *args):
-    try:
-        function(*args)
-    except ValueError:
-        return True
-    return False
+tap = Tap()
+check = tap.check
 
 
 check("the engine's losses line", baseline.parse_losses("content=1.5 style=2e-3 total=3.5")
@@ -96,10 +85,9 @@ def python_with_torch():
 
 python = python_with_torch()
 if python is None:
-    results.append(True)
-    print("ok %d - the engine's objective and gradient against PyTorch's # SKIP no PyTorch (the oracle): "
-          "neither $NS_TORCH_PYTHON, ~/.cache/ns-torch-venv nor %s imports torch and numpy" % (len(results),
-                                                                                               sys.executable))
+    tap.skip("the engine's objective and gradient against PyTorch's",
+             "no PyTorch (the oracle): neither $NS_TORCH_PYTHON, ~/.cache/ns-torch-venv nor %s imports torch and numpy"
+             % sys.executable)
 else:
     run = subprocess.run([python, script, "--build", build, "--check-only", "--check-size", "64"],
                          capture_output=True, text=True, timeout=600)
@@ -107,5 +95,4 @@ else:
     check("the engine's objective and gradient against PyTorch's (%s)" % python,
           run.returncode == 0 and "check passed" in run.stdout, run.stderr)
 
-print("1..%d" % len(results))
-sys.exit(0 if all(results) else 1)
+tap.finish()

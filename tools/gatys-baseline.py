@@ -172,8 +172,8 @@ def check(build, weights, side, threads, device):
     return differences
 
 
-def time_all(build, weights, sides, rounds, threads, device):
-    """[(side, {"engine": [ms], "torch": [ms]})], interleaved."""
+def time_all(engines, weights, sides, rounds, threads, device):
+    """[(side, {label: [ms], "torch": [ms]})] for the engines (label, build, env), interleaved."""
     import numpy as np
     rng = np.random.default_rng(7)
     vgg = Vgg(weights, threads)
@@ -187,32 +187,30 @@ def time_all(build, weights, sides, rounds, threads, device):
         vgg.objective(steps[side][0], steps[side][1], *RUN_WEIGHTS)
         return (time.perf_counter() - start) * 1e3
 
-    server = base.EngineServer(build, {}, device)
+    servers = {}
     try:
-        timers = {"torch": torch_ms, "engine": lambda side: server.ms(side, what="gatys")}
+        for label, build, env in engines:
+            servers[label] = base.EngineServer(build, env, device)
+        timers = dict({label: (lambda side, server=server: server.ms(side, what="gatys"))
+                       for label, server in servers.items()}, torch=torch_ms)
         times = {side: {who: [] for who in timers} for side in sides}
         for side in sides:  # warm-up: the engine's targets and buffers, PyTorch's allocations
             for timer in timers.values():
                 timer(side)
         for r in range(rounds):
             for side in sides:
-                for who in base.round_order(r, ["engine"], "torch"):
+                for who in base.round_order(r, list(servers), "torch"):
                     times[side][who].append(timers[who](side))
     finally:
-        server.close()
+        for server in servers.values():
+            server.close()
     return [(side, times[side]) for side in sides]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"), help="the engine's build folder")
-    parser.add_argument("--weights", default=os.path.join(HERE, "..", "..", "shared", "weights"))
-    parser.add_argument("--sizes", default="256,512", help="image sides to time, comma-separated")
-    parser.add_argument("--check-size", type=int, default=128, help="side of the accuracy check (0: none)")
+    base.add_arguments(parser, "PyTorch", "256,512", 128)
     parser.add_argument("--check-only", action="store_true", help="the accuracy check alone; status 1 when it fails")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2, help="PyTorch's threads")
-    parser.add_argument("--device", type=int, default=0, help="the engine's OpenCL device")
     args = parser.parse_args()
     try:
         import numpy  # noqa: F401
@@ -234,9 +232,10 @@ def main():
                                                                    GRADIENT_TOLERANCE))
             return 0 if ok else 1
     sides = [int(s) for s in args.sizes.split(",")]
-    rows = time_all(args.build, weights, sides, args.rounds, args.threads, args.device)
+    engines = args.engine or [("engine", args.build, {})]
+    rows = time_all(engines, weights, sides, args.rounds, args.threads, args.device)
     print()
-    print("\n".join(base.table(rows, ["engine"], args.threads, ("torch", "PyTorch", "PyTorch"))))
+    print("\n".join(base.table(rows, [label for label, _, _ in engines], args.threads, ("torch", "PyTorch", "PyTorch"))))
     return 0
 
 

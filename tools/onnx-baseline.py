@@ -338,21 +338,26 @@ def time_all(engines, weights, sides, rounds, threads, device, preview=False):
     return [(side, times[side]) for side in sides]
 
 
-def main():
+def add_arguments(parser, baseline, sizes, check_size):
+    """The options both baselines take (this one and gatys-baseline.py)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", default=os.path.join(here, "..", "build"), help="the engine's build folder")
     parser.add_argument("--weights", default=os.path.join(here, "..", "..", "shared", "weights"))
-    parser.add_argument("--sizes", default="512,1024", help="image sides to time, comma-separated")
-    parser.add_argument("--check-size", type=int, default=256, help="side of the accuracy check (0: none)")
+    parser.add_argument("--sizes", default=sizes, help="image sides to time, comma-separated")
+    parser.add_argument("--check-size", type=int, default=check_size, help="side of the accuracy check (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime's threads")
+    parser.add_argument("--threads", type=int, default=2, help="%s's threads" % baseline)
     parser.add_argument("--device", type=int, default=0, help="the engine's OpenCL device")
-    parser.add_argument("--preview", action="store_true",
-                        help="time the preview's render (the blend and the decoder) against ONNX Runtime's decoder")
     parser.add_argument("--engine", action="append", type=engine_spec, metavar="LABEL=BUILD[,VAR=VALUE...]",
                         help="time this engine (a build folder, environment variables) instead of --build's; "
                         "repeat to compare several in the same rounds")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_arguments(parser, "ONNX Runtime", "512,1024", 256)
+    parser.add_argument("--preview", action="store_true",
+                        help="time the preview's render (the blend and the decoder) against ONNX Runtime's decoder")
     args = parser.parse_args()
     try:
         import numpy  # noqa: F401
