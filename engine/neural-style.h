@@ -151,6 +151,27 @@ NsImage *ns_adain_prepared_render (NsAdainPrepared *prepared, double alpha, GCan
 void ns_adain_prepared_free (NsAdainPrepared *prepared);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsAdainPrepared, ns_adain_prepared_free)
 
+/* The result of ns_engine_stylise_with_options() a region at a time, for a
+ * true 1:1 preview: the run's own plan (untiled, or its tiles), the whole
+ * image's statistics and the same arithmetic, so a region's pixels are those
+ * of the same region of the whole run (unless that run has to retry with
+ * smaller tiles for lack of device memory).  Everything but alpha and the
+ * region is done once (a tiled run's first pass, its features kept as the run
+ * keeps them); a new alpha costs one decode of the tiles under the region
+ * (untiled: of the image), another region at the same alpha only the tiles
+ * not decoded yet.  Uses the engine, which must outlive it. */
+typedef struct _NsAdainRegions NsAdainRegions;
+
+NsAdainRegions *ns_adain_regions_new (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
+                                      GCancellable *cancellable, GError **error);
+/* The rectangle (x, y, width, height) of the result with this alpha; it must lie inside the content. */
+NsImage *ns_adain_regions_render (NsAdainRegions *regions, int x, int y, int width, int height, double alpha,
+                                  GCancellable *cancellable, GError **error);
+/* The side of the run's tiles, 0 when it runs untiled. */
+int ns_adain_regions_get_tile_size (const NsAdainRegions *regions);
+void ns_adain_regions_free (NsAdainRegions *regions);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsAdainRegions, ns_adain_regions_free)
+
 /* Per-channel mean and population standard deviation (no epsilon) of the
  * image's relu4_1 features, into arrays of 512 floats. */
 gboolean ns_engine_relu4_1_stats (NsEngine *engine, const NsImage *image, float *mean, float *std,

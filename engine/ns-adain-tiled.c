@@ -157,113 +157,205 @@ ramp (int v, int own0, int own1, int ext0, int ext1)
   return CLAMP (w, 0.0f, 1.0f);
 }
 
-/* Pass 2 for one tile: its decoded result, added into acc with its weights. */
-static gboolean
-render_tile (NsEngine *engine, const NsImage *image, const NsImage *mask, const Tile *t, const float *kept,
-             guint *encoded, const NsFeatureStats *content, const NsFeatureStats *inside,
-             const NsFeatureStats *outside, double alpha, float *acc, float *weight, GCancellable *cancellable,
-             GError **error)
+struct _NsAdainTiling {
+  NsEngine *engine;
+  NsImage *rgb;                 /* the content as RGB: luminance mode's chroma */
+  NsImage *image;               /* padded (and grey in luminance mode): what the tiles cut */
+  NsImage *mask;                /* padded grey mask, or NULL */
+  NsColourPreservation colour;
+  int left, top;                /* where the content sits in `image` */
+  GArray *tiles;
+  NsFeatureStats content, inside, outside;
+  GPtrArray *kept;              /* pass 1's features per tile (CHW), or NULL where not kept */
+  guint encoded;
+};
+
+void
+ns_adain_tiling_free (NsAdainTiling *tiling)
 {
-  g_autoptr (NsTensor) features = tile_features (engine, image, t, kept, encoded, cancellable, error);
+  if (tiling == NULL)
+    return;
+  g_clear_pointer (&tiling->rgb, ns_image_free);
+  g_clear_pointer (&tiling->image, ns_image_free);
+  g_clear_pointer (&tiling->mask, ns_image_free);
+  g_clear_pointer (&tiling->tiles, g_array_unref);
+  ns_feature_stats_clear (&tiling->content);
+  ns_feature_stats_clear (&tiling->inside);
+  ns_feature_stats_clear (&tiling->outside);
+  g_clear_pointer (&tiling->kept, g_ptr_array_unref);
+  g_free (tiling);
+}
+
+NsAdainTiling *
+ns_adain_tiling_new (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int tile,
+                     gsize keep_bytes, GCancellable *cancellable, GError **error)
+{
+  if (!ns_adain_check_options (content, options, error))
+    return NULL;
+  tile = MAX (MIN_TILE, tile / NS_ENCODER_STRIDE * NS_ENCODER_STRIDE);
+  g_autoptr (NsAdainTiling) t = g_new0 (NsAdainTiling, 1);
+  t->engine = engine;
+  t->colour = options->colour;
+  t->rgb = ns_image_to_rgb (content);
+  if (!ns_adain_blend_stats (engine, options->styles, options->n_styles, t->rgb, options, &t->inside, cancellable,
+                             error)
+      || (options->mask != NULL
+          && !ns_adain_blend_stats (engine, options->outside_styles, options->n_outside_styles, t->rgb, options,
+                                    &t->outside, cancellable, error)))
+    return NULL;
+
+  int right, bottom;
+  ns_adain_padding (content, &t->left, &t->top, &right, &bottom);
+  g_autoptr (NsImage) padded = ns_image_pad_reflect (t->rgb, t->left, t->top, right, bottom);
+  t->image = options->colour == NS_COLOUR_LUMINANCE ? ns_colour_grey_rgb (padded) : g_steal_pointer (&padded);
+  if (options->mask != NULL)
+    {
+      g_autoptr (NsImage) grey = ns_style_mask_grey (options->mask);
+      t->mask = ns_image_pad_reflect (grey, t->left, t->top, right, bottom);
+    }
+  t->tiles = make_tiles (t->image->width, t->image->height, tile);
+  t->kept = g_ptr_array_new_with_free_func (g_free);
+  if (!global_content_stats (engine, t->image, t->tiles, options, &t->content, t->kept, keep_bytes, &t->encoded,
+                             cancellable, error))
+    return NULL;
+  return g_steal_pointer (&t);
+}
+
+guint
+ns_adain_tiling_n_tiles (const NsAdainTiling *tiling)
+{
+  return tiling->tiles->len;
+}
+
+guint
+ns_adain_tiling_encoded (const NsAdainTiling *tiling)
+{
+  return tiling->encoded;
+}
+
+/* A window of the content in the padded image's coordinates. */
+static void
+padded_window (const NsAdainTiling *tiling, const NsAdainWindow *window, int *x0, int *y0, int *x1, int *y1)
+{
+  *x0 = window->x + tiling->left;
+  *y0 = window->y + tiling->top;
+  *x1 = *x0 + window->width;
+  *y1 = *y0 + window->height;
+}
+
+gboolean
+ns_adain_tiling_touches (const NsAdainTiling *tiling, guint i, const NsAdainWindow *window)
+{
+  const Tile *t = &g_array_index (tiling->tiles, Tile, i);
+  int x0, y0, x1, y1;
+  padded_window (tiling, window, &x0, &y0, &x1, &y1);
+  /* A tile weighs on its own area and TILE_RAMP around it, within its margins. */
+  return MAX (t->ex0, t->x0 - TILE_RAMP) < x1 && MIN (t->ex1, t->x1 + TILE_RAMP) > x0
+      && MAX (t->ey0, t->y0 - TILE_RAMP) < y1 && MIN (t->ey1, t->y1 + TILE_RAMP) > y0;
+}
+
+NsImage *
+ns_adain_tiling_decode (NsAdainTiling *tiling, guint i, double alpha, GCancellable *cancellable, GError **error)
+{
+  NsEngine *engine = tiling->engine;
+  const Tile *t = &g_array_index (tiling->tiles, Tile, i);
+  const NsFeatureStats *content = &tiling->content, *inside = &tiling->inside, *outside = &tiling->outside;
+  g_autoptr (NsTensor) features = tile_features (engine, tiling->image, t, g_ptr_array_index (tiling->kept, i),
+                                                 &tiling->encoded, cancellable, error);
   if (features == NULL)
-    return FALSE;
+    return NULL;
   g_autoptr (NsTensor) target = ns_op_adain_blend (engine->ops, features, content->mean, content->var, inside->mean,
                                                    inside->var, (float) alpha, NS_ADAIN_EPS, error);
   if (target == NULL)
-    return FALSE;
-  if (mask != NULL)
+    return NULL;
+  if (tiling->mask != NULL)
     {
-      g_autoptr (NsImage) part = ns_image_crop (mask, t->ex0, t->ey0, t->ex1 - t->ex0, t->ey1 - t->ey0);
+      g_autoptr (NsImage) part = ns_image_crop (tiling->mask, t->ex0, t->ey0, t->ex1 - t->ex0, t->ey1 - t->ey0);
       g_autoptr (NsClBuffer) small = ns_adain_mask_buffer (engine, part, error);
       g_autoptr (NsTensor) other = small == NULL ? NULL
         : ns_op_adain_blend (engine->ops, features, content->mean, content->var, outside->mean, outside->var,
                              (float) alpha, NS_ADAIN_EPS, error);
       NsTensor *mixed = other != NULL ? ns_op_mask_mix (engine->ops, target, other, small, error) : NULL;
       if (mixed == NULL)
-        return FALSE;
+        return NULL;
       ns_tensor_free (target);
       target = mixed;
     }
   g_clear_pointer (&features, ns_tensor_free);
   g_autoptr (NsTensor) output = ns_network_run (engine->decoder, engine->ops, target, cancellable, error);
-  g_autoptr (NsImage) result = output != NULL ? ns_tensor_to_image (output, error) : NULL;
-  if (result == NULL)
-    return FALSE;
-  /* Only the part within TILE_RAMP of the own area has weight. */
-  for (int y = t->ey0; y < t->ey1; y++)
+  return output != NULL ? ns_tensor_to_image (output, error) : NULL;
+}
+
+void
+ns_adain_tiling_forget (NsAdainTiling *tiling, guint i)
+{
+  g_clear_pointer (&g_ptr_array_index (tiling->kept, i), g_free);
+}
+
+void
+ns_adain_tiling_add (const NsAdainTiling *tiling, guint i, const NsImage *decoded, const NsAdainWindow *window,
+                     float *acc, float *weight)
+{
+  const Tile *t = &g_array_index (tiling->tiles, Tile, i);
+  int x0, y0, x1, y1;
+  padded_window (tiling, window, &x0, &y0, &x1, &y1);
+  /* Only the part within TILE_RAMP of the own area has weight; the sums
+   * follow the tiles' order, so any window gets the same floats. */
+  for (int y = MAX (t->ey0, y0); y < MIN (t->ey1, y1); y++)
     {
       float wy = ramp (y, t->y0, t->y1, t->ey0, t->ey1);
-      for (int x = t->ex0; x < t->ex1; x++)
+      for (int x = MAX (t->ex0, x0); x < MIN (t->ex1, x1); x++)
         {
           float w = wy * ramp (x, t->x0, t->x1, t->ex0, t->ex1);
-          gsize at = (gsize) y * image->width + x;
-          const float *p = ns_image_pixel (result, x - t->ex0, y - t->ey0);
+          gsize at = (gsize) (y - y0) * window->width + (x - x0);
+          const float *p = ns_image_pixel (decoded, x - t->ex0, y - t->ey0);
           for (int c = 0; c < 3; c++)
             acc[3 * at + c] += w * p[c];
           weight[at] += w;
         }
     }
-  return TRUE;
+}
+
+NsImage *
+ns_adain_tiling_finish (const NsAdainTiling *tiling, const NsAdainWindow *window, const float *acc,
+                        const float *weight)
+{
+  g_autoptr (NsImage) result = ns_image_new (window->width, window->height, 3);
+  for (gsize at = 0; at < (gsize) window->width * window->height; at++)
+    for (int c = 0; c < 3; c++)
+      result->data[3 * at + c] = acc[3 * at + c] / weight[at];
+  if (tiling->colour != NS_COLOUR_LUMINANCE)
+    return g_steal_pointer (&result);
+  g_autoptr (NsImage) chroma = ns_image_crop (tiling->rgb, window->x, window->y, window->width, window->height);
+  return ns_colour_combine_luma_chroma (result, chroma);
 }
 
 NsImage *
 ns_adain_tiled_run (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int tile,
                     gsize keep_bytes, guint *encoded, GCancellable *cancellable, GError **error)
 {
-  guint encoder_runs = 0;
-  if (encoded == NULL)
-    encoded = &encoder_runs;
-  *encoded = 0;
-  if (!ns_adain_check_options (content, options, error) || !ns_engine_check_alpha (options->alpha, error))
+  if (encoded != NULL)
+    *encoded = 0;
+  if (!ns_engine_check_alpha (options->alpha, error))
     return NULL;
-  tile = MAX (MIN_TILE, tile / NS_ENCODER_STRIDE * NS_ENCODER_STRIDE);
-  g_autoptr (NsImage) rgb = ns_image_to_rgb (content);
-  g_auto (NsFeatureStats) inside = { 0 };
-  g_auto (NsFeatureStats) outside = { 0 };
-  if (!ns_adain_blend_stats (engine, options->styles, options->n_styles, rgb, options, &inside, cancellable, error)
-      || (options->mask != NULL
-          && !ns_adain_blend_stats (engine, options->outside_styles, options->n_outside_styles, rgb, options,
-                                    &outside, cancellable, error)))
+  g_autoptr (NsAdainTiling) tiling = ns_adain_tiling_new (engine, content, options, tile, keep_bytes, cancellable,
+                                                          error);
+  if (tiling == NULL)
     return NULL;
-
-  int left, top, right, bottom;
-  ns_adain_padding (content, &left, &top, &right, &bottom);
-  g_autoptr (NsImage) padded = ns_image_pad_reflect (rgb, left, top, right, bottom);
-  g_autoptr (NsImage) image = options->colour == NS_COLOUR_LUMINANCE ? ns_colour_grey_rgb (padded)
-                                                                     : g_steal_pointer (&padded);
-  g_autoptr (NsImage) mask = NULL;
-  if (options->mask != NULL)
-    {
-      g_autoptr (NsImage) grey = ns_style_mask_grey (options->mask);
-      mask = ns_image_pad_reflect (grey, left, top, right, bottom);
-    }
-
-  g_autoptr (GArray) tiles = make_tiles (image->width, image->height, tile);
-  g_auto (NsFeatureStats) content_stats = { 0 };
-  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
-  if (!global_content_stats (engine, image, tiles, options, &content_stats, kept, keep_bytes, encoded, cancellable,
-                             error))
-    return NULL;
-  gsize n = (gsize) image->width * image->height;
+  const NsAdainWindow all = { 0, 0, content->width, content->height };
+  const gsize n = (gsize) all.width * all.height;
   g_autofree float *acc = g_new0 (float, 3 * n), *weight = g_new0 (float, n);
-  for (guint i = 0; i < tiles->len; i++)
+  const guint n_tiles = ns_adain_tiling_n_tiles (tiling);
+  for (guint i = 0; i < n_tiles; i++)
     {
-      if (!render_tile (engine, image, mask, &g_array_index (tiles, Tile, i), g_ptr_array_index (kept, i), encoded,
-                        &content_stats, &inside, &outside, options->alpha, acc, weight, cancellable, error))
+      g_autoptr (NsImage) decoded = ns_adain_tiling_decode (tiling, i, options->alpha, cancellable, error);
+      if (decoded == NULL)
         return NULL;
-      g_clear_pointer (&g_ptr_array_index (kept, i), g_free);   /* used: the host memory goes back at once */
-      report (options, tiles->len + i + 1, tiles->len);
+      ns_adain_tiling_forget (tiling, i);   /* used: the host memory goes back at once */
+      ns_adain_tiling_add (tiling, i, decoded, &all, acc, weight);
+      report (options, n_tiles + i + 1, n_tiles);
     }
-
-  g_autoptr (NsImage) result = ns_image_new (content->width, content->height, 3);
-  for (int y = 0; y < content->height; y++)
-    for (int x = 0; x < content->width; x++)
-      {
-        gsize at = (gsize) (y + top) * image->width + (x + left);
-        for (int c = 0; c < 3; c++)
-          ns_image_pixel (result, x, y)[c] = acc[3 * at + c] / weight[at];
-      }
-  if (options->colour == NS_COLOUR_LUMINANCE)
-    return ns_colour_combine_luma_chroma (result, rgb);
-  return g_steal_pointer (&result);
+  if (encoded != NULL)
+    *encoded = ns_adain_tiling_encoded (tiling);
+  return ns_adain_tiling_finish (tiling, &all, acc, weight);
 }

@@ -145,9 +145,9 @@ ns_adain_padding (const NsImage *content, int *left, int *top, int *right, int *
 /* Everything of a run but alpha.  pad: mirror-pad the content to a multiple
  * of the encoder's stride (and crop it off when rendering); without it the
  * result is (H / 8) * 8 x (W / 8) * 8, the network's own output. */
-static NsAdainPrepared *
-prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, gboolean pad,
-         GCancellable *cancellable, GError **error)
+NsAdainPrepared *
+ns_adain_prepare (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, gboolean pad,
+                  GCancellable *cancellable, GError **error)
 {
   if (!ns_adain_check_options (content, options, error))
     return NULL;
@@ -234,7 +234,7 @@ NsAdainPrepared *
 ns_adain_prepared_new_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
                                     GCancellable *cancellable, GError **error)
 {
-  return prepare (engine, content, options, TRUE, cancellable, error);
+  return ns_adain_prepare (engine, content, options, TRUE, cancellable, error);
 }
 
 NsAdainPrepared *
@@ -244,7 +244,7 @@ ns_adain_prepared_new (NsEngine *engine, const NsImage *content, const NsImage *
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, style_size);
-  return prepare (engine, content, &options, TRUE, cancellable, error);
+  return ns_adain_prepare (engine, content, &options, TRUE, cancellable, error);
 }
 
 /* The budget the options give, or 1 GiB, or half the device when that is less. */
@@ -274,31 +274,38 @@ out_of_memory (const GError *error)
   return g_error_matches (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
 
+gboolean
+ns_adain_plan (NsEngine *engine, const NsImage *content, const NsAdainOptions *options, int *tile, gsize *budget,
+               GError **error)
+{
+  *budget = memory_budget (engine, options);
+  *tile = options->tile_size;
+  if (*tile == 0 && ns_engine_get_memory_in_use (engine)
+                      + ns_adain_memory_estimate (engine, content->width + 8, content->height + 8) > *budget
+      && (*tile = tile_for_budget (engine, *budget)) == 0)
+    {
+      g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
+                   _("A device memory budget of %zu MiB is too small even for the smallest tiles."), *budget >> 20);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 NsImage *
 ns_engine_stylise_with_options (NsEngine *engine, const NsImage *content, const NsAdainOptions *options,
                                 GCancellable *cancellable, GError **error)
 {
-  if (!ns_engine_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error))
+  gsize budget;
+  int tile;
+  if (!ns_engine_check_alpha (options->alpha, error) || !ns_adain_check_options (content, options, error)
+      || !ns_adain_plan (engine, content, options, &tile, &budget, error))
     return NULL;
-  gsize budget = memory_budget (engine, options);
-  int tile = options->tile_size;
-  if (tile == 0 && ns_engine_get_memory_in_use (engine)
-                     + ns_adain_memory_estimate (engine, content->width + 8, content->height + 8) > budget)
-    {
-      if ((tile = tile_for_budget (engine, budget)) == 0)
-        {
-          g_set_error (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY,
-                       _("A device memory budget of %zu MiB is too small even for the smallest tiles."),
-                       budget >> 20);
-          return NULL;
-        }
-    }
 
   GError *local = NULL;
   NsImage *result = NULL;
   if (tile == 0)
     {
-      g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, options, TRUE, cancellable, &local);
+      g_autoptr (NsAdainPrepared) prepared = ns_adain_prepare (engine, content, options, TRUE, cancellable, &local);
       if (prepared != NULL)
         result = ns_adain_prepared_render (prepared, options->alpha, cancellable, &local);
       if (result == NULL && out_of_memory (local))
@@ -342,7 +349,7 @@ ns_engine_adain_network (NsEngine *engine, const NsImage *content, const NsImage
   NsWeightedStyle one;
   NsAdainOptions options;
   ns_adain_options_init_single (&options, &one, style, 0);
-  g_autoptr (NsAdainPrepared) prepared = prepare (engine, content, &options, FALSE, cancellable, error);
+  g_autoptr (NsAdainPrepared) prepared = ns_adain_prepare (engine, content, &options, FALSE, cancellable, error);
   if (prepared == NULL)
     return NULL;
   return ns_adain_prepared_render (prepared, alpha, cancellable, error);

@@ -143,10 +143,13 @@ ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **
   int x, y, width, height;
   g_autoptr (NsImage) preview = NULL, selection_mask = NULL, layer_mask = NULL;
   g_autoptr (NsImage) layer_preview = NULL, layer_selection_mask = NULL;
+  g_autoptr (NsImage) content = NULL, content_layer_mask = NULL;
   double scale = 1.0, layer_scale = 1.0;
   if (ns_gimp_drawable_mask_intersect (drawable, &x, &y, &width, &height) && width > 0 && height > 0)
     {
       preview = ns_plugin_read_rgba_scaled (drawable, x, y, width, height, PREVIEW_SIDE, &scale);
+      /* The 1:1 view's pixels: what OK restyles (plugin-run.c reads the same). */
+      content = ns_plugin_read_rgba (drawable, x, y, width, height);
       /* For the preview of a second style outside the selection or the layer mask. */
       int ox, oy;
       ns_gimp_drawable_offsets (drawable, &ox, &oy);
@@ -161,7 +164,10 @@ ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **
         }
       gint32 mask = ns_gimp_item_is_layer (drawable) ? ns_gimp_layer_get_mask (drawable) : -1;
       if (mask > 0)
-        layer_mask = read_mask_scaled (mask, x, y, width, height, scale);
+        {
+          layer_mask = read_mask_scaled (mask, x, y, width, height, scale);
+          content_layer_mask = ns_plugin_read_mask (mask, x, y, width, height);
+        }
     }
   g_autoptr (GArray) layers = list_layers ();
   NsDialogHost host = {
@@ -177,6 +183,8 @@ ns_plugin_dialog (NsSettings *settings, gint32 image, gint32 drawable, GError **
     .layer_preview = layer_preview,
     .layer_preview_scale = layer_scale,
     .layer_selection_mask = layer_selection_mask,
+    .content = content,
+    .content_layer_mask = content_layer_mask,
   };
   gboolean ok = ns_dialog_run (settings, &host);
   for (guint i = 0; i < layers->len; i++)

@@ -8,11 +8,14 @@
  * mode) and the Gatys method's iterations and seed exist, apply only when
  * they should, come back on OK, and the preview follows them: colour
  * preservation and a blended second style give the engine's result for the
- * same options, a second style outside the selection uses the host's mask. */
+ * same options, a second style outside the selection uses the host's mask.
+ * The zoom switches the preview to 1:1, where the region in view (moved by
+ * scrolling and dragging, following alpha) equals OK's result there. */
 #include "neural-style.h"
 #include "ns-dialog.h"
 #include "ns-params.h"
 #include "ns-progress-text.h"
+#include "ns-run-options.h"
 #include "ns-i18n.h"
 #include "ns-image-io.h"
 #include <locale.h>
@@ -136,7 +139,7 @@ max_difference (GdkPixbuf *pixbuf, const NsImage *image)
 }
 
 static void
-save_screenshot (GtkWidget *dialog)
+save_screenshot (GtkWidget *dialog, const char *name)
 {
   /* Let the window map and paint. */
   for (int i = 0; i < 50; i++)
@@ -150,7 +153,7 @@ save_screenshot (GtkWidget *dialog)
   g_autoptr (GdkPixbuf) shot = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
                                                            gdk_window_get_height (window));
   g_assert_nonnull (shot);
-  g_autofree char *path = g_build_filename (NS_TEST_BUILD_DIR, "dialog-screenshot.png", NULL);
+  g_autofree char *path = g_build_filename (NS_TEST_BUILD_DIR, name, NULL);
   g_autoptr (GError) error = NULL;
   g_assert_true (gdk_pixbuf_save (shot, path, "png", &error, NULL));
   g_assert_no_error (error);
@@ -185,7 +188,7 @@ test_preview_follows_alpha (void)
   GtkWidget *dialog = show_test_dialog (content);
 
   wait_for_previews (dialog, 1);
-  save_screenshot (dialog);
+  save_screenshot (dialog, "dialog-screenshot.png");
   g_autoptr (GdkPixbuf) first = gdk_pixbuf_copy (ns_dialog_get_preview_pixbuf (dialog));
   g_autoptr (NsImage) full = engine_result (content, 1.0);
   int diff = max_difference (first, full);
@@ -207,6 +210,202 @@ test_preview_follows_alpha (void)
   g_test_message ("preview at alpha 0.3 vs the engine: largest difference %d/255", diff);
   g_assert_cmpint (diff, <=, 1);
   g_assert_cmpint (max_difference (first, weak), >, 8);   /* it really changed */
+  gtk_widget_destroy (dialog);
+}
+
+static GtkWidget *widget (GtkWidget *dialog, const char *name, GType type);
+
+/* Runs the main loop until the dialog has shown `count` exact 1:1 regions, the last at (x, y). */
+static GdkPixbuf *
+wait_for_region (GtkWidget *dialog, guint count, int want_x, int want_y)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  int x = -1, y = -1;
+  while ((ns_dialog_get_region_count (dialog) < count || ns_dialog_get_preview_region (dialog, &x, &y) == NULL
+          || x != want_x || y != want_y)
+         && ns_dialog_get_preview_error (dialog) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (ns_dialog_get_preview_error (dialog));
+  g_assert_cmpuint (ns_dialog_get_region_count (dialog), >=, count);
+  GdkPixbuf *region = ns_dialog_get_preview_region (dialog, &x, &y);
+  g_assert_nonnull (region);
+  g_assert_cmpint (x, ==, want_x);
+  g_assert_cmpint (y, ==, want_y);
+  return region;
+}
+
+/* The region the 1:1 view shows against the same region of OK's run: the
+ * engine call the plug-in's worker makes, with the dialog's settings. */
+static void
+assert_region_is_ok_result_masked (GtkWidget *dialog, const NsImage *content, const NsImage *mask, GdkPixbuf *region,
+                                   int x, int y)
+{
+  NsSettings s;
+  ns_dialog_get_settings (dialog, &s);
+  g_autoptr (NsImage) style = load_style (s.style_file);
+  g_autoptr (NsImage) style2 = ns_settings_has_style2 (&s) ? load_style (s.style2_file) : NULL;
+  NsWeightedStyle inside[2], outside[1];
+  NsAdainOptions options;
+  ns_run_options_adain (&options, &s, style, style2, style2 != NULL ? mask : NULL, inside, outside);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) full = ns_engine_stylise_with_options (test_engine (), content, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) same = ns_image_crop (full, x, y, gdk_pixbuf_get_width (region), gdk_pixbuf_get_height (region));
+  int diff = max_difference (region, same);
+  g_test_message ("1:1 region %d x %d at (%d, %d), alpha %.2f, vs OK's result: largest difference %d/255",
+                  gdk_pixbuf_get_width (region), gdk_pixbuf_get_height (region), x, y, s.alpha, diff);
+  g_assert_cmpint (diff, <=, 1);
+}
+
+static void
+assert_region_is_ok_result (GtkWidget *dialog, const NsImage *content, GdkPixbuf *region, int x, int y)
+{
+  assert_region_is_ok_result_masked (dialog, content, NULL, region, x, y);
+}
+
+static void
+set_scroll (GtkWidget *dialog, int x, int y)
+{
+  GtkScrolledWindow *view = GTK_SCROLLED_WINDOW (widget (dialog, "preview-view", GTK_TYPE_SCROLLED_WINDOW));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_hadjustment (view), x);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (view), y);
+}
+
+/* The zoom switch and the region: Fit shows the overview; 1:1 shows the
+ * region in view, exactly OK's pixels, follows scrolling and alpha; Gatys
+ * keeps the overview and says so. */
+static void
+test_preview_one_to_one (void)
+{
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 560, 520);   /* larger than the view */
+  g_autoptr (NsImage) small = ns_image_resize (content, 140, 130);
+  NsSettings settings;
+  test_settings (&settings);
+  settings.alpha = 0.8;
+  NsDialogHost host = { .preview = small, .preview_scale = 0.25, .content = content };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  wait_for_previews (dialog, 1);
+
+  GtkWidget *zoom = widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX);
+  g_assert_true (gtk_widget_get_sensitive (zoom));
+  g_assert_cmpint (gtk_combo_box_get_active (GTK_COMBO_BOX (zoom)), ==, 0);   /* Fit first */
+  g_assert_cmpuint (ns_dialog_get_region_count (dialog), ==, 0);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (zoom), 1);
+  /* At 1:1 the view opens on the middle of the image. */
+  GtkScrolledWindow *view = GTK_SCROLLED_WINDOW (widget (dialog, "preview-view", GTK_TYPE_SCROLLED_WINDOW));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (gtk_adjustment_get_value (gtk_scrolled_window_get_hadjustment (view)) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (view), *v = gtk_scrolled_window_get_vadjustment (view);
+  int cx = (int) gtk_adjustment_get_value (h), cy = (int) gtk_adjustment_get_value (v);
+  g_test_message ("1:1 view: %.0f x %.0f of %.0f x %.0f, at (%d, %d)", gtk_adjustment_get_page_size (h),
+                  gtk_adjustment_get_page_size (v), gtk_adjustment_get_upper (h), gtk_adjustment_get_upper (v), cx, cy);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), ==, 560);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (h), <, 560);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (v), <, 520);
+  g_assert_cmpint (cx, >, 0);
+  GdkPixbuf *region = wait_for_region (dialog, 1, cx, cy);
+  g_assert_cmpint (gdk_pixbuf_get_width (region), ==, (int) gtk_adjustment_get_page_size (h));
+  assert_region_is_ok_result (dialog, content, region, cx, cy);
+
+  /* Scrolled to the bottom right corner: that region, and the engine kept its first pass. */
+  int ex = (int) (gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h));
+  int ey = (int) (gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v));
+  guint before = ns_dialog_get_region_count (dialog);
+  set_scroll (dialog, ex, ey);
+  region = wait_for_region (dialog, before + 1, ex, ey);
+  g_assert_cmpint (ex, >, cx);   /* the page may have changed since: the region is what it was asked for */
+  g_assert_cmpint (ex + gdk_pixbuf_get_width (region), <=, 560);
+  g_assert_cmpint (ey + gdk_pixbuf_get_height (region), <=, 520);
+  assert_region_is_ok_result (dialog, content, region, ex, ey);
+
+  /* Alpha moves: the same region again, at the new alpha. */
+  before = ns_dialog_get_region_count (dialog);
+  gtk_range_set_value (ns_dialog_get_alpha_scale (dialog), 0.4);
+  region = wait_for_region (dialog, before + 1, ex, ey);
+  assert_region_is_ok_result (dialog, content, region, ex, ey);
+  save_screenshot (dialog, "dialog-one-to-one.png");
+
+  /* Dragging the image 40 px right and 30 px down shows what lay left and above. */
+  GtkWidget *area = gtk_bin_get_child (GTK_BIN (gtk_bin_get_child (GTK_BIN (view))));
+  g_assert_true (GTK_IS_DRAWING_AREA (area));
+  GdkEvent *press = gdk_event_new (GDK_BUTTON_PRESS), *motion = gdk_event_new (GDK_MOTION_NOTIFY);
+  GdkEvent *release = gdk_event_new (GDK_BUTTON_RELEASE);
+  press->button.button = release->button.button = GDK_BUTTON_PRIMARY;
+  press->button.x_root = 200, press->button.y_root = 200;
+  motion->motion.x_root = 240, motion->motion.y_root = 230;
+  motion->motion.state = GDK_BUTTON1_MASK;
+  press->any.window = g_object_ref (gtk_widget_get_window (area));   /* freed with the events */
+  motion->any.window = g_object_ref (gtk_widget_get_window (area));
+  release->any.window = g_object_ref (gtk_widget_get_window (area));
+  before = ns_dialog_get_region_count (dialog);
+  gtk_widget_event (area, press);
+  gtk_widget_event (area, motion);
+  gtk_widget_event (area, release);
+  gdk_event_free (press), gdk_event_free (motion), gdk_event_free (release);
+  g_assert_cmpint ((int) gtk_adjustment_get_value (h), ==, ex - 40);
+  g_assert_cmpint ((int) gtk_adjustment_get_value (v), ==, ey - 30);
+  region = wait_for_region (dialog, before + 1, ex - 40, ey - 30);
+  assert_region_is_ok_result (dialog, content, region, ex - 40, ey - 30);
+
+  /* Gatys: the overview, said to be AdaIN's, and no 1:1. */
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "method", GTK_TYPE_COMBO_BOX)), NS_METHOD_GATYS);
+  g_assert_false (gtk_widget_get_sensitive (zoom));
+  g_assert_cmpint (gtk_combo_box_get_active (GTK_COMBO_BOX (zoom)), ==, 0);   /* it says Fit, as it shows */
+  wait_for_previews (dialog, ns_dialog_get_preview_count (dialog) + 1);
+  g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "1:1"));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_hadjustment (view)), <=, 384);
+  /* AdaIN again: 1:1 may be chosen again. */
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "method", GTK_TYPE_COMBO_BOX)), NS_METHOD_ADAIN);
+  g_assert_true (gtk_widget_get_sensitive (zoom));
+  gtk_widget_destroy (dialog);
+
+  /* Without the full-size content there is no 1:1 to choose. */
+  NsDialogHost fit_only = { .preview = small, .preview_scale = 0.25 };
+  dialog = ns_dialog_new (&settings, &fit_only);
+  g_assert_false (gtk_widget_get_sensitive (widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX)));
+  gtk_widget_destroy (dialog);
+}
+
+/* At 1:1 a second style outside the layer mask uses the host's full-size
+ * mask, as OK does; an image smaller than the view is one region; outside
+ * the selection (OK restyles the whole layer) the view says to choose Fit. */
+static void
+test_preview_one_to_one_mask (void)
+{
+  g_autoptr (NsImage) photo = ns_test_load_shared_image ("samples", "tubingen.jpg");
+  g_autoptr (NsImage) content = ns_image_resize (photo, 200, 150);
+  g_autoptr (NsImage) small = ns_image_resize (content, 100, 75);
+  g_autoptr (NsImage) mask = ns_image_new (200, 150, 1), small_mask = ns_image_new (100, 75, 1);
+  for (int y = 0; y < 150; y++)
+    for (int x = 0; x < 200; x++)
+      mask->data[y * 200 + x] = CLAMP ((120.0f - x) / 30.0f, 0.0f, 1.0f);
+  NsSettings settings;
+  test_settings (&settings);
+  g_strlcpy (settings.style2_file, "the-scream", sizeof settings.style2_file);
+  settings.style2_mode = NS_STYLE2_OUTSIDE_LAYER_MASK;
+  NsDialogHost host = { .preview = small, .preview_scale = 0.5, .layer_mask = small_mask, .content = content,
+                        .content_layer_mask = mask };
+  GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  gtk_widget_show (dialog);
+  wait_for_previews (dialog, 1);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX)), 1);
+  GdkPixbuf *region = wait_for_region (dialog, 1, 0, 0);
+  g_assert_cmpint (gdk_pixbuf_get_width (region), ==, 200);
+  g_assert_cmpint (gdk_pixbuf_get_height (region), ==, 150);
+  assert_region_is_ok_result_masked (dialog, content, mask, region, 0, 0);
+
+  gtk_combo_box_set_active (GTK_COMBO_BOX (widget (dialog, "style2-mode", GTK_TYPE_COMBO_BOX)),
+                            NS_STYLE2_OUTSIDE_SELECTION);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (strstr (ns_dialog_get_preview_status (dialog), "Fit") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_test_message ("outside the selection at 1:1: %s", ns_dialog_get_preview_status (dialog));
+  g_assert_nonnull (strstr (ns_dialog_get_preview_status (dialog), "choose Fit"));
+  int x, y;
+  g_assert_null (ns_dialog_get_preview_region (dialog, &x, &y));   /* no exact pixels of other options */
   gtk_widget_destroy (dialog);
 }
 
@@ -299,8 +498,10 @@ check_unique_mnemonics (const char *language)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { 0 };
+  g_autoptr (NsImage) content = test_content ();   /* with the preview's zoom */
+  NsDialogHost host = { .preview = content, .preview_scale = 1.0, .content = content };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
+  g_assert_nonnull (ns_dialog_get_widget (dialog, "preview-zoom"));
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr (GString) clashes = g_string_new (NULL);
   collect_mnemonics (dialog, seen, clashes);
@@ -719,5 +920,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/preview-follows-colour", test_preview_follows_colour);
   g_test_add_func ("/dialog/preview-second-style", test_preview_second_style);
   g_test_add_func ("/dialog/kernel-progress", test_kernel_progress);
+  g_test_add_func ("/dialog/preview-one-to-one", test_preview_one_to_one);
+  g_test_add_func ("/dialog/preview-one-to-one-mask", test_preview_one_to_one_mask);
   return g_test_run ();
 }

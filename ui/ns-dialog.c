@@ -4,13 +4,17 @@
  * Each request carries a key naming every option but alpha (the styles and
  * their scale, colour preservation, the second style's mix and mode): alpha
  * alone re-renders, anything else prepares anew.  The Gatys method is
- * previewed with AdaIN, as the text under the preview says. */
+ * previewed with AdaIN, as the text under the preview says.  At 1:1
+ * (ns-preview-view.c) the region in view is computed as OK computes it, from
+ * the host's full-size content and the styles as the run loads them. */
 #include "ns-dialog.h"
 #include "neural-style.h"
 #include "ns-i18n.h"
 #include "ns-params.h"
 #include "ns-image-io.h"
 #include "ns-preview.h"
+#include "ns-preview-view.h"
+#include "ns-run-options.h"
 #include "ns-styles.h"
 #include <string.h>
 
@@ -29,12 +33,14 @@ typedef struct {
   GtkListStore *store;
   char *cache_key;             /* the row and style size the cached image is */
   NsImage *image;              /* that style, scaled for the preview */
+  char *run_key;               /* the row the run's style is */
+  NsImage *run_image;          /* that style as OK's run loads it, for the 1:1 view */
 } StylePicker;
 
 typedef struct {
   GtkWidget *dialog, *method_combo, *alpha_scale, *iterations_spin, *seed_spin, *colour_combo;
   GtkWidget *size_spin, *size_given_check, *style2_weight_scale, *style2_mode_combo;
-  GtkWidget *preview_image, *preview_label;
+  GtkWidget *preview_view, *preview_label;
   StylePicker style, style2;
   NsSettings settings;         /* what the dialog does not show */
   NsDialogHost host;
@@ -43,6 +49,12 @@ typedef struct {
   double layer_preview_scale;
   NsPreview *preview;
   guint debounce_id;
+  NsImage *full_layer_mask;    /* the host's content_layer_mask */
+  int full_width, full_height; /* the host's content, or 0 */
+  guint region_debounce_id;
+  guint region_count;
+  char *region_key;            /* the options of the region shown */
+  NsPreviewZoom zoom;          /* the view's zoom when last told */
   guint preview_count;
   char *preview_error;
   char *preview_note;          /* what the preview of the requested options leaves out, or NULL */
@@ -61,6 +73,8 @@ picker_clear (StylePicker *p)
   g_clear_object (&p->store);
   g_clear_pointer (&p->cache_key, g_free);
   g_clear_pointer (&p->image, ns_image_free);
+  g_clear_pointer (&p->run_key, g_free);
+  g_clear_pointer (&p->run_image, ns_image_free);
 }
 
 static void
@@ -69,7 +83,11 @@ dialog_free (gpointer p)
   Dialog *d = p;
   if (d->debounce_id != 0)
     g_source_remove (d->debounce_id);
+  if (d->region_debounce_id != 0)
+    g_source_remove (d->region_debounce_id);
   g_clear_pointer (&d->preview, ns_preview_free);
+  g_clear_pointer (&d->full_layer_mask, ns_image_free);
+  g_free (d->region_key);
   picker_clear (&d->style);
   picker_clear (&d->style2);
   g_clear_pointer (&d->selection_mask, ns_image_free);
@@ -176,11 +194,19 @@ static void
 show_done_status (Dialog *d)
 {
   gboolean gatys = gtk_combo_box_get_active (GTK_COMBO_BOX (d->method_combo)) == NS_METHOD_GATYS;
-  g_autofree char *text = g_strjoin ("\n", gatys ? _("The preview shows the AdaIN approximation; the Gatys "
-                                                     "method computes the final result when you press OK.") : "",
-                                     d->preview_note != NULL ? d->preview_note : "", NULL);
-  g_strstrip (text);
-  show_status (d, text);
+  g_autoptr (GString) text = g_string_new (NULL);
+  if (gatys)
+    g_string_append (text, _("The preview shows the AdaIN approximation; the Gatys method computes the final result "
+                             "when you press OK."));
+  if (gatys && d->full_width > 0)
+    g_string_append_printf (text, "\n%s", _("The 1:1 view shows AdaIN's exact result only."));
+  if (!gatys && ns_preview_view_get_zoom (d->preview_view) == NS_PREVIEW_ZOOM_ONE_TO_ONE)
+    g_string_append_printf (text, "\n%s", _("1:1: the pixels OK will give this region. Drag the image or scroll to "
+                                            "see another."));
+  if (d->preview_note != NULL)
+    g_string_append_printf (text, "\n%s", d->preview_note);
+  g_strstrip (text->str);
+  show_status (d, text->str);
 }
 
 /* The worker's lines while no preview is ready (kernels compiling on first use). */
@@ -190,22 +216,78 @@ preview_status (const char *text, gpointer data)
   show_status (data, text);
 }
 
+/* FALSE, with the error shown and kept, when the worker failed. */
+static gboolean
+result_arrived (Dialog *d, const GError *error)
+{
+  g_clear_pointer (&d->preview_error, g_free);
+  if (error == NULL)
+    return TRUE;
+  d->preview_error = g_strdup (error->message);
+  show_status (d, error->message);
+  return FALSE;
+}
+
 static void
 preview_ready (NsImage *result, const GError *error, gpointer data)
 {
   Dialog *d = data;
   g_autoptr (NsImage) image = result;
-  g_clear_pointer (&d->preview_error, g_free);
-  if (error != NULL)
-    {
-      d->preview_error = g_strdup (error->message);
-      show_status (d, error->message);
-      return;
-    }
+  if (!result_arrived (d, error))
+    return;
   g_autoptr (GdkPixbuf) pixbuf = pixbuf_from_image (image);
-  gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview_image), pixbuf);
+  ns_preview_view_set_fit (d->preview_view, pixbuf);
   d->preview_count++;
+  if (d->region_debounce_id == 0 && ns_preview_view_get_zoom (d->preview_view) == NS_PREVIEW_ZOOM_FIT)
+    show_done_status (d);
+}
+
+static void
+region_ready (NsImage *result, int x, int y, const GError *error, gpointer data)
+{
+  Dialog *d = data;
+  g_autoptr (NsImage) image = result;
+  if (!result_arrived (d, error))
+    return;
+  g_autoptr (GdkPixbuf) pixbuf = pixbuf_from_image (image);
+  ns_preview_view_set_region (d->preview_view, pixbuf, x, y);
+  d->region_count++;
   show_done_status (d);
+}
+
+/* A picked style's pixels: a layer's (its shorter side at most max_side) or a file's. */
+static NsImage *
+load_picked (Dialog *d, int kind, const char *key, gint32 id, int max_side, GError **error)
+{
+  g_autoptr (NsImage) style = NULL;
+  if (kind == KIND_LAYER)
+    style = d->host.layer_pixels != NULL ? d->host.layer_pixels (id, max_side, d->host.data) : NULL;
+  else
+    {
+      g_autofree char *path = ns_settings_resolve_style (key);
+      style = ns_image_load (path, error);
+    }
+  if (style == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The style layer could not be read."));
+  return g_steal_pointer (&style);
+}
+
+/* The picker's style as OK's run loads it (full size), once per style: for the 1:1 view. */
+static const NsImage *
+run_style (Dialog *d, StylePicker *p, GError **error)
+{
+  int kind;
+  g_autofree char *key = NULL, *uid = NULL;
+  gint32 id;
+  if (!selected_style (p, &kind, &key, &id, &uid) || kind == KIND_NONE)
+    return NULL;
+  if (p->run_image != NULL && g_strcmp0 (p->run_key, uid) == 0)
+    return p->run_image;
+  g_clear_pointer (&p->run_image, ns_image_free);
+  g_clear_pointer (&p->run_key, g_free);
+  if ((p->run_image = load_picked (d, kind, key, id, NS_MAX_IMAGE_SIDE, error)) != NULL)
+    p->run_key = g_steal_pointer (&uid);
+  return p->run_image;
 }
 
 /* The picker's style for the preview, loaded once per style, style size and
@@ -224,21 +306,9 @@ preview_style (Dialog *d, StylePicker *p, int size, double scale, GError **error
     return p->image;
   g_clear_pointer (&p->image, ns_image_free);
   g_clear_pointer (&p->cache_key, g_free);
-  g_autoptr (NsImage) style = NULL;
-  if (kind == KIND_LAYER)
-    style = d->host.layer_pixels != NULL ? d->host.layer_pixels (id, size > 0 ? size : NS_MAX_IMAGE_SIDE, d->host.data)
-                                         : NULL;
-  else
-    {
-      g_autofree char *path = ns_settings_resolve_style (key);
-      style = ns_image_load (path, error);
-    }
+  g_autoptr (NsImage) style = load_picked (d, kind, key, id, size > 0 ? size : NS_MAX_IMAGE_SIDE, error);
   if (style == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The style layer could not be read."));
-      return NULL;
-    }
+    return NULL;
   /* The style's brush strokes shrink with the content: the full run's style
    * size (or the style's own) times the preview's scale. */
   int short_side = MIN (style->width, style->height);
@@ -250,6 +320,76 @@ preview_style (Dialog *d, StylePicker *p, int size, double scale, GError **error
     p->image = g_steal_pointer (&style);
   p->cache_key = g_steal_pointer (&cache_key);
   return p->image;
+}
+
+/* The region in view at 1:1, as OK's run computes it: the styles at full
+ * size, the full-size content and mask.  A second style outside the
+ * selection restyles the whole layer on OK, which this view does not hold. */
+static gboolean
+request_region (gpointer data)
+{
+  Dialog *d = data;
+  if (d->region_debounce_id != 0)
+    g_source_remove (d->region_debounce_id);
+  d->region_debounce_id = 0;
+  int x, y, width, height;
+  if (d->preview == NULL || !ns_preview_view_get_visible (d->preview_view, &x, &y, &width, &height))
+    return G_SOURCE_REMOVE;
+  NsSettings s;
+  ns_dialog_get_settings (d->dialog, &s);
+  g_autoptr (GError) error = NULL;
+  const NsImage *style = run_style (d, &d->style, &error);
+  const NsImage *style2 = style != NULL && has_style2 (d) ? run_style (d, &d->style2, &error) : NULL;
+  if (error != NULL || style == NULL)
+    {
+      show_status (d, error != NULL ? error->message : _("Choose a style."));
+      return G_SOURCE_REMOVE;
+    }
+  const NsImage *mask = NULL;
+  if (style2 != NULL && s.style2_mode == NS_STYLE2_OUTSIDE_SELECTION)
+    {
+      ns_preview_view_set_region (d->preview_view, NULL, 0, 0);
+      show_status (d, _("The 1:1 view cannot show the second style outside the selection (OK restyles the whole "
+                        "layer then): choose Fit."));
+      return G_SOURCE_REMOVE;
+    }
+  if (style2 != NULL && s.style2_mode == NS_STYLE2_OUTSIDE_LAYER_MASK && (mask = d->full_layer_mask) == NULL)
+    style2 = NULL;   /* as the fitted preview, which says so */
+  g_autofree char *key = g_strdup_printf ("%s\n%s\n%d\n%d\n%.6f\n%d", d->style.run_key,
+                                          style2 != NULL ? d->style2.run_key : "", s.preserve_colour, s.style_size,
+                                          style2 != NULL && mask == NULL ? s.style2_weight : 0.0,
+                                          style2 != NULL ? s.style2_mode : 0);
+  if (g_strcmp0 (key, d->region_key) != 0)   /* the exact pixels of other options are not shown as these */
+    {
+      ns_preview_view_set_region (d->preview_view, NULL, 0, 0);
+      g_free (d->region_key);
+      d->region_key = g_strdup (key);
+    }
+  NsPreviewJob job = {
+    .key = key,
+    .colour = ns_settings_colour (&s),
+    .style = style,
+    .style2 = style2,
+    .style2_weight = s.style2_weight,
+    .mask = mask,
+    .style_size = s.style_size,
+  };
+  show_status (d, _("Computing the 1:1 preview…"));
+  ns_preview_request_region (d->preview, &job, s.alpha, x, y, width, height);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_view_changed (GtkWidget *view, gpointer data)
+{
+  Dialog *d = data;
+  if (d->region_debounce_id != 0)
+    g_source_remove (d->region_debounce_id);
+  NsPreviewZoom zoom = ns_preview_view_get_zoom (view);
+  d->region_debounce_id = zoom == NS_PREVIEW_ZOOM_ONE_TO_ONE ? g_timeout_add (DEBOUNCE_MS, request_region, d) : 0;
+  if (zoom != d->zoom && zoom == NS_PREVIEW_ZOOM_FIT && d->preview_count > 0)   /* back to the overview's words */
+    show_done_status (d);
+  d->zoom = zoom;
 }
 
 static gboolean
@@ -306,6 +446,7 @@ request_preview (gpointer data)
   };
   show_status (d, _("Computing the preview…"));
   ns_preview_request_job (d->preview, &job, s.alpha);
+  request_region (d);
   return G_SOURCE_REMOVE;
 }
 
@@ -447,6 +588,13 @@ update_sensitivity (Dialog *d)
   gtk_widget_set_sensitive (d->iterations_spin, gatys);
   gtk_widget_set_sensitive (d->seed_spin, gatys);
   gtk_widget_set_sensitive (d->alpha_scale, !gatys);   /* Gatys has no strength: its weights decide */
+  if (d->preview_view != NULL)   /* the 1:1 view is AdaIN's exact result: Gatys shows the overview */
+    {
+      GtkWidget *zoom = ns_preview_view_get_zoom_combo (d->preview_view);
+      if (gatys)
+        gtk_combo_box_set_active (GTK_COMBO_BOX (zoom), NS_PREVIEW_ZOOM_FIT);
+      gtk_widget_set_sensitive (zoom, !gatys && d->full_width > 0);
+    }
   gboolean second = has_style2 (d);
   gtk_widget_set_sensitive (d->style2_mode_combo, second);
   gtk_widget_set_sensitive (d->style2_weight_scale,
@@ -531,6 +679,7 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   d->settings = *settings;
   d->host = *host;
   d->host.selection_mask = d->host.layer_mask = d->host.layer_preview = d->host.layer_selection_mask = NULL;
+  d->host.content = d->host.content_layer_mask = NULL;   /* copied into the preview below */
   d->selection_mask = host->selection_mask != NULL ? ns_image_copy (host->selection_mask) : NULL;
   d->layer_mask = host->layer_mask != NULL ? ns_image_copy (host->layer_mask) : NULL;
   d->layer_preview = host->layer_preview != NULL ? ns_image_copy (host->layer_preview) : NULL;
@@ -633,21 +782,32 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
     {
       GtkWidget *frame = gtk_frame_new (_("Preview"));
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      d->preview_image = gtk_image_new ();
-      gtk_widget_set_size_request (d->preview_image, 256, 192);   /* steady layout for small layers */
+      /* The content as it is until the first result arrives. */
+      g_autoptr (GdkPixbuf) original = pixbuf_from_image (host->preview);
+      d->full_width = host->content != NULL ? host->content->width : 0;
+      d->full_height = host->content != NULL ? host->content->height : 0;
+      d->full_layer_mask = host->content_layer_mask != NULL ? ns_image_copy (host->content_layer_mask) : NULL;
+      d->preview_view = ns_preview_view_new (original, d->full_width, d->full_height, on_view_changed, d);
+      GtkWidget *zoom = ns_preview_view_get_zoom_combo (d->preview_view);
+      register_widget (d, "preview-zoom", zoom);
+      register_widget (d, "preview-view", ns_preview_view_get_scrolled (d->preview_view));
+      GtkWidget *zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_pack_start (GTK_BOX (zoom_box), label_for (_("_Zoom:"), zoom), FALSE, FALSE, 0);
+      gtk_box_pack_start (GTK_BOX (zoom_box), zoom, FALSE, FALSE, 0);
       d->preview_label = gtk_label_new (_("Computing the preview…"));
       gtk_label_set_line_wrap (GTK_LABEL (d->preview_label), TRUE);
       gtk_label_set_max_width_chars (GTK_LABEL (d->preview_label), 40);
-      gtk_box_pack_start (GTK_BOX (box), d->preview_image, TRUE, TRUE, 0);
+      gtk_box_pack_start (GTK_BOX (box), zoom_box, FALSE, FALSE, 0);
+      gtk_box_pack_start (GTK_BOX (box), d->preview_view, TRUE, TRUE, 0);
       gtk_box_pack_start (GTK_BOX (box), d->preview_label, FALSE, FALSE, 0);
       gtk_container_set_border_width (GTK_CONTAINER (box), 6);
       gtk_container_add (GTK_CONTAINER (frame), box);
       gtk_grid_attach (GTK_GRID (grid), frame, 2, 0, 1, row);
-      /* The content as it is until the first result arrives. */
-      g_autoptr (GdkPixbuf) original = pixbuf_from_image (host->preview);
-      gtk_image_set_from_pixbuf (GTK_IMAGE (d->preview_image), original);
       d->preview = ns_preview_new (host->preview, preview_ready, d);
       ns_preview_set_status_func (d->preview, preview_status, d);
+      ns_preview_set_region_func (d->preview, region_ready, d);
+      if (host->content != NULL)
+        ns_preview_set_full_content (d->preview, host->content);
       d->preview_scale = host->preview_scale > 0.0 ? host->preview_scale : 1.0;
       schedule_preview (d);
     }
@@ -708,7 +868,19 @@ ns_dialog_get_preview_count (GtkWidget *dialog)
 GdkPixbuf *
 ns_dialog_get_preview_pixbuf (GtkWidget *dialog)
 {
-  return gtk_image_get_pixbuf (GTK_IMAGE (get (dialog)->preview_image));
+  return ns_preview_view_get_fit (get (dialog)->preview_view);
+}
+
+GdkPixbuf *
+ns_dialog_get_preview_region (GtkWidget *dialog, int *x, int *y)
+{
+  return ns_preview_view_get_region (get (dialog)->preview_view, x, y);
+}
+
+guint
+ns_dialog_get_region_count (GtkWidget *dialog)
+{
+  return get (dialog)->region_count;
 }
 
 const char *

@@ -42,6 +42,12 @@ typedef struct {
   const NsImage *layer_preview;
   double layer_preview_scale;
   const NsImage *layer_selection_mask;
+  /* For the 1:1 view: the pixels OK restyles (the drawable inside the
+   * selection's bounds, full size, RGB or RGBA) and, for the second style
+   * outside the layer mask, that mask over them (grey, the same size).  NULL:
+   * the fitted view only.  Copied. */
+  const NsImage *content;
+  const NsImage *content_layer_mask;
 } NsDialogHost;
 
 /* A new dialog showing `settings`. */
@@ -66,6 +72,12 @@ GtkWidget *ns_dialog_get_widget (GtkWidget *dialog, const char *name);
 const char *ns_dialog_get_preview_status (GtkWidget *dialog);
 guint ns_dialog_get_preview_count (GtkWidget *dialog);
 GdkPixbuf *ns_dialog_get_preview_pixbuf (GtkWidget *dialog);
+/* For tests: the 1:1 view.  "preview-zoom" (GtkComboBox: Fit, 1:1) and
+ * "preview-view" (the GtkScrolledWindow) are widgets of
+ * ns_dialog_get_widget().  The last exact region shown and where it lies in
+ * the content (NULL before the first), and how many have been shown. */
+GdkPixbuf *ns_dialog_get_preview_region (GtkWidget *dialog, int *x, int *y);
+guint ns_dialog_get_region_count (GtkWidget *dialog);
 /* The last preview error, or NULL. */
 const char *ns_dialog_get_preview_error (GtkWidget *dialog);
 

@@ -1,5 +1,7 @@
 /* The dialog's live preview: AdaIN on a downscaled content image in a worker
- * thread.  The content and styles are encoded once with the run's options
+ * thread (the fitted overview), and a region of the full-size result at 1:1,
+ * computed as OK's run computes it (NsAdainRegions: the same tiles and
+ * statistics, so the same pixels).  The content and styles are encoded once with the run's options
  * (colour preservation, a blend of two styles or a mask between them,
  * ns_adain_prepared_new_with_options) and each alpha costs one decode, so the preview follows a slider; requests made
  * while the worker is busy collapse into the newest one. */
@@ -47,6 +49,23 @@ typedef struct {
 
 /* Asks for the content restyled as `job` says (its images are copied) with this alpha. */
 void ns_preview_request_job (NsPreview *preview, const NsPreviewJob *job, double alpha);
+
+/* Called like NsPreviewFunc with a region of the full-size result, at (x, y) of the content. */
+typedef void (*NsPreviewRegionFunc) (NsImage *result, int x, int y, const GError *error, gpointer data);
+void ns_preview_set_region_func (NsPreview *preview, NsPreviewRegionFunc func, gpointer data);
+
+/* The full-size content the regions come from (RGB or RGBA; copied): the
+ * pixels OK restyles. */
+void ns_preview_set_full_content (NsPreview *preview, const NsImage *content);
+
+/* Asks for the region (x, y, width, height) of the full-size content restyled
+ * as OK restyles it: `job` as for ns_preview_request_job() but with the
+ * styles as the run takes them (not scaled for the preview) and a full-size
+ * mask; its `content` is not used.  Region requests collapse among
+ * themselves, apart from the fitted ones, which go first.  The key's work
+ * (the run's first pass) is kept across regions and alphas. */
+void ns_preview_request_region (NsPreview *preview, const NsPreviewJob *job, double alpha, int x, int y, int width,
+                                int height);
 
 /* The same with one style and no other option. */
 void ns_preview_request (NsPreview *preview, const NsImage *style, const char *style_key, int style_size,
