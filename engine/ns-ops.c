@@ -39,8 +39,8 @@ struct _NsOps {
 /* The direct kernel's blocking: output channels per work item, and vectors
  * of CONV_VW pixels per work item (registers: OB * XB accumulators + XB
  * inputs; 16-wide, an AVX-512 register, ran the Gatys iteration faster than
- * 8-wide: docs/BENCHMARKS.md). */
-#define CONV_OB 4
+ * 8-wide, and 8 channels than 4: docs/BENCHMARKS.md). */
+#define CONV_OB 8
 #define CONV_XB 2
 #define CONV_VW 16
 #define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB) \
