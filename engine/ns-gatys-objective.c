@@ -16,6 +16,7 @@ struct _NsGatysObjective {
   NsConv3x3 **transposed;   /* per step: its convolution's backward (NULL for pooling) */
   guint n_steps;
   NsClBuffer *gram;   /* one layer's Gram matrix at a time, the largest size */
+  GCancellable *cancellable;   /* the current run's, or NULL */
 };
 
 NsGatysObjective *
@@ -57,6 +58,23 @@ ns_gatys_objective_free (NsGatysObjective *obj)
   g_free (obj);
 }
 
+void
+ns_gatys_objective_set_cancellable (NsGatysObjective *obj, GCancellable *cancellable)
+{
+  obj->cancellable = cancellable;
+}
+
+/* Between two layers of a pass: with a cancellable, wait for the queued
+ * kernels (the device may be far behind the host) and check it. */
+static gboolean
+layer_boundary (NsGatysObjective *obj, GError **error)
+{
+  if (obj->cancellable == NULL)
+    return TRUE;
+  return ns_cl_context_finish (ns_ops_get_context (obj->ops), error)
+      && !g_cancellable_set_error_if_cancelled (obj->cancellable, error);
+}
+
 /* Which style layer step i is (-1: none). */
 int
 ns_gatys_objective_style_index (NsGatysObjective *obj, guint i)
@@ -93,6 +111,8 @@ ns_gatys_objective_forward (NsGatysObjective *obj, const NsTensor *x, NsGatysAct
   const NsTensor *cur = x;
   for (guint i = 0; i < a->n; i++)
     {
+      if (!layer_boundary (obj, error))
+        return FALSE;
       const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
       switch (spec->kind)
         {
@@ -254,6 +274,8 @@ ns_gatys_objective_backward (NsGatysObjective *obj, const NsTensor *x, const NsG
   g_autoptr (NsTensor) g = NULL;   /* dL/d(output of step i), walking down */
   for (guint i = a->n; i-- > 0;)
     {
+      if (!layer_boundary (obj, error))
+        return NULL;
       const NsStepSpec *spec = ns_network_step_spec (obj->vgg, i);
       const NsTensor *f = a->acts[i];
       const NsTensor *below = i > 0 ? a->acts[i - 1] : x;

@@ -23,6 +23,13 @@ NsGatysObjective *ns_gatys_objective_new (NsOps *ops, NsNetwork *vgg, GError **e
 void ns_gatys_objective_free (NsGatysObjective *obj);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsGatysObjective, ns_gatys_objective_free)
 
+/* While set (not NULL), every forward and backward pass waits for each
+ * layer's kernels and then checks `cancellable`, failing with
+ * G_IO_ERROR_CANCELLED: a cancel takes effect within one layer's work rather
+ * than after everything queued.  The caller sets it for one run and sets
+ * NULL after (not owned). */
+void ns_gatys_objective_set_cancellable (NsGatysObjective *obj, GCancellable *cancellable);
+
 /* relu4_2 of an image (3 x H x W). */
 NsTensor *ns_gatys_objective_content_target (NsGatysObjective *obj, const NsTensor *image, GError **error);
 /* The Gram matrices of relu1_1 .. relu5_1 of an image, into new buffers. */

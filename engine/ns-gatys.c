@@ -192,9 +192,12 @@ ns_gatys_style_new (NsGatys *gatys, const NsImage *style, GCancellable *cancella
   g_autoptr (NsGatysStyle) targets = g_new0 (NsGatysStyle, 1);
   targets->gatys = gatys;
   g_autoptr (NsTensor) t = tensor_from_rgb (gatys, style, error);
-  if (t == NULL || !ns_gatys_objective_style_targets (gatys->objective, t, targets->grams, error))
+  if (t == NULL)
     return NULL;
-  return g_steal_pointer (&targets);
+  ns_gatys_objective_set_cancellable (gatys->objective, cancellable);
+  gboolean made = ns_gatys_objective_style_targets (gatys->objective, t, targets->grams, error);
+  ns_gatys_objective_set_cancellable (gatys->objective, NULL);
+  return made ? g_steal_pointer (&targets) : NULL;
 }
 
 NsGatysStyle *
@@ -428,6 +431,12 @@ out_of_memory (const GError *error)
   return g_error_matches (error, NS_CL_ERROR, NS_CL_ERROR_OUT_OF_MEMORY);
 }
 
+static gboolean
+cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* Tiled: the objective is the same whatever the tiles, so running out of
  * device memory halves them and evaluates again. */
 static gboolean
@@ -586,8 +595,18 @@ run_scale (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets
       if (g_cancellable_is_cancelled (cancellable))
         break;
       gboolean stalled = FALSE;
-      if (!ns_optim_step (optim, run_evaluate, &run, &stalled, error))
-        return NULL;
+      GError *local = NULL;
+      if (!ns_optim_step (optim, run_evaluate, &run, &stalled, &local))
+        {
+          /* Cancelled inside an evaluation: the best image so far stands. */
+          if (!cancelled (local))
+            {
+              g_propagate_error (error, local);
+              return NULL;
+            }
+          g_error_free (local);
+          break;
+        }
       double value = ns_optim_get_value (optim);
       if (!stalled)
         run.current = run.last;
@@ -663,22 +682,55 @@ n_scales (int width, int height, const NsGatysOptions *options)
   return scales;
 }
 
-/* The iterations of scale k of `scales`, 0 the finest: the coarsest takes
- * them all, each finer one half as many as the one before. */
+/* The iterations of scale k of `scales`, 0 the finest: the options' count
+ * is the run's total, shared so that each finer scale takes half as many as
+ * the one before (a scale costs about four times the one before it), each
+ * at least one while there are enough (the rounding's rest goes to the
+ * coarsest, the cheapest); with fewer than `scales`, the finest take one each
+ * and the coarser are skipped. */
 static int
 scale_iterations (const NsGatysOptions *options, int scales, int k)
 {
-  return options->iterations == 0 ? 0 : MAX (1, options->iterations >> (scales - 1 - k));
+  gint64 total = MAX (options->iterations, 0);
+  if (total < scales)
+    return k < total ? 1 : 0;
+  gint64 rest = total - scales, parts = ((gint64) 1 << scales) - 1;   /* below 2^41: no overflow */
+  if (k < scales - 1)
+    return (int) (1 + rest * ((gint64) 1 << k) / parts);
+  gint64 finer = 0;
+  for (int j = 0; j < scales - 1; j++)
+    finer += rest * ((gint64) 1 << j) / parts;
+  return (int) (1 + rest - finer);
 }
 
 int
 ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height)
 {
   int scales = n_scales (width, height, options);
-  gint64 total = 0;   /* up to NS_GATYS_MAX_SCALES times G_MAXINT: no overflow */
+  gint64 total = 0;
   for (int k = 0; k < scales; k++)
     total += scale_iterations (options, scales, k);
   return (int) MIN (total, G_MAXINT);
+}
+
+void
+ns_gatys_locate_iteration (const NsGatysOptions *options, int width, int height, int iteration, int *scale,
+                           int *n_running)
+{
+  int scales = n_scales (width, height, options);
+  *scale = *n_running = 0;
+  for (int k = scales - 1; k >= 0; k--)   /* coarsest first, as a run goes */
+    {
+      int iterations = scale_iterations (options, scales, k);
+      if (iterations == 0)
+        continue;
+      ++*n_running;
+      if (*scale == 0 && iteration <= iterations)
+        *scale = *n_running;
+      iteration -= iterations;
+    }
+  *n_running = MAX (*n_running, 1);
+  *scale = *scale == 0 ? *n_running : *scale;   /* past the end: the last */
 }
 
 double
@@ -706,10 +758,9 @@ ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
   return ns_gatys_run_targets (gatys, content, &targets, options, progress, user_data, cancellable, error);
 }
 
-NsImage *
-ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets,
-                      const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
-                      GCancellable *cancellable, GError **error)
+static NsImage *
+run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets, const NsGatysOptions *options,
+             NsGatysProgress progress, gpointer user_data, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (targets->inside->gatys == gatys, NULL);
   g_return_val_if_fail (targets->outside == NULL || targets->outside->gatys == gatys, NULL);
@@ -740,8 +791,8 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
   /* Coarse to fine: optimise at 1 / 2^k of the size, upsample, go on.  The
    * content weight grows with the shrinking so that the content term keeps
    * its share (it sums over positions, the Gram terms do not); the last
-   * scale uses the weights as given.  Each finer scale takes half the
-   * iterations of the one before. */
+   * scale uses the weights as given.  The iterations are the run's total,
+   * shared among the scales (scale_iterations()). */
   int scales = n_scales (rgb->width, rgb->height, options);
   int iteration = 0;
   for (int k = scales - 1; k >= 0; k--)
@@ -752,6 +803,8 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
       NsGatysOptions scaled = *options;
       scaled.content_weight = options->content_weight * ((double) rgb->width * rgb->height / ((double) width * height));
       int iterations = scale_iterations (options, scales, k);
+      if (iterations == 0 && k > 0)   /* fewer iterations than scales: go on at the next */
+        continue;
       int tile = scale_tile (gatys, &scaled, width, height, error);
       if (tile < 0)
         return NULL;
@@ -781,6 +834,11 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
             }
           tile = MAX (NS_GATYS_MIN_TILE, tile);
         }
+      if (next == NULL && cancelled (local))   /* before the scale's first step: its start is the best */
+        {
+          g_clear_error (&local);
+          next = ns_image_copy (scaled_init);
+        }
       if (next == NULL)
         {
           g_propagate_error (error, local);
@@ -788,8 +846,20 @@ ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTarge
         }
       ns_image_free (image);
       image = next;
+      iteration = first + iterations;   /* a stalled scale still numbers the next as planned */
       if (g_cancellable_is_cancelled (cancellable) && k > 0)
         return ns_image_resize (image, rgb->width, rgb->height);
     }
   return g_steal_pointer (&image);
+}
+
+NsImage *
+ns_gatys_run_targets (NsGatys *gatys, const NsImage *content, const NsGatysTargets *targets,
+                      const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
+                      GCancellable *cancellable, GError **error)
+{
+  ns_gatys_objective_set_cancellable (gatys->objective, cancellable);
+  NsImage *result = run_targets (gatys, content, targets, options, progress, user_data, cancellable, error);
+  ns_gatys_objective_set_cancellable (gatys->objective, NULL);
+  return result;
 }

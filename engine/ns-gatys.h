@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 
 /* relu5_1 lies four poolings down and each convolution needs 2 pixels. */
 #define NS_GATYS_MIN_IMAGE_SIDE 32
-/* The most iterations a run takes (at its coarsest scale), and the most
+/* The most iterations a run takes (over all its scales), and the most
  * scales that can matter: 16384 pixels halved 9 times is 32. */
 #define NS_GATYS_MAX_ITERATIONS 10000
 #define NS_GATYS_MAX_SCALES 10
@@ -125,23 +125,32 @@ void ns_gatys_options_init (NsGatysOptions *options);
 typedef void (*NsGatysProgress) (int iteration, const NsGatysLosses *losses, const NsImage *preview,
                                  gpointer user_data);
 
-/* Optimises an image of the content's size, coarse to fine over `scales`
- * sizes (each twice the one before, the last the content's; `iterations`
- * at the coarsest, half as many at each finer one; a scale with 1/k of the
- * pixels weighs its content term k times, so the balance holds).  Returns
- * the image with the lowest objective seen (of the last scale), RGB, not
- * clamped.  When `cancellable` is cancelled
- * the run stops after the current iteration and still returns the best
- * image so far (check the cancellable to tell). */
 /* How many iterations (progress callbacks) a run of `options` on a content
- * of this size makes over all its scales; safe for any options (at most
- * G_MAXINT), exact for those a run accepts. */
+ * of this size makes over all its scales: options->iterations, the total
+ * that ns_gatys_run() shares among the scales (at most G_MAXINT; 0 for a
+ * negative count). */
 int ns_gatys_total_iterations (const NsGatysOptions *options, int width, int height);
 /* The part (0 .. 1) of such a run's work done after `iteration` of those
  * iterations: each counts the pixels of its scale, so the finest scale, with
  * the fewest iterations, is about half the work. */
 double ns_gatys_work_fraction (const NsGatysOptions *options, int width, int height, int iteration);
+/* Which scale iteration `iteration` (1 .. the total) of such a run belongs
+ * to: *scale from 1, the coarsest, to *n_running, the content's size,
+ * counting only the scales that get iterations (both at least 1). */
+void ns_gatys_locate_iteration (const NsGatysOptions *options, int width, int height, int iteration, int *scale,
+                                int *n_running);
 
+/* Optimises an image of the content's size, coarse to fine over `scales`
+ * sizes (each twice the one before, the last the content's).  `iterations`
+ * is the total over all the scales: each finer scale gets half as many as
+ * the one before, at least one each while there are enough (2 scales and
+ * 300 iterations: 200 at half the size, then 100).  A scale with 1/k of the
+ * pixels weighs its content term k times, so the balance holds.  Returns the
+ * image with the lowest objective seen (of the last scale), RGB, not
+ * clamped.  When `cancellable` is cancelled the run stops within one layer's
+ * work of the network (the forward and backward passes check it between
+ * layers, and so between the line search's evaluations) and still returns
+ * the best image so far (check the cancellable to tell). */
 NsImage *ns_gatys_run (NsGatys *gatys, const NsImage *content, const NsGatysStyle *style,
                        const NsGatysOptions *options, NsGatysProgress progress, gpointer user_data,
                        GCancellable *cancellable, GError **error);

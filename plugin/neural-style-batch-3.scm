@@ -1,8 +1,9 @@
 ; neural-style-batch-3.scm: restyle every image of a folder with plug-in-neural-style (GIMP 3,
-; Script-Fu's v3 dialect; GIMP 2.10: neural-style-batch.scm).
+; Script-Fu's v3 dialect; GIMP 2.10: neural-style-batch.scm).  Installed as
+; @SCRIPTS_DIR@/neural-style-batch-3.scm:
 ;
 ;   gimp-console-3.0 -i --batch-interpreter=plug-in-script-fu-eval \
-;     -b '(begin (load "/usr/share/gimp-neural-style/scripts/neural-style-batch-3.scm")
+;     -b '(begin (load "@SCRIPTS_DIR@/neural-style-batch-3.scm")
 ;                (neural-style-batch "photos" "*.jpg" "restyled" "starry-night" 0.8 512))' --quit
 ;
 ; (neural-style-batch IN-DIR PATTERN OUT-DIR STYLE ALPHA STYLE-SIZE) restyles each
@@ -41,6 +42,8 @@
                        (else (count (cdr fs) n))))))
     (string-append out-dir "/" (if (> same 1) (neural-style-batch--file-name in) name) ".png")))
 
+; GIMP 3's batch mode prints what Script-Fu displays on standard output (a
+; gimp-message would be a "script-fu-Warning" on standard error).
 (define (neural-style-batch--say text)
   (display (string-append "neural-style-batch: " text "\n")))
 

@@ -1,8 +1,8 @@
 ; neural-style-batch.scm: restyle every image of a folder with plug-in-neural-style (GIMP 2.10;
-; GIMP 3: neural-style-batch-3.scm).
+; GIMP 3: neural-style-batch-3.scm).  Installed as @SCRIPTS_DIR@/neural-style-batch.scm:
 ;
 ;   gimp-console-2.10 -i \
-;     -b '(begin (load "/usr/share/gimp-neural-style/scripts/neural-style-batch.scm")
+;     -b '(begin (load "@SCRIPTS_DIR@/neural-style-batch.scm")
 ;                (neural-style-batch "photos" "*.jpg" "restyled" "starry-night" 0.8 512))' \
 ;     -b '(gimp-quit 0)'
 ;
@@ -11,9 +11,11 @@
 ; style's name) and writes OUT-DIR/NAME.png (NAME: the file's name without its
 ; extension; NAME.EXT.png when two files of the run share a NAME, so that no
 ; result replaces another).  OUT-DIR must exist: it is checked before the
-; first image.  A file that fails is reported and skipped; the last message
-; says how many were restyled.  GIMP 2.10's batch mode exits 0 whatever
-; happens: read that message (GIMP 3's script exits 70 on failure).
+; first image.  Each result and each failure is a line on standard output, and
+; the last line says how many were restyled.  When any image failed, or none
+; matched, the command fails: GIMP 2.10 then says "batch command experienced an
+; execution error" with that line on standard error, but its batch mode exits 0
+; whatever happens (GIMP 3's script exits 70).
 
 (define (neural-style-batch--file-name path)
   (car (last (strbreakup path "/"))))
@@ -34,9 +36,16 @@
                        (else (count (cdr fs) n))))))
     (string-append out-dir "/" (if (> same 1) (neural-style-batch--file-name in) name) ".png")))
 
-; GIMP 2.10's batch mode shows Script-Fu's messages (on standard error), not its standard output.
+; GIMP 2.10's batch mode keeps what Script-Fu displays to itself, and prints a
+; gimp-message on standard error as "script-fu-Warning: ...": a line of progress
+; goes to the process's standard output instead, opened for appending (a log
+; file is not truncated).  Where there is no /dev/stdout, it is a message.
 (define (neural-style-batch--say text)
-  (gimp-message (string-append "neural-style-batch: " text)))
+  (let ((line (string-append "neural-style-batch: " text))
+        (port (open-input-output-file "/dev/stdout")))
+    (if (port? port)
+        (begin (display line port) (newline port) (close-port port))
+        (gimp-message line))))
 
 ; Runs thunk; #f when it raised an error, after reporting the error.
 (define (neural-style-batch--try what thunk)
@@ -64,14 +73,15 @@
 
 (define (neural-style-batch in-dir pattern out-dir style alpha style-size)
   (if (not (file-exists? out-dir))
-      (begin (neural-style-batch--say (string-append "the output folder " out-dir " does not exist; nothing was restyled"))
-             0)
+      (error (string-append "neural-style-batch: the output folder " out-dir " does not exist; nothing was restyled"))
       (let ((files (cadr (file-glob (string-append in-dir "/" pattern) 1))))
         (let loop ((rest files) (done 0) (total 0))
           (if (null? rest)
-              (begin
-                (neural-style-batch--say (string-append "restyled " (number->string done) " of "
-                                                        (number->string total) " images into " out-dir))
+              (let ((summary (string-append "restyled " (number->string done) " of " (number->string total)
+                                            " images into " out-dir)))
+                (neural-style-batch--say summary)
+                (if (or (= total 0) (< done total))
+                    (error (string-append "neural-style-batch: " summary)))
                 done)
               (let* ((in (car rest))
                      (out (neural-style-batch--out-name in files out-dir))

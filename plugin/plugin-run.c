@@ -7,6 +7,7 @@
 #include "ns-image-io.h"
 #include "plugin-dialog.h"
 #include "plugin-pixels.h"
+#include "ns-progress-text.h"
 #include "ns-progress-window.h"
 
 static gboolean
@@ -117,7 +118,7 @@ ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, const NsP
     mask = ns_plugin_read_mask (ns_gimp_layer_get_mask (drawable), x, y, width, height);
 
   NsPluginInput input = { content, style, style2, mask, progress->previews };
-  int stopped_at = 0;
+  int stopped_at = -1;
   g_autoptr (NsImage) result = ns_plugin_stylise (&input, s, progress->cancellable, progress->stop, &stopped_at,
                                                   progress->tick, progress->tick_data, error);
   if (result == NULL)
@@ -129,9 +130,8 @@ ns_plugin_restyle (const NsSettings *s, gint32 image, gint32 drawable, const NsP
   g_autofree char *name = NULL;
   if (s->method != NS_METHOD_GATYS)
     name = g_strdup_printf (_("%s (AdaIN, alpha %.2f)"), label, s->alpha);
-  else if (stopped_at > 0)
-    name = g_strdup_printf (_("%s (Gatys, stopped at iteration %d of %d)"), label, stopped_at,
-                            ns_plugin_gatys_total_iterations (width, height, s->iterations));
+  else if (stopped_at >= 0)
+    name = g_strdup_printf (_("%s (Gatys, stopped at iteration %d of %d)"), label, stopped_at, s->iterations);
   else
     name = g_strdup_printf (_("%s (Gatys, %d iterations)"), label, s->iterations);
   gint32 layer = ns_plugin_insert_layer (image, drawable, name, ox + x, oy + y, result, content, add_mask);
@@ -151,27 +151,42 @@ ns_plugin_localedir (void)
   return localedir != NULL && *localedir != '\0' ? localedir : NS_LOCALEDIR;
 }
 
-/* Called about ten times a second while the engine works: GIMP's progress
- * bar, and the plug-in's own window with Stop and Cancel when there is one.
- * `fraction` < 0: not known (AdaIN, unless it runs in tiles). */
+/* GIMP's progress bar, the one indication of a run's progress, and the
+ * plug-in's own window when there is one: Cancel, and for Gatys the image so
+ * far, its count and Stop. */
+typedef struct {
+  GtkWidget *window;   /* or NULL */
+  char *text;          /* what GIMP's bar says now */
+} RunProgress;
+
 static void
-tick (gpointer data, double fraction, int iteration, int iterations, const NsImage *preview)
+set_gimp_text (RunProgress *p, const char *text)
 {
-  if (fraction < 0)
+  if (g_strcmp0 (text, p->text) == 0)
+    return;
+  g_free (p->text);
+  p->text = g_strdup (text);
+  gimp_progress_set_text (text);
+}
+
+/* Called about ten times a second while the engine works. */
+static void
+tick (gpointer data, const NsTick *t)
+{
+  RunProgress *p = data;
+  g_autofree char *count = t->iterations > 0 ? ns_progress_text_iteration (t->iteration, t->iterations, t->scale,
+                                                                          t->scales)
+                                             : NULL;
+  set_gimp_text (p, count != NULL ? count : ns_progress_text_adain (t->fraction));
+  if (t->fraction < 0)
     gimp_progress_pulse ();
   else
-    gimp_progress_update (fraction);
-  if (data == NULL)
+    gimp_progress_update (t->fraction);
+  if (p->window == NULL)
     return;
-  if (preview != NULL)
-    ns_progress_window_set_preview (data, preview);
-  if (fraction < 0)
-    ns_progress_window_pulse (data);
-  else
-    {
-      g_autofree char *text = iterations > 0 ? g_strdup_printf (_("Iteration %d of %d"), iteration, iterations) : NULL;
-      ns_progress_window_set_fraction (data, fraction, text);
-    }
+  if (t->preview != NULL)
+    ns_progress_window_set_preview (p->window, t->preview);
+  ns_progress_window_set_fraction (p->window, t->fraction, count);
 }
 
 gboolean
@@ -199,15 +214,16 @@ ns_plugin_run (const NsSettings *settings, gint32 image, gint32 drawable, gboole
   g_autoptr (GCancellable) stop = g_cancellable_new ();
   gboolean gatys = settings->method == NS_METHOD_GATYS;
   gimp_progress_init (_("Neural style transfer"));
-  GtkWidget *window = NULL;
+  RunProgress run_progress = { NULL, NULL };
   if (have_ui && gatys)   /* an optimisation: the image so far, Stop and Cancel */
-    window = ns_progress_window_new_with_stop (_("Restyling the layer (Gatys)…"), cancellable, stop,
-                                               ns_plugin_set_parent, NULL);
-  else if (have_ui)
-    window = ns_progress_window_new (_("Restyling the layer…"), cancellable, ns_plugin_set_parent, NULL);
-  NsPluginProgress progress = { cancellable, gatys ? stop : NULL, tick, window, window != NULL };
+    run_progress.window = ns_progress_window_new_with_stop (_("Restyling the layer (Gatys)…"), cancellable, stop,
+                                                            ns_plugin_set_parent, NULL);
+  else if (have_ui)       /* Cancel only: GIMP's bar shows the progress */
+    run_progress.window = ns_progress_window_new (_("Restyling the layer…"), cancellable, ns_plugin_set_parent, NULL);
+  NsPluginProgress progress = { cancellable, gatys ? stop : NULL, tick, &run_progress, run_progress.window != NULL };
   gint32 layer = ns_plugin_restyle (settings, image, drawable, &progress, error);
-  g_clear_pointer (&window, gtk_widget_destroy);
+  g_clear_pointer (&run_progress.window, gtk_widget_destroy);
+  g_free (run_progress.text);
   gimp_progress_update (1.0);
   return layer;
 }

@@ -117,13 +117,6 @@ gatys_schedule (int iterations)
   return options;
 }
 
-int
-ns_plugin_gatys_total_iterations (int width, int height, int iterations)
-{
-  NsGatysOptions options = gatys_schedule (iterations);
-  return ns_gatys_total_iterations (&options, width, height);
-}
-
 NsImage *
 ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCancellable *cancellable,
                    GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data, GError **error)
@@ -137,9 +130,16 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
   job.fraction = -1.0;
   g_mutex_init (&job.lock);
   if (stopped_at != NULL)
-    *stopped_at = 0;
+    *stopped_at = -1;
+  int width = input->content->width, height = input->content->height;
+  NsTick state = { gatys ? 0.0 : -1.0, 0, total, 1, 1, NULL };
+  if (gatys)
+    ns_gatys_locate_iteration (&schedule, width, height, 0, &state.scale, &state.scales);
   if (job.want_preview)   /* the layer itself until the first preview comes */
-    tick (tick_data, 0.0, 0, total, input->content);
+    {
+      state.preview = input->content;
+      tick (tick_data, &state);
+    }
   GThread *thread = g_thread_new ("neural-style", work, &job);
   for (;;)
     {
@@ -151,13 +151,17 @@ ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCanc
       if (tick == NULL)
         continue;
       g_mutex_lock (&job.lock);
-      int iteration = job.iteration;
-      double fraction = gatys ? ns_gatys_work_fraction (&schedule, input->content->width, input->content->height,
-                                                        iteration)
-                              : job.fraction;
+      state.iteration = job.iteration;
+      state.fraction = job.fraction;
       g_autoptr (NsImage) preview = g_steal_pointer (&job.preview);
       g_mutex_unlock (&job.lock);
-      tick (tick_data, fraction, iteration, total, preview);
+      if (gatys)
+        {
+          state.fraction = ns_gatys_work_fraction (&schedule, width, height, state.iteration);
+          ns_gatys_locate_iteration (&schedule, width, height, state.iteration, &state.scale, &state.scales);
+        }
+      state.preview = preview;
+      tick (tick_data, &state);
     }
   g_thread_join (thread);
   g_async_queue_unref (job.done);

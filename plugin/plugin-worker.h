@@ -8,14 +8,17 @@
 
 G_BEGIN_DECLS
 
-/* Called on the calling thread about ten times a second while the worker
- * runs: `fraction` is the part of the work done (0 .. 1; for Gatys weighed
- * by the pixels of each iteration's scale) or < 0 when unknown (AdaIN
- * untiled, or before its first tile); `iteration` the Gatys iteration
- * reached, `iterations` its total (both 0 for AdaIN); `preview`, when
- * not NULL, a new image so far (RGB, borrowed for the call). */
-typedef void (*NsTickFunc) (gpointer data, double fraction, int iteration, int iterations,
-                            const NsImage *preview);
+/* A run's progress as the calling thread sees it about ten times a second. */
+typedef struct {
+  double fraction;          /* the part of the work done (0 .. 1; for Gatys weighed by the pixels of each
+                             * iteration's scale), or < 0 when unknown (AdaIN untiled, or before its first tile) */
+  int iteration;            /* Gatys: the iteration reached (0 for AdaIN) */
+  int iterations;           /* Gatys: the run's total over all scales (0 for AdaIN) */
+  int scale, scales;        /* Gatys: the scale of that iteration, 1 (the coarsest) .. scales */
+  const NsImage *preview;   /* NULL, or a new image so far (RGB, borrowed for the call) */
+} NsTick;
+
+typedef void (*NsTickFunc) (gpointer data, const NsTick *tick);
 
 /* What one run restyles: the content (RGBA), the first style and an optional
  * second one (RGB), and with a mask (one channel, the content's size) the
@@ -34,13 +37,9 @@ typedef struct {
  * returns when it is done, failed or was cancelled.  `cancellable` throws
  * the run away (G_IO_ERROR_CANCELLED); `stop` (Gatys, may be NULL) ends it
  * early with the best image so far, and *stopped_at then receives the last
- * iteration done (0 when the run was not stopped early). */
+ * iteration done (-1 when the run was not stopped early). */
 NsImage *ns_plugin_stylise (const NsPluginInput *input, const NsSettings *settings, GCancellable *cancellable,
                             GCancellable *stop, int *stopped_at, NsTickFunc tick, gpointer tick_data,
                             GError **error);
-
-/* The total number of iterations a Gatys run over content of this size does
- * (coarse to fine: fewer at each finer scale, see ns_gatys_run()). */
-int ns_plugin_gatys_total_iterations (int width, int height, int iterations);
 
 G_END_DECLS

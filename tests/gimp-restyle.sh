@@ -4,7 +4,7 @@
 #   gimp_restyle PLUGIN_EXE SCRIPTS_DIR IN_JPG OUT_PNG
 # PLUGIN_EXE's path says which GIMP reads it: .../gimp/2.0/plug-ins/... or .../GIMP/2.10/...
 # is GIMP 2.10's (neural-style-batch.scm), .../3.0/... GIMP 3's (neural-style-batch-3.scm).
-# Succeeds when OUT_PNG is a PNG.
+# Succeeds when OUT_PNG is a PNG (and the script's header names where it is installed).
 gimp_restyle () {
   local plugin=$1 scripts=$2 in=$3 out=$4 dir batch script
   case $plugin in
@@ -15,6 +15,8 @@ gimp_restyle () {
     *) echo "which GIMP reads $plugin?"; return 1 ;;
   esac
   echo "${batch[0]}: $plugin"
+  grep -q "(load \"$scripts/$script\")" "$scripts/$script" \
+    || { echo "the header of $scripts/$script does not name where it is installed"; return 1; }
   dir=$(mktemp -d)
   mkdir "$dir/in" "$dir/out"
   cp "$in" "$dir/in/image.jpg"

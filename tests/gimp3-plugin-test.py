@@ -169,6 +169,19 @@ def case_dialog():
     Gimp.get_pdb().run_procedure("gimp-quit", [True])
 
 
+def case_presets():
+    """With GIMP's windows: two dialogs on one layer (the test chooses a preset in the first and resets
+    the second to the defaults, pressing OK in each); each new layer is saved, then GIMP quits."""
+    image = load(env("CONTENT"))
+    Gimp.Display.new(image)
+    source = image.get_layers()[0]
+    status, layer = restyle(image, source, mode=Gimp.RunMode.INTERACTIVE)
+    report_run("preset", image, status, layer, env("OUT"))
+    status, layer = restyle(image, source, mode=Gimp.RunMode.INTERACTIVE)
+    report_run("reset", image, status, layer, env("OUT_RESET"))
+    Gimp.get_pdb().run_procedure("gimp-quit", [True])
+
+
 def case_zh():
     """In Chinese: the menu label GIMP registered and a calling error's sentence."""
     proc = Gimp.get_pdb().lookup_procedure("plug-in-neural-style")

@@ -34,13 +34,15 @@ setup () {  # setup DIR [meson args...]
 }
 
 status=0
-setup build-tests || exit 1
+# (-Dprepared_kernels=false: the kernels are not compiled at every rebuild of the CLI; the
+# per-user install test and the Quick start build them.)
+setup build-tests -Dprepared_kernels=false || exit 1
 ninja -C build-tests || exit 1
 meson test -C build-tests --no-rebuild --print-errorlogs --no-suite fuzz || status=1
 logs=(build-tests/meson-logs/testlog.json)
 
 if command -v clang >/dev/null; then
-  CC=clang setup build-fuzz -Dfuzzing=enabled -Dinstall_weights=false || exit 1
+  CC=clang setup build-fuzz -Dfuzzing=enabled -Dinstall_weights=false -Dprepared_kernels=false || exit 1
   ninja -C build-fuzz weights/fuzz-safetensors || exit 1
   meson test -C build-fuzz --no-rebuild --print-errorlogs --suite fuzz || status=1
   logs+=(build-fuzz/meson-logs/testlog.json)
@@ -55,7 +57,7 @@ fi
 # Any report aborts the program, failing its test.  Leaks are checked, but for
 # what the OpenCL driver keeps (tests/lsan-driver.supp; full stacks, so that
 # the suppressions see the driver's frames).
-setup build-asan -Db_sanitize=address,undefined -Dplugin=disabled || exit 1
+setup build-asan -Db_sanitize=address,undefined -Dplugin=disabled -Dprepared_kernels=false || exit 1
 ninja -C build-asan || exit 1
 ASAN_OPTIONS=abort_on_error=1:fast_unwind_on_malloc=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan-driver.supp:print_suppressions=0 \

@@ -623,7 +623,7 @@ test_run (gconstpointer data)
 static void
 test_coarse_to_fine (gconstpointer data)
 {
-  /* Two scales: 4 iterations at 32 x 32, then 2 at 64 x 64. */
+  /* Two scales and 4 iterations in all: 3 at 32 x 32, then 1 at 64 x 64. */
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);
   g_autoptr (GError) error = NULL;
@@ -639,8 +639,8 @@ test_coarse_to_fine (gconstpointer data)
   Progress p = { 0 };
   g_autoptr (NsImage) result = ns_gatys_run (gatys, content, style, &options, on_progress, &p, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (p.calls, ==, 6);
-  g_assert_cmpint (p.previews, ==, 6);
+  g_assert_cmpint (p.calls, ==, 4);
+  g_assert_cmpint (p.previews, ==, 4);
   g_assert_cmpint (result->width, ==, 64);
   g_assert_cmpint (result->height, ==, 64);
   NsGatysLosses start, end;
@@ -840,32 +840,68 @@ test_adam_quadratic (gconstpointer data)
     g_assert_cmpfloat (fabs (x[i] - sin ((double) i)), <, 1e-2);
 }
 
-/* The schedule of a coarse-to-fine run, and its progress weighed by pixels. */
+/* The schedule of a coarse-to-fine run, and its progress weighed by pixels:
+ * the iterations asked for are the run's total (issue 18), shared so that
+ * each finer scale takes half as many as the one before. */
 static void
 test_work_fraction (void)
 {
   NsGatysOptions options;
   ns_gatys_options_init (&options);
   options.iterations = 300;
-  /* 2048 x 1536: three scales (512, 1024, 2048 wide) of 300, 150 and 75 iterations. */
-  g_assert_cmpint (ns_gatys_total_iterations (&options, 2048, 1536), ==, 525);
-  const double unit = 512.0 * 384 * 300, all = unit * (1 + 2 + 4);   /* each finer scale: 4x pixels, half the iterations */
+  /* 2048 x 1536: three scales (512, 1024, 2048 wide): 1 each, and the other
+   * 297 split 4 : 2 : 1 (169 + 84 + 42, the rounding's 2 to the coarsest). */
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 2048, 1536), ==, 300);
+  const double unit = 512.0 * 384, all = unit * (172 + 4 * 85 + 16 * 43);   /* each finer scale: 4x pixels */
   g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 0), ==, 0.0);
-  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 150), unit / 2 / all, 1e-12);
-  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 300), unit / all, 1e-12);
-  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 450), 3 * unit / all, 1e-12);
-  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 525), ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 86), unit * 86 / all, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 172), unit * 172 / all, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 2048, 1536, 257), unit * (172 + 4 * 85) / all,
+                                  1e-12);
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 300), ==, 1.0);
   g_assert_cmpfloat (ns_gatys_work_fraction (&options, 2048, 1536, 600), ==, 1.0);
   double last = 0;
-  for (int i = 1; i <= 525; i++)
+  for (int i = 1; i <= 300; i++)
     {
       double f = ns_gatys_work_fraction (&options, 2048, 1536, i);
       g_assert_cmpfloat (f, >, last);
       last = f;
     }
+  /* Which scale each iteration is in. */
+  const struct { int iteration, scale; } at[] = { { 1, 1 }, { 172, 1 }, { 173, 2 }, { 257, 2 }, { 258, 3 }, { 300, 3 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (at); i++)
+    {
+      int scale, scales;
+      ns_gatys_locate_iteration (&options, 2048, 1536, at[i].iteration, &scale, &scales);
+      g_assert_cmpint (scales, ==, 3);
+      g_assert_cmpint (scale, ==, at[i].scale);
+    }
+  /* 768 x 576 (issue 18's report: 50 iterations ran 75): two scales, 50 in all. */
+  options.iterations = 50;
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 768, 576), ==, 50);
+  int scale, scales;
+  ns_gatys_locate_iteration (&options, 768, 576, 33, &scale, &scales);   /* 1 + 32 at 384 x 288 */
+  g_assert_cmpint (scale, ==, 1);
+  ns_gatys_locate_iteration (&options, 768, 576, 34, &scale, &scales);   /* 1 + 16 at 768 x 576 */
+  g_assert_cmpint (scale, ==, 2);
+  g_assert_cmpint (scales, ==, 2);
+  /* Fewer iterations than scales: the finest take one each, the others none. */
+  for (int n = 0; n <= 3; n++)
+    {
+      options.iterations = n;
+      g_assert_cmpint (ns_gatys_total_iterations (&options, 2048, 1536), ==, n);
+    }
+  options.iterations = 1;
+  ns_gatys_locate_iteration (&options, 2048, 1536, 1, &scale, &scales);
+  g_assert_cmpint (scale, ==, 1);
+  g_assert_cmpint (scales, ==, 1);
   /* One scale: the iterations themselves. */
+  options.iterations = 300;
   g_assert_cmpint (ns_gatys_total_iterations (&options, 400, 300), ==, 300);
   g_assert_cmpfloat_with_epsilon (ns_gatys_work_fraction (&options, 400, 300, 120), 0.4, 1e-12);
+  ns_gatys_locate_iteration (&options, 400, 300, 120, &scale, &scales);
+  g_assert_cmpint (scale, ==, 1);
+  g_assert_cmpint (scales, ==, 1);
   options.iterations = 0;
   g_assert_cmpfloat (ns_gatys_work_fraction (&options, 400, 300, 0), ==, 1.0);
 }
@@ -883,8 +919,8 @@ test_iteration_bounds (gconstpointer data)
   g_assert_cmpint (ns_gatys_total_iterations (&options, 1024, 1024), ==, G_MAXINT);
   options.iterations = 300;
   options.scales = 1000;   /* as many as fit: 64 pixels halve once to 32 */
-  g_assert_cmpint (ns_gatys_total_iterations (&options, 64, 64), ==, 450);
-  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 64, 64, 450), ==, 1.0);
+  g_assert_cmpint (ns_gatys_total_iterations (&options, 64, 64), ==, 300);
+  g_assert_cmpfloat (ns_gatys_work_fraction (&options, 64, 64, 300), ==, 1.0);
 
   Fixture *f = (Fixture *) data;
   NsGatys *gatys = fixture_gatys (f);

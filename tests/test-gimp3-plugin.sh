@@ -116,7 +116,8 @@ if [[ $(value zh error) == *"风格文件“/nonexistent/painting.png”不存�
 else echo "error: $(value zh error)" | diag; not_ok "zh: the error in Chinese"; fi
 
 # 10. The batch script: every picture, two of one name kept apart, a broken one reported; the
-# summary on standard output; status 70 when one failed, 0 when all were restyled.
+# summary on standard output, nothing as a warning; status 70 when one failed, 0 when all were
+# restyled; the installed script's header names its installed path.
 mkdir -p "$tmp/in" "$tmp/good" "$tmp/out" "$tmp/out-good"
 "$helper" content "$tmp/tall.png" 32 48 > /dev/null && cp "$c" "$tmp/in/twin.png" \
   && "$helper" convert "$tmp/tall.png" "$tmp/in/twin.bmp" bmp && cp "$c" "$tmp/good/one.png" || exit 1
@@ -125,7 +126,7 @@ echo "not a picture" > "$tmp/in/broken.png"
   && "$cli" --style the-scream --alpha 0.7 --style-size 64 -o "$tmp/cli-content.png" "$c" || exit 1
 batch () {  # batch IN OUT: the installed script's call; its standard output in $tmp/batch.out
   "$console" -i --batch-interpreter=plug-in-script-fu-eval -b "(begin (load \"$src/plugin/neural-style-batch-3.scm\")
-    (neural-style-batch \"$1\" \"*\" \"$2\" \"the-scream\" 0.7 64))" --quit > "$tmp/batch.out" 2>> "$log"
+    (neural-style-batch \"$1\" \"*\" \"$2\" \"the-scream\" 0.7 64))" --quit > "$tmp/batch.out" 2>> "$tmp/batch.err"
   status=$?
   cat "$tmp/batch.out" >> "$log"
 }
@@ -144,4 +145,15 @@ batch "$tmp/good" "$tmp/out-good"
 expect_status "batch where every picture works" 0
 batch "$tmp/good" "$tmp/no-such-folder"
 expect_status "batch into a missing folder" 70
+cat "$tmp/batch.err" >> "$log"
+# (GIMP 3 itself greets a new profile with a "GIMP-Warning": only the script's lines count.)
+if grep -q "Warning.*neural-style-batch" "$tmp/batch.err"; then
+  grep "Warning" "$tmp/batch.err" | diag; not_ok "batch: no progress as a warning"
+else ok "batch: no progress as a warning"; fi
+installed=$(python3 -c 'import json, sys
+for built, path in json.load(open(sys.argv[1])).items():
+    if built.endswith("/neural-style-batch-3.scm"): print(path)' "$build/meson-info/intro-installed.json")
+if [ -n "$installed" ] && grep -q "(load \"$installed\")" "$build/plugin/neural-style-batch-3.scm"; then
+  ok "batch: the installed script's header loads it from $installed"
+else not_ok "batch: the installed script's header names its installed path (${installed:-not installed})"; fi
 finish

@@ -8,7 +8,8 @@
 #      paintings, is deleted) the installed CLI restyles the installed sample;
 #   4. GIMP, started with that home, runs the plug-in from the user's folder (GIMP 2.10:
 #      the Script-Fu batch script; GIMP 3: Script-Fu v3) and writes the result;
-#   5. --uninstall (ninja uninstall) leaves no file of the install behind.
+#   5. --uninstall (ninja uninstall) leaves no file of the install behind (the compiled
+#      kernels in <prefix>/var/cache included).
 #
 #   test-install-user.sh SOURCE_DIR PLUGIN_BUILT(true|false)
 set -u
@@ -47,6 +48,9 @@ installed_where_expected () {
            "$HOME/.local/share/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo"; do
     [ -s "$f" ] || { echo "missing: $f"; status=1; }
   done
+  # The kernels compiled while building, for this machine's device, in the prefix's program cache.
+  local programs=$HOME/.local/var/cache/gimp-neural-style/programs
+  [ -n "$(ls -A "$programs" 2>/dev/null)" ] || { echo "no compiled kernels in $programs"; status=1; }
   if $plugin_built && [ ${#plugins[@]} = 0 ]; then
     echo "no plug-in in $HOME/.config/GIMP/*/plug-ins/gimp-neural-style/"; status=1
   fi

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The seconds from opening the dialog to its first styled preview with an
 # empty user cache (ours and PoCL's, both under ~/.cache): (a) with the
-# system's program cache DIR (filled by `ninja install` as root, or by
+# system's program cache DIR (filled by the build and `ninja install`, or by
 # `neural-style --prepare --system DIR`), (b) without one, and (c) the
 # second open (the user's cache filled by (b)).  Several builds (this one and
 # an older one, say) take turns within each repetition, so that their ratios

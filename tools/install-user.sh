@@ -40,15 +40,6 @@ if $uninstall; then
     rm -rf "${gimp_config:?}/$profile/plug-ins/$name"
   done
   ninja -C "$build" uninstall >/dev/null
-  # The kernels `ninja install` compiled (as root) into <prefix>/<localstatedir>/cache: not in
-  # meson's install log, so not removed by ninja uninstall.
-  cache=$(meson introspect "$build" --buildoptions | python3 -c '
-import json, os, sys
-o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
-print(os.path.join(o["prefix"], o["localstatedir"], "cache", "gimp-neural-style"))')
-  rm -rf "$cache"
-  # (and the folders made for it, when nothing else is in them)
-  rmdir --ignore-fail-on-non-empty "$(dirname "$cache")" "$(dirname "$(dirname "$cache")")" 2>/dev/null || true
   echo "gimp-neural-style is uninstalled from $prefix and $gimp_config."
   exit 0
 fi

@@ -7,7 +7,7 @@
  *                [--tv-weight T] [--init content|noise|FILE] [--seed S] [--optimizer lbfgs|adam]
  *                [--scales N] (and the style controls above) -o OUT CONTENT
  *   neural-style gatys-objective --x X --content C --style S [--content-weight A] [--style-weight B] -o GRAD.pfm
- *   neural-style --list-devices
+ *   neural-style --list-devices | --list-styles
  *   neural-style --prepare [--device N] | --prepare --system [DIR]
  *
  * Exit status: 0 on success, 1 when the run fails, 2 for a wrong command line,
@@ -28,6 +28,7 @@
 #include "ns-image-io.h"
 #include "ns-progress-text.h"
 #include "ns-bundled-styles.h"
+#include "ns-styles.h"
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,24 @@ list_devices (void)
       g_print ("%u: %s (%s, %s, %" G_GUINT64_FORMAT " MiB, %u compute units)\n", d->index, d->name,
                ns_cl_device_type_name (d->type), d->platform_name, (guint64) (d->global_mem >> 20),
                d->compute_units);
+    }
+  return EXIT_SUCCESS;
+}
+
+/* The bundled paintings: the name --style takes, the title and the artist (translated). */
+static int
+list_styles (void)
+{
+  g_autoptr (GPtrArray) styles = ns_style_presets_load ();
+  if (styles->len == 0)
+    {
+      g_printerr ("neural-style: %s\n", _("No bundled painting is installed."));
+      return EXIT_RUN_FAILED;
+    }
+  for (guint i = 0; i < styles->len; i++)
+    {
+      const NsStylePreset *p = styles->pdata[i];
+      g_print ("%-28s %s — %s\n", p->name, p->title, p->artist);
     }
   return EXIT_SUCCESS;
 }
@@ -160,7 +179,7 @@ gatys_objective_command (int argc, char **argv)
 typedef struct {
   const NsGatysOptions *options;
   int width, height;   /* the content's */
-  int total;           /* iterations over all scales */
+  int total;           /* iterations over all scales: the --iterations given */
   int reached;         /* the last one reported */
   double t0, f0;       /* when the first came (seconds), and the part of the work then done */
 } GatysProgress;
@@ -178,9 +197,14 @@ print_progress (int iteration, const NsGatysLosses *losses, const NsImage *previ
       progress->f0 = done;
     }
   progress->reached = iteration;
-  g_autofree char *losses_text = g_strdup_printf (
-    _("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g"), iteration, progress->total,
-    losses->content, losses->style, losses->tv, losses->total);
+  int scale, scales;
+  ns_gatys_locate_iteration (progress->options, progress->width, progress->height, iteration, &scale, &scales);
+  g_autofree char *losses_text = scales > 1
+    ? g_strdup_printf (_("iteration %d/%d (scale %d/%d): content %.6g, style %.6g, total variation %.6g, total %.6g"),
+                       iteration, progress->total, scale, scales, losses->content, losses->style, losses->tv,
+                       losses->total)
+    : g_strdup_printf (_("iteration %d/%d: content %.6g, style %.6g, total variation %.6g, total %.6g"), iteration,
+                       progress->total, losses->content, losses->style, losses->tv, losses->total);
   g_autofree char *line = ns_progress_text (losses_text, progress->t0, progress->f0, now, done);
   g_print ("%s\n", line);
 }
@@ -262,7 +286,6 @@ run_gatys (const GatysArgs *args, const NsSettings *settings, const NsImage *con
     return fail (EXIT_RUN_FAILED, error);
   say_device_note (ns_gatys_get_device_note (gatys));
   gint64 ready = g_get_monotonic_time ();
-  /* Coarse to fine adds the coarse scales' iterations to the count. */
   GatysProgress progress = { &options, content->width, content->height,
                              ns_gatys_total_iterations (&options, content->width, content->height) };
   g_autoptr (NsImage) result = ns_gatys_transfer (gatys, content, &transfer, print_progress, &progress, cancellable,
@@ -309,7 +332,7 @@ main (int argc, char **argv)
   g_auto (GStrv) rest = NULL, style_specs = NULL, outside_specs = NULL;
   int tile = 0, budget_mib = 0;
   int device = NS_CLI_DEVICE_UNSET;
-  gboolean show_devices = FALSE, verbose = FALSE, prepare = FALSE, prepare_system = FALSE;
+  gboolean show_devices = FALSE, show_styles = FALSE, verbose = FALSE, prepare = FALSE, prepare_system = FALSE;
   NsGatysOptions defaults;
   ns_gatys_options_init (&defaults);
   g_auto (GatysArgs) gatys = { NULL, NULL, defaults.content_weight, defaults.style_weight, defaults.tv_weight, 0.0,
@@ -350,6 +373,8 @@ main (int argc, char **argv)
       N_("Gatys: coarse to fine over N sizes, each twice the last (default 0: as many as keep the first at most 512 pixels)"),
       N_("N") },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &show_devices, N_("List the OpenCL devices and exit"), NULL },
+    { "list-styles", 0, 0, G_OPTION_ARG_NONE, &show_styles,
+      N_("List the bundled paintings (the names --style takes, their titles and artists) and exit"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Say which device ran and how long it took"), NULL },
     { "prepare", 0, 0, G_OPTION_ARG_NONE, &prepare,
       N_("Compile the OpenCL kernels now for this user and device (they are otherwise compiled on first use), and exit"),
@@ -369,6 +394,8 @@ main (int argc, char **argv)
 
   if (show_devices)
     return list_devices ();
+  if (show_styles)
+    return list_styles ();
   if (prepare || prepare_system)
     {
       if (!prepare || (rest != NULL && (!prepare_system || g_strv_length (rest) > 1)))

@@ -12,6 +12,7 @@
 #include "ns-i18n.h"
 #include "ns-params.h"
 #include "ns-image-io.h"
+#include "ns-dialog-presets.h"
 #include "ns-preview.h"
 #include "ns-preview-view.h"
 #include "ns-run-options.h"
@@ -554,6 +555,39 @@ fill_styles (Dialog *d, const NsSettings *s)
     }
 }
 
+/* Selects a style in a picker: a layer by its ID, "none" for no second style,
+ * else a painting's name or a file (a row is added for a file not listed). */
+static void
+select_style (StylePicker *p, const char *file, gint32 drawable)
+{
+  g_autofree char *uid = drawable >= 0 ? g_strdup_printf ("layer:%d", drawable)
+                                       : g_strdup (file[0] != '\0' ? file : "none");
+  if (gtk_combo_box_set_active_id (GTK_COMBO_BOX (p->combo), uid) || drawable >= 0 || file[0] == '\0')
+    return;
+  GtkTreeIter iter;
+  add_file_row (p->store, &iter, file);
+  gtk_combo_box_set_active_iter (GTK_COMBO_BOX (p->combo), &iter);
+}
+
+void
+ns_dialog_set_settings (GtkWidget *dialog, const NsSettings *s)
+{
+  Dialog *d = get (dialog);
+  d->settings = *s;
+  select_style (&d->style, s->style_file, s->style_drawable);
+  select_style (&d->style2, s->style2_file, s->style2_drawable);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->method_combo), s->method);
+  gtk_range_set_value (GTK_RANGE (d->alpha_scale), s->alpha);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->iterations_spin), s->iterations);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->seed_spin), s->seed);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colour_combo), s->preserve_colour);
+  if (s->style_size > 0)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (d->size_spin), s->style_size);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->size_given_check), s->style_size == 0);
+  gtk_range_set_value (GTK_RANGE (d->style2_weight_scale), s->style2_weight);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->style2_mode_combo), s->style2_mode);
+}
+
 static GtkWidget *
 file_button_new (const char *title, const char *name)
 {
@@ -626,12 +660,18 @@ attach_row (GtkWidget *grid, int *row, const char *label, GtkWidget *mnemonic_wi
   gtk_grid_attach (GTK_GRID (grid), widget, 1, (*row)++, 1, 1);
 }
 
-static void
-register_widget (Dialog *d, const char *name, GtkWidget *widget)
+void
+ns_dialog_add_widget (GtkWidget *dialog, const char *name, GtkWidget *widget)
 {
   gtk_widget_set_name (widget, name);
   g_autofree char *key = g_strconcat ("ns-widget-", name, NULL);
-  g_object_set_data (G_OBJECT (d->dialog), key, widget);
+  g_object_set_data (G_OBJECT (dialog), key, widget);
+}
+
+static void
+register_widget (Dialog *d, const char *name, GtkWidget *widget)
+{
+  ns_dialog_add_widget (d->dialog, name, widget);
 }
 
 static GtkWidget *
@@ -711,7 +751,10 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   gtk_widget_set_hexpand (d->alpha_scale, TRUE);
 
   d->iterations_spin = spin_for_param ("iterations", settings->iterations, 10);
-  gtk_widget_set_tooltip_text (d->iterations_spin, _("How many optimisation steps the Gatys method takes."));
+  gtk_widget_set_tooltip_text (d->iterations_spin,
+                               _("How many optimisation steps the Gatys method takes in all. An image over 512 "
+                                 "pixels is optimised coarse to fine: the steps are shared among its scales, each "
+                                 "finer one taking half as many as the one before."));
   d->seed_spin = spin_for_param ("seed", settings->seed, 1);
   gtk_widget_set_tooltip_text (d->seed_spin, _("The random seed of the Gatys method: the same seed gives the same result."));
 
@@ -777,6 +820,7 @@ ns_dialog_new (const NsSettings *settings, const NsDialogHost *host)
   attach_row (grid, &row, label_of ("style2-file"), d->style2.file_button, d->style2.file_button);
   attach_row (grid, &row, label_of ("style2-weight"), d->style2_weight_scale, d->style2_weight_scale);
   attach_row (grid, &row, label_of ("style2-mode"), d->style2_mode_combo, d->style2_mode_combo);
+  ns_dialog_presets_attach (d->dialog, grid, &row, host->presets_file);
 
   if (host->preview != NULL)
     {

@@ -48,12 +48,16 @@ typedef struct {
    * the fitted view only.  Copied. */
   const NsImage *content;
   const NsImage *content_layer_mask;
+  /* The named presets' key file; NULL: the user's (ns_presets_default_file()). */
+  const char *presets_file;
 } NsDialogHost;
 
 /* A new dialog showing `settings`. */
 GtkWidget *ns_dialog_new (const NsSettings *settings, const NsDialogHost *host);
 /* The settings the dialog shows now. */
 void ns_dialog_get_settings (GtkWidget *dialog, NsSettings *settings);
+/* Shows `settings` in every control (a preset, the defaults). */
+void ns_dialog_set_settings (GtkWidget *dialog, const NsSettings *settings);
 
 /* Runs the dialog modally: TRUE with `settings` updated on OK. */
 gboolean ns_dialog_run (NsSettings *settings, const NsDialogHost *host);
@@ -66,8 +70,13 @@ GtkRange *ns_dialog_get_alpha_scale (GtkWidget *dialog);
  * no second style), "style-file" and "style2-file" (GtkFileChooserButton),
  * "method", "colour", "style2-mode" (GtkComboBox, in the order of the enums),
  * "alpha", "style2-weight" (GtkRange), "iterations", "seed", "style-size"
- * (GtkSpinButton), "style-size-as-given" (GtkToggleButton). */
+ * (GtkSpinButton), "style-size-as-given" (GtkToggleButton); the presets row
+ * (ns-dialog-presets.h): "presets" (GtkComboBoxText whose active ID is a
+ * preset's name), "preset-save", "preset-delete", "reset" (GtkButton) and
+ * "preset-note" (GtkLabel). */
 GtkWidget *ns_dialog_get_widget (GtkWidget *dialog, const char *name);
+/* Names a control of the dialog (its GtkWidget:name too) for ns_dialog_get_widget(). */
+void ns_dialog_add_widget (GtkWidget *dialog, const char *name, GtkWidget *widget);
 /* The text under the preview ("" when there is nothing to say). */
 const char *ns_dialog_get_preview_status (GtkWidget *dialog);
 guint ns_dialog_get_preview_count (GtkWidget *dialog);

@@ -45,7 +45,8 @@ static const NsParam params[] = {
     N_("Style strength, from 0 (the photo) to 1 (the full style); AdaIN only"),
     NS_PARAM_DOUBLE, 0, 1, 0, 1.0, NULL, NULL, 0, FIELD (alpha) },
   { "iterations", "iterations", 'n', N_("_Iterations:"),
-    N_("Gatys: optimisation steps at the finest scale (coarse to fine adds fewer at each coarser one)"),
+    N_("Gatys: optimisation steps in all; an image over 512 pixels is optimised coarse to fine and they are "
+       "shared among its scales, each finer one taking half as many as the one before"),
     NS_PARAM_INT, 1, NS_GATYS_MAX_ITERATIONS, 0, 300, NULL, NULL, 0, FIELD (iterations) },
   { "preserve-colour", "preserve-color", 0, N_("Colou_r preservation:"),
     N_("Keep the photo's colours: none, luminance (transfer on luminance only) or match (recolour the style "

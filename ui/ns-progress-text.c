@@ -35,3 +35,18 @@ ns_progress_text_kernels (guint done, guint total)
 {
   return g_strdup_printf (_("Preparing the OpenCL kernels for this device, first use only: %u of %u"), done, total);
 }
+
+char *
+ns_progress_text_iteration (int iteration, int iterations, int scale, int scales)
+{
+  if (scales > 1)
+    /* TRANSLATORS: the iterations are the run's total over all its scales, e.g. "Iteration 212 of 300 (scale 2 of 2)" */
+    return g_strdup_printf (_("Iteration %d of %d (scale %d of %d)"), iteration, iterations, scale, scales);
+  return g_strdup_printf (_("Iteration %d of %d"), iteration, iterations);
+}
+
+const char *
+ns_progress_text_adain (double fraction)
+{
+  return fraction < 0 ? _("Restyling the layer in one pass (AdaIN)…") : _("Restyling the layer in tiles (AdaIN)…");
+}

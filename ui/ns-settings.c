@@ -88,19 +88,11 @@ key_of (const NsParam *param)
   return g_strdelimit (g_strdup (param->name), "-", '_');
 }
 
-gboolean
-ns_settings_load (NsSettings *s, const char *path, GError **error)
+/* The settings of `group`, each key on its own over `s`: one bad value must
+ * not lose the others, and a value out of its range keeps them all. */
+void
+ns_settings_read_group (NsSettings *s, GKeyFile *file, const char *group)
 {
-  g_autoptr (GKeyFile) file = g_key_file_new ();
-  g_autoptr (GError) local = NULL;
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local))
-    {
-      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  /* Each key on its own: one bad value must not lose the others. */
   NsSettings n = *s;
   guint n_params;
   const NsParam *params = ns_params (&n_params);
@@ -113,32 +105,28 @@ ns_settings_load (NsSettings *s, const char *path, GError **error)
         continue;   /* drawable IDs do not survive a restart */
       if (p->type == NS_PARAM_STYLE)
         {
-          g_autofree char *style = g_key_file_get_string (file, GROUP, key, NULL);
+          g_autofree char *style = g_key_file_get_string (file, group, key, NULL);
           /* The first style must name something; the second may be "" (none). */
           gboolean first = strcmp (p->name, "style-file") == 0;
           if (style != NULL && (*style != '\0' || !first) && ns_param_set_string (p, &n, style))
             ns_param_set_number (ns_param_find (first ? "style-drawable" : "style2-drawable"), &n, -1);
           continue;
         }
-      double v = p->type == NS_PARAM_DOUBLE ? g_key_file_get_double (file, GROUP, key, &e)
-                                            : g_key_file_get_integer (file, GROUP, key, &e);
+      double v = p->type == NS_PARAM_DOUBLE ? g_key_file_get_double (file, group, key, &e)
+                                            : g_key_file_get_integer (file, group, key, &e);
       if (e == NULL)
         ns_param_set_number (p, &n, v);
     }
-  /* A value out of its range keeps all the settings as they were. */
   NsSettings checked = n;
   g_strlcpy (checked.style_file, "x", sizeof checked.style_file);   /* the style is judged when it is used */
   checked.style_drawable = -1;
   if (ns_settings_validate (&checked, NULL))
     *s = n;
-  return TRUE;
 }
 
-gboolean
-ns_settings_save (const NsSettings *s, const char *path, GError **error)
+void
+ns_settings_write_group (const NsSettings *s, GKeyFile *file, const char *group)
 {
-  g_autoptr (GKeyFile) file = g_key_file_new ();
-  g_key_file_set_comment (file, NULL, NULL, " The last settings of Filters > Artistic > Neural Style Transfer.", NULL);
   guint n_params;
   const NsParam *params = ns_params (&n_params);
   for (guint i = 0; i < n_params; i++)
@@ -147,11 +135,35 @@ ns_settings_save (const NsSettings *s, const char *path, GError **error)
       g_autofree char *key = key_of (p);
       char number[G_ASCII_DTOSTR_BUF_SIZE];   /* "0.6", not 0.59999999999999998 */
       if (p->type == NS_PARAM_STYLE)
-        g_key_file_set_string (file, GROUP, key, ns_param_get_string (p, s));
+        g_key_file_set_string (file, group, key, ns_param_get_string (p, s));
       else if (p->type == NS_PARAM_DOUBLE)
-        g_key_file_set_value (file, GROUP, key, g_ascii_formatd (number, sizeof number, "%.6g", ns_param_get_number (p, s)));
+        g_key_file_set_value (file, group, key, g_ascii_formatd (number, sizeof number, "%.6g", ns_param_get_number (p, s)));
       else if (p->type != NS_PARAM_DRAWABLE)
-        g_key_file_set_integer (file, GROUP, key, (int) ns_param_get_number (p, s));
+        g_key_file_set_integer (file, group, key, (int) ns_param_get_number (p, s));
     }
+}
+
+gboolean
+ns_settings_load (NsSettings *s, const char *path, GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  ns_settings_read_group (s, file, GROUP);
+  return TRUE;
+}
+
+gboolean
+ns_settings_save (const NsSettings *s, const char *path, GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_key_file_set_comment (file, NULL, NULL, " The last settings of Filters > Artistic > Neural Style Transfer.", NULL);
+  ns_settings_write_group (s, file, GROUP);
   return g_key_file_save_to_file (file, path, error);
 }

@@ -63,5 +63,10 @@ char *ns_settings_style_label (const char *style_file);
  * is no error. */
 gboolean ns_settings_load (NsSettings *settings, const char *path, GError **error);
 gboolean ns_settings_save (const NsSettings *settings, const char *path, GError **error);
+/* The same for one group of a key file (the presets keep one group each):
+ * drawables are not stored, and reading leaves missing or bad keys as they
+ * are and any value out of its range keeps every setting as it was. */
+void ns_settings_read_group (NsSettings *settings, GKeyFile *file, const char *group);
+void ns_settings_write_group (const NsSettings *settings, GKeyFile *file, const char *group);
 
 G_END_DECLS

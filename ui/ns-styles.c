@@ -1,7 +1,31 @@
-/* STYLES.tsv: a header line, then "file<TAB>artist<TAB>title<TAB>..." rows. */
+/* STYLES.tsv: a header line, then "file<TAB>artist<TAB>title<TAB>..." rows.
+ * The titles and artists are English there; they are shown through gettext. */
 #include "ns-styles.h"
 #include "config.h"
+#include "ns-i18n.h"
 #include <string.h>
+
+/* The bundled paintings' titles and artists as STYLES.tsv has them, marked
+ * for xgettext (tests/test-presets.c checks that every one of the TSV is here). */
+static const char *const names[] = {
+  N_("The Starry Night"), N_("Vincent van Gogh"),
+  N_("The Scream"), N_("Edvard Munch"),
+  N_("The Shipwreck of the Minotaur"), N_("J. M. W. Turner"),
+  N_("Composition VII"), N_("Wassily Kandinsky"),
+  N_("Udnie (Young American Girl, The Dance)"), N_("Francis Picabia"),
+  N_("Water Lilies"), N_("Claude Monet"),
+  N_("The Kiss"), N_("Gustav Klimt"),
+  N_("The Tower of Babel"), N_("Pieter Bruegel the Elder"),
+  N_("Woman with a Hat"), N_("Henri Matisse"),
+  N_("The Great Wave off Kanagawa"), N_("Katsushika Hokusai"),
+};
+
+const char *const *
+ns_style_names (guint *n_names)
+{
+  *n_names = G_N_ELEMENTS (names);
+  return names;
+}
 
 static void
 preset_free (gpointer p)
@@ -40,8 +64,8 @@ ns_style_presets_load (void)
           if (dot != NULL)
             *dot = '\0';
           preset->path = g_steal_pointer (&path);
-          preset->artist = g_strdup (cells[1]);
-          preset->title = g_strdup (cells[2]);
+          preset->artist = g_strdup (_(cells[1]));
+          preset->title = g_strdup (_(cells[2]));
           g_ptr_array_add (presets, preset);
         }
     }
