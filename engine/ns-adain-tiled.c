@@ -34,15 +34,16 @@ typedef struct {
 gsize
 ns_adain_memory_estimate (NsAdain *adain, int width, int height)
 {
-  /* The largest layers hold 64 channels at full size: input, output, and the
-   * padded copy (direct) or the im2col / Winograd strip (bounded by its
-   * budget; what the scratch buffer holds already is memory in use, counted
-   * by the caller: counted twice, a warm engine tiled 1024² needlessly). */
+  /* The largest layers hold 64 channels at full size: input, output, and in
+   * the scratch buffer the padded copy (direct: dec1_1's) or the im2col /
+   * Winograd strip (bounded by its budget).  What the scratch buffer holds
+   * already is memory in use, counted by the caller: counted twice, a warm
+   * engine tiled 1024² needlessly. */
   gsize plane = (gsize) (width + 16) * (height + 2) * sizeof (float);
-  gsize estimate = 3 * 64 * plane;
+  gsize scratch = 64 * plane;
   if (ns_ops_resolved_conv_algorithm (adain->ops) != NS_CONV_DIRECT)
-    estimate += ns_ops_get_scratch_growth (adain->ops);
-  return estimate;
+    scratch = MAX (scratch, ns_ops_get_scratch_budget (adain->ops));
+  return 2 * 64 * plane + ns_ops_get_scratch_growth_to (adain->ops, scratch);
 }
 
 static GArray *

@@ -136,22 +136,10 @@ save (NsConvTuner *tuner)
              error != NULL ? error->message : g_strerror (errno));
 }
 
-/* Seconds for one run to its end on the device, or < 0 on error. */
-static double
-time_run (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice choice, gboolean relu,
-          GError **error)
-{
-  gint64 start = g_get_monotonic_time ();
-  g_autoptr (NsTensor) out = ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
-  if (out == NULL || !ns_cl_context_finish (ns_ops_get_context (ops), error))
-    return -1;
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
 /* What to measure on: `in`, or its first rows when it is larger than
  * MEASURED_PIXELS (a device-side copy); *owned holds the copy. */
-static const NsTensor *
-measured_input (const NsTensor *in, NsTensor **owned, GError **error)
+const NsTensor *
+ns_conv_tuner_measured_input (const NsTensor *in, NsTensor **owned, GError **error)
 {
   *owned = NULL;
   if ((double) in->height * in->width <= MEASURED_PIXELS)
@@ -175,48 +163,10 @@ measured_input (const NsTensor *in, NsTensor **owned, GError **error)
   return *owned = top;
 }
 
-gboolean
-ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *full_in, const NsConv3x3 *conv,
-                       gboolean relu, gboolean exact, NsConvChoice *choice, GError **error)
+void
+ns_conv_tuner_record (NsConvTuner *tuner, int C, int O, int H, int W, gboolean exact, NsConvChoice choice)
 {
-  g_autoptr (NsTensor) owned = NULL;
-  const NsTensor *in = measured_input (full_in, &owned, error);
-  if (in == NULL)
-    return FALSE;
-  double best = G_MAXDOUBLE;
-  g_autoptr (GError) last_error = NULL;
-  gsize n;
-  const NsConvChoice *candidates = ns_conv_choices (&n);
-  for (gsize i = 0; i < n; i++)
-    {
-      const NsConvChoice c = candidates[i];
-      if (exact && ns_conv_is_winograd (c.algorithm))
-        continue;
-      GError *err = NULL;
-      /* The untimed run pays for first-use costs: CLBlast's kernel builds,
-       * Winograd's weights.  A way 3x slower than the best gets no second try. */
-      double t = time_run (ops, in, conv, c, relu, &err), t1 = -1, t2 = -1;
-      if (t >= 0 && (t1 = time_run (ops, in, conv, c, relu, &err)) >= 0)
-        t2 = t1 > 3 * best ? t1 : time_run (ops, in, conv, c, relu, &err);
-      t = t2 < 0 ? -1 : MIN (t1, t2);
-      g_autofree char *name = ns_conv_choice_name (c);
-      g_debug ("conv %d -> %d at %d x %d, %s: %.3f ms", in->channels, conv->out_channels, in->height, in->width, name,
-               t * 1e3);
-      if (t < 0)
-        {
-          g_clear_error (&last_error);
-          last_error = err;
-        }
-      else if (t < best)
-        best = t, *choice = c;
-    }
-  if (best == G_MAXDOUBLE)
-    {
-      g_propagate_error (error, g_steal_pointer (&last_error));
-      return FALSE;
-    }
-  char *key = shape_key (full_in->channels, conv->out_channels, full_in->height, full_in->width, exact);
-  g_hash_table_replace (tuner->choices, key, g_memdup2 (choice, sizeof *choice));
+  char *key = shape_key (C, O, H, W, exact);
+  g_hash_table_replace (tuner->choices, key, g_memdup2 (&choice, sizeof choice));
   save (tuner);
-  return TRUE;
 }

@@ -14,7 +14,7 @@
  * and share one choice. */
 #pragma once
 
-#include "ns-ops.h"
+#include "ns-conv.h"
 
 G_BEGIN_DECLS
 
@@ -31,11 +31,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConvTuner, ns_conv_tuner_free)
  * gradients (ns_ops_set_for_gradients()), kept apart from the others. */
 gboolean ns_conv_tuner_lookup (NsConvTuner *tuner, int C, int O, int H, int W, gboolean exact, NsConvChoice *choice);
 
-/* Runs `conv` on `in` every way (but Winograd when exact), keeps and saves
- * the fastest as the choice for this shape, and sets *choice.  Ways that
- * fail (out of memory, say) are left out; fails only when every way does,
- * with the last error. */
-gboolean ns_conv_tuner_measure (NsConvTuner *tuner, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
-                                gboolean relu, gboolean exact, NsConvChoice *choice, GError **error);
+/* What to measure a layer on: `in`, or its first rows (a device-side copy,
+ * into *owned) when it is larger than the measured size. */
+const NsTensor *ns_conv_tuner_measured_input (const NsTensor *in, NsTensor **owned, GError **error);
+
+/* Keeps, and saves, `choice` as the fastest way for this shape, as measured
+ * (the dispatcher runs each way: ns-ops.c). */
+void ns_conv_tuner_record (NsConvTuner *tuner, int C, int O, int H, int W, gboolean exact, NsConvChoice choice);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ typedef struct {
 
 struct _NsWinograd {
   NsClContext *ctx;
+  NsConvResources *res;  /* the operations': programs, scratch buffer */
   cl_kernel pad;
   cl_kernel gemm;
   cl_kernel gemm_tiled;
@@ -45,10 +46,11 @@ ns_winograd_out_pad (int out_channels)
 }
 
 NsWinograd *
-ns_winograd_new (NsOps *ops, GError **error)
+ns_winograd_new (NsConvResources *res, GError **error)
 {
   g_autoptr (NsWinograd) winograd = g_new0 (NsWinograd, 1);
-  winograd->ctx = ns_ops_get_context (ops);
+  winograd->ctx = res->ctx;
+  winograd->res = res;
   NsWinogradTile *f2 = &winograd->tiles[0], *f4 = &winograd->tiles[1];
   f2->m = 2;
   f4->m = 4;
@@ -62,7 +64,7 @@ ns_winograd_new (NsOps *ops, GError **error)
     { &f4->input, "winograd4_input" },
     { &f4->output, "winograd4_output" },
   };
-  if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
+  if (!ns_conv_resources_create_kernels (res, kernels, G_N_ELEMENTS (kernels), error))
     return NULL;
   return g_steal_pointer (&winograd);
 }
@@ -148,7 +150,7 @@ ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, int tile, GErr
 }
 
 NsTensor *
-ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+ns_winograd_conv3x3 (NsWinograd *winograd, const NsTensor *in, const NsConv3x3 *conv,
                      NsWinogradGemm gemm, int tile, gboolean relu, GError **error)
 {
   const NsWinogradTile *t = tile_kernels (winograd, tile);
@@ -165,7 +167,7 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
   if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_tried)
     {
       winograd->tiled_tried = TRUE;
-      winograd->gemm_tiled = ns_ops_create_tiled_kernel (ops, "winograd_gemm_tiled");
+      winograd->gemm_tiled = ns_conv_resources_create_tiled_kernel (winograd->res, "winograd_gemm_tiled");
       winograd->tiled_runs = winograd->gemm_tiled != NULL
                              && ns_cl_kernel_fits_group (winograd->ctx, winograd->gemm_tiled, NS_TILED_GROUP);
     }
@@ -179,10 +181,10 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
   const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = m == 2 ? 2 * row_tiles + 2 : 0;
   const gsize tile_bytes = (gsize) E * (C + O_pad) * sizeof (float);
   const gsize padded_row_bytes = (gsize) 2 * C * Wp * sizeof (float);
-  int rows = (int) CLAMP (ns_ops_get_scratch_budget (ops) / (tile_bytes * row_tiles + padded_row_bytes), 1,
+  int rows = (int) CLAMP (winograd->res->scratch_budget / (tile_bytes * row_tiles + padded_row_bytes), 1,
                           (gsize) tiles_y);
   int P_pad_max = padded_tiles (rows * row_tiles);
-  NsClBuffer *scratch = ns_ops_get_scratch (ops, tile_bytes * P_pad_max + padded_row_bytes * (rows + 1), error);
+  NsClBuffer *scratch = ns_conv_resources_get_scratch (winograd->res, tile_bytes * P_pad_max + padded_row_bytes * (rows + 1), error);
   if (scratch == NULL)
     return NULL;
   int act = relu ? 1 : 0;
@@ -198,7 +200,7 @@ ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const
       cl_ulong m_offset = (cl_ulong) E * C * P_pad, padded_offset = m_offset + (cl_ulong) E * O_pad * P_pad;
       gboolean input_ok;
       if (m == 2)
-        input_ok = ns_op_pad_rows (ops, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset,
+        input_ok = ns_conv_pad_rows (winograd->ctx, winograd->pad, in, 2 * ty0, 2 * n_rows + 2, Wp, scratch->mem, padded_offset,
                                    what, error)
                    && ns_cl_set_args (t->input, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (padded_offset),
                                       NS_CL_ARG (C), NS_CL_ARG (n_rows), NS_CL_ARG (Wp), NS_CL_ARG (row_tiles),

@@ -4,7 +4,7 @@
  * with three passes over memory instead of one. */
 #pragma once
 
-#include "ns-ops.h"
+#include "ns-conv.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +18,9 @@ int ns_winograd_out_pad (int out_channels);
 
 typedef struct _NsWinograd NsWinograd;
 
-NsWinograd *ns_winograd_new (NsOps *ops, GError **error);
+/* Its kernels from res's programs; res (the operations', whose scratch
+ * buffer the strips use) must outlive it. */
+NsWinograd *ns_winograd_new (NsConvResources *res, GError **error);
 void ns_winograd_free (NsWinograd *winograd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsWinograd, ns_winograd_free)
 
@@ -29,8 +31,8 @@ gboolean ns_winograd_prepare (NsWinograd *winograd, const NsConv3x3 *conv, int t
 
 /* ns_op_conv3x3() by Winograd F(tile x tile, 3x3), tile 2 or 4, its products
  * made as `gemm` says, in strips of tile rows whose transformed input and
- * products fit the operations' scratch budget. */
-NsTensor *ns_winograd_conv3x3 (NsWinograd *winograd, NsOps *ops, const NsTensor *in, const NsConv3x3 *conv,
+ * products fit the scratch budget. */
+NsTensor *ns_winograd_conv3x3 (NsWinograd *winograd, const NsTensor *in, const NsConv3x3 *conv,
                                NsWinogradGemm gemm, int tile, gboolean relu, GError **error);
 
 G_END_DECLS

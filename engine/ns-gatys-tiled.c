@@ -458,7 +458,9 @@ ns_gatys_evaluation_memory_estimate (NsGatysObjective *obj, int width, int heigh
   /* Every step's output is kept for the backward pass; on top, at the
    * largest layer, its gradient, the next one down, a padded copy and a
    * weighted copy (tiles); im2col and Winograd add their strips, forward or
-   * backward. */
+   * backward, in the scratch buffer: what it may still grow, since what it
+   * holds already is memory in use, which the callers count (counted twice,
+   * a warm objective tiled what fitted). */
   NsNetwork *vgg = ns_gatys_objective_get_network (obj);
   NsOps *ops = ns_gatys_objective_get_ops (obj);
   gsize kept = 0, largest = 0;
@@ -474,7 +476,7 @@ ns_gatys_evaluation_memory_estimate (NsGatysObjective *obj, int width, int heigh
   gsize estimate = (kept + 4 * largest) * sizeof (float);
   if (ns_ops_resolved_conv_algorithm (ops) != NS_CONV_DIRECT
       || ns_ops_resolved_backward_conv_algorithm (ops) != NS_CONV_DIRECT)
-    estimate += ns_ops_get_scratch_budget (ops);
+    estimate += ns_ops_get_scratch_growth (ops);
   return estimate;
 }
 

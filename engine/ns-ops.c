@@ -14,9 +14,8 @@
 
 struct _NsOps {
   NsClContext *ctx;
-  NsClProgramSet *programs;     /* a program per .cl file, each built on first use */
+  NsConvResources res;          /* the programs and the scratch buffer, lent to Winograd */
   NsClSource tiled_source;      /* tiled_gemm.cl, for GPUs */
-  NsClProgramSet *tiled;        /* built on first use; a device whose compiler rejects it does without */
   NsOps *programs_owner;        /* whose programs these are, when another's (it outlives these), or NULL */
   gboolean implicit_tried;      /* conv_implicit was asked for */
   cl_kernel im2col;
@@ -35,16 +34,18 @@ struct _NsOps {
   NsWinogradGemm winograd_gemm;
   NsWinograd *winograd;
   NsConvTuner *tuner;
-  NsClBuffer *scratch;     /* strips and padded copies, kept between calls, grown on demand */
-  gsize scratch_budget;
   gsize reduce_size;       /* local size of the per-channel reductions */
 };
 
-/* The direct kernel's blocking: output channels per work item, and float8
- * vectors of pixels per work item (registers: OB * XB accumulators + XB inputs). */
-#define CONV_OB 4
+/* The direct kernel's blocking: output channels per work item, and vectors
+ * of CONV_VW pixels per work item (registers: OB * XB accumulators + XB
+ * inputs; 16-wide, an AVX-512 register, ran the Gatys iteration faster than
+ * 8-wide, and 8 channels than 4: docs/BENCHMARKS.md). */
+#define CONV_OB 8
 #define CONV_XB 2
+#define CONV_VW 16
 #define KERNEL_BUILD_OPTIONS "-cl-mad-enable -DCONV_OB=" G_STRINGIFY (CONV_OB) " -DCONV_XB=" G_STRINGIFY (CONV_XB) \
+  " -DCONV_VW=" G_STRINGIFY (CONV_VW) \
   " -DTILE_M=" G_STRINGIFY (NS_TILED_M) " -DTILE_N=" G_STRINGIFY (NS_TILED_N) \
   " -DWINOGRAD_OB=" G_STRINGIFY (NS_WINOGRAD_O_BLOCK) " -DWINOGRAD_PB=" G_STRINGIFY (NS_WINOGRAD_P_BLOCK)
 
@@ -57,15 +58,7 @@ ns_ops_new (NsClContext *ctx, GError **error)
 gboolean
 ns_ops_create_kernels (NsOps *ops, const NsOpsKernel *kernels, gsize n, GError **error)
 {
-  g_autofree const char **names = g_new0 (const char *, n + 1);
-  for (gsize i = 0; i < n; i++)
-    names[i] = kernels[i].name;
-  if (!ns_cl_program_set_prepare (ops->programs, names, error))
-    return FALSE;
-  for (gsize i = 0; i < n; i++)
-    if ((*kernels[i].kernel = ns_cl_program_set_create_kernel (ops->programs, kernels[i].name, error)) == NULL)
-      return FALSE;
-  return TRUE;
+  return ns_conv_resources_create_kernels (&ops->res, kernels, n, error);
 }
 
 /* owner: NULL, or the operations whose programs these share. */
@@ -73,20 +66,21 @@ static NsOps *
 ops_new (NsClContext *ctx, NsOps *owner, const char *tiled_source, GError **error)
 {
   g_autoptr (NsOps) ops = g_new0 (NsOps, 1);
-  ops->ctx = ctx;
+  ops->ctx = ops->res.ctx = ctx;
   ops->programs_owner = owner;
   ops->tiled_source = (NsClSource) { "tiled_gemm.cl", "conv3x3_implicit winograd_gemm_tiled", tiled_source };
-  ops->programs = owner != NULL ? owner->programs
-                                : ns_cl_program_set_new (ctx, ns_kernel_sources_files, ns_kernel_sources_n_files,
-                                                         KERNEL_BUILD_OPTIONS);
-  ops->tiled = owner != NULL ? owner->tiled : ns_cl_program_set_new (ctx, &ops->tiled_source, 1, KERNEL_BUILD_OPTIONS);
+  ops->res.programs = owner != NULL ? owner->res.programs
+                                    : ns_cl_program_set_new (ctx, ns_kernel_sources_files, ns_kernel_sources_n_files,
+                                                             KERNEL_BUILD_OPTIONS);
+  ops->res.tiled = owner != NULL ? owner->res.tiled
+                                 : ns_cl_program_set_new (ctx, &ops->tiled_source, 1, KERNEL_BUILD_OPTIONS);
   /* What the preview runs, every program of it at once (one count for the
    * user): these kernels and Winograd's.  Gatys's come when Gatys runs. */
   static const char *const preview[] = { "winograd_weights", "winograd_input", "winograd_gemm", "winograd_output",
                                          "winograd4_weights", "winograd4_input", "winograd4_output",
                                          "upsample_nearest2x", "mask_mix", "conv3x3_direct", "im2col_reflect3x3",
                                          NULL };
-  if (!ns_cl_program_set_prepare (ops->programs, preview, error))
+  if (!ns_cl_program_set_prepare (ops->res.programs, preview, error))
     return NULL;
   const NsOpsKernel kernels[] = {
     { &ops->im2col, "im2col_reflect3x3" },
@@ -101,12 +95,12 @@ ops_new (NsClContext *ctx, NsOps *owner, const char *tiled_source, GError **erro
   };
   if (!ns_ops_create_kernels (ops, kernels, G_N_ELEMENTS (kernels), error))
     return NULL;
-  if ((ops->winograd = ns_winograd_new (ops, error)) == NULL)
+  if ((ops->winograd = ns_winograd_new (&ops->res, error)) == NULL)
     return NULL;
 
   /* Strips big enough to keep a GPU busy, small enough to bound memory. */
   gboolean gpu = (ctx->info->type & CL_DEVICE_TYPE_GPU) != 0;
-  ops->scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
+  ops->res.scratch_budget = MIN ((gsize) (gpu ? 256 : 64) << 20, ctx->info->max_alloc / 2);
   ops->conv_algorithm = NS_CONV_AUTO;
   ops->winograd_gemm = (ctx->info->type & CL_DEVICE_TYPE_CPU) != 0 ? NS_WINOGRAD_GEMM_REGISTERS
                                                                   : NS_WINOGRAD_GEMM_CLBLAST;
@@ -146,12 +140,12 @@ ns_ops_free (NsOps *ops)
       clReleaseKernel (kernels[i]);
   ns_winograd_free (ops->winograd);
   ns_conv_tuner_free (ops->tuner);
-  ns_cl_buffer_free (ops->scratch);
+  ns_cl_buffer_free (ops->res.scratch);
   if (ops->programs_owner == NULL)
     {
       ns_ops_save_programs (ops);
-      ns_cl_program_set_free (ops->programs);
-      ns_cl_program_set_free (ops->tiled);
+      ns_cl_program_set_free (ops->res.programs);
+      ns_cl_program_set_free (ops->res.tiled);
     }
   g_free (ops);
 }
@@ -165,16 +159,16 @@ ns_ops_get_context (NsOps *ops)
 gboolean
 ns_ops_program_was_cached (NsOps *ops)
 {
-  return ns_cl_program_set_all_cached (ops->programs) && ns_cl_program_set_all_cached (ops->tiled);
+  return ns_cl_program_set_all_cached (ops->res.programs) && ns_cl_program_set_all_cached (ops->res.tiled);
 }
 
 gboolean
 ns_ops_prepare_all_programs (NsOps *ops, GError **error)
 {
   g_autoptr (GError) tiled_error = NULL;
-  if (!ns_cl_program_set_prepare (ops->programs, NULL, error))
+  if (!ns_cl_program_set_prepare (ops->res.programs, NULL, error))
     return FALSE;
-  if (!ns_cl_program_set_prepare (ops->tiled, NULL, &tiled_error))
+  if (!ns_cl_program_set_prepare (ops->res.tiled, NULL, &tiled_error))
     g_debug ("The tiled kernels do not build on %s: %s", ops->ctx->info->name, tiled_error->message);
   return TRUE;
 }
@@ -182,8 +176,8 @@ ns_ops_prepare_all_programs (NsOps *ops, GError **error)
 void
 ns_ops_save_programs (NsOps *ops)
 {
-  ns_cl_program_set_save (ops->programs);
-  ns_cl_program_set_save (ops->tiled);
+  ns_cl_program_set_save (ops->res.programs);
+  ns_cl_program_set_save (ops->res.tiled);
 }
 
 /* The implicit GEMM, made on first use; FALSE where it did not build or the
@@ -194,7 +188,7 @@ implicit_runs (NsOps *ops)
   if (!ops->implicit_tried)
     {
       ops->implicit_tried = TRUE;
-      ops->conv_implicit = ns_ops_create_tiled_kernel (ops, "conv3x3_implicit");
+      ops->conv_implicit = ns_conv_resources_create_tiled_kernel (&ops->res, "conv3x3_implicit");
       ops->implicit_runs = ops->conv_implicit != NULL
                            && ns_cl_kernel_fits_group (ops->ctx, ops->conv_implicit, NS_TILED_GROUP);
     }
@@ -211,31 +205,6 @@ NsConvAlgorithm
 ns_ops_get_conv_algorithm (NsOps *ops)
 {
   return ops->conv_algorithm;
-}
-
-const char *
-ns_conv_algorithm_name (NsConvAlgorithm algorithm)
-{
-  switch (algorithm)
-    {
-    case NS_CONV_DIRECT:
-      return "direct";
-    case NS_CONV_WINOGRAD:
-      return "winograd";
-    case NS_CONV_IMPLICIT:
-      return "implicit";
-    case NS_CONV_WINOGRAD4:
-      return "winograd4";
-    case NS_CONV_BY_WIDTH:
-      return "by-width";
-    case NS_CONV_TUNED:
-      return "tuned";
-    case NS_CONV_AUTO:
-      return "auto";
-    case NS_CONV_IM2COL:
-    default:
-      return "im2col";
-    }
 }
 
 /* exact: for a convolution whose rounding may decide a mask (a forward
@@ -305,21 +274,6 @@ ns_ops_prepare_backward_conv (NsOps *ops, const NsConv3x3 *conv, GError **error)
   return prepare_conv (ops, conv, FALSE, error);
 }
 
-const char *
-ns_winograd_gemm_name (NsWinogradGemm gemm)
-{
-  switch (gemm)
-    {
-    case NS_WINOGRAD_GEMM_TILED:
-      return "tiled";
-    case NS_WINOGRAD_GEMM_CLBLAST:
-      return "clblast";
-    case NS_WINOGRAD_GEMM_REGISTERS:
-    default:
-      return "registers";
-    }
-}
-
 void
 ns_ops_set_winograd_gemm (NsOps *ops, NsWinogradGemm gemm)
 {
@@ -332,32 +286,6 @@ ns_ops_get_winograd_gemm (NsOps *ops)
   return ops->winograd_gemm;
 }
 
-const NsConvChoice *
-ns_conv_choices (gsize *n)
-{
-  static const NsConvChoice choices[] = {
-    { NS_CONV_IM2COL, NS_WINOGRAD_GEMM_REGISTERS },
-    { NS_CONV_DIRECT, NS_WINOGRAD_GEMM_REGISTERS },
-    { NS_CONV_IMPLICIT, NS_WINOGRAD_GEMM_REGISTERS },
-    { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_REGISTERS },
-    { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_TILED },
-    { NS_CONV_WINOGRAD, NS_WINOGRAD_GEMM_CLBLAST },
-    { NS_CONV_WINOGRAD4, NS_WINOGRAD_GEMM_REGISTERS },
-    { NS_CONV_WINOGRAD4, NS_WINOGRAD_GEMM_TILED },
-    { NS_CONV_WINOGRAD4, NS_WINOGRAD_GEMM_CLBLAST },
-  };
-  *n = G_N_ELEMENTS (choices);
-  return choices;
-}
-
-char *
-ns_conv_choice_name (NsConvChoice choice)
-{
-  if (!ns_conv_is_winograd (choice.algorithm))
-    return g_strdup (ns_conv_algorithm_name (choice.algorithm));
-  return g_strconcat (ns_conv_algorithm_name (choice.algorithm), "-", ns_winograd_gemm_name (choice.gemm), NULL);
-}
-
 gboolean
 ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice)
 {
@@ -365,39 +293,34 @@ ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choic
 }
 
 gsize
+ns_ops_get_scratch_growth_to (NsOps *ops, gsize bytes)
+{
+  gsize held = ops->res.scratch != NULL ? ops->res.scratch->size : 0;
+  return bytes > held ? bytes - held : 0;
+}
+
+gsize
 ns_ops_get_scratch_growth (NsOps *ops)
 {
-  gsize held = ops->scratch != NULL ? ops->scratch->size : 0;
-  return ops->scratch_budget > held ? ops->scratch_budget - held : 0;
+  return ns_ops_get_scratch_growth_to (ops, ops->res.scratch_budget);
 }
 
 gsize
 ns_ops_get_scratch_budget (NsOps *ops)
 {
-  return ops->scratch_budget;
+  return ops->res.scratch_budget;
 }
 
 void
 ns_ops_set_scratch_budget (NsOps *ops, gsize bytes)
 {
-  ops->scratch_budget = MAX (bytes, sizeof (float));
+  ops->res.scratch_budget = MAX (bytes, sizeof (float));
 }
 
 cl_kernel
 ns_ops_create_kernel (NsOps *ops, const char *name, GError **error)
 {
-  return ns_cl_program_set_create_kernel (ops->programs, name, error);
-}
-
-cl_kernel
-ns_ops_create_tiled_kernel (NsOps *ops, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  cl_kernel kernel = ns_cl_program_set_create_kernel (ops->tiled, name, &error);
-  if (kernel == NULL)
-    g_debug ("The tiled kernels do not build on %s, so they are not used: %s", ops->ctx->info->name,
-             error->message);
-  return kernel;
+  return ns_cl_program_set_create_kernel (ops->res.programs, name, error);
 }
 
 NsConv3x3 *
@@ -447,21 +370,7 @@ ns_conv3x3_free (NsConv3x3 *conv)
 NsClBuffer *
 ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error)
 {
-  if (ops->scratch != NULL && ops->scratch->size >= bytes)
-    return ops->scratch;
-  g_clear_pointer (&ops->scratch, ns_cl_buffer_free);
-  ops->scratch = ns_cl_buffer_new (ops->ctx, bytes, error);
-  return ops->scratch;
-}
-
-gboolean
-ns_op_pad_rows (NsOps *ops, cl_kernel pad, const NsTensor *in, int y0, int rows, int Wp, cl_mem out,
-                cl_ulong out_offset, const char *what, GError **error)
-{
-  return ns_cl_set_args (pad, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (in->height), NS_CL_ARG (in->width),
-                         NS_CL_ARG (y0), NS_CL_ARG (rows), NS_CL_ARG (Wp), NS_CL_ARG (out), NS_CL_ARG (out_offset),
-                         NS_CL_ARGS_END)
-      && ns_cl_launch (ops->ctx, pad, 3, (gsize[]) { Wp, rows, in->channels }, what, error);
+  return ns_conv_resources_get_scratch (&ops->res, bytes, error);
 }
 
 /* The input with its reflection border, C x (H + 2) x Wp (Wp >= W + 2), in
@@ -471,9 +380,9 @@ padded_input (NsOps *ops, const NsTensor *in, int Wp, const char *what, GError *
 {
   const int C = in->channels, H = in->height;
   if (ns_ops_get_scratch (ops, (gsize) C * (H + 2) * Wp * sizeof (float), error) == NULL
-      || !ns_op_pad_rows (ops, ops->pad_reflect1, in, 0, H + 2, Wp, ops->scratch->mem, 0, what, error))
+      || !ns_conv_pad_rows (ops->ctx, ops->pad_reflect1, in, 0, H + 2, Wp, ops->res.scratch->mem, 0, what, error))
     return NULL;
-  return ops->scratch->mem;
+  return ops->res.scratch->mem;
 }
 
 /* The direct and implicit paths: the padded copy, then one kernel, whose
@@ -498,11 +407,11 @@ conv3x3_padded (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
   return g_steal_pointer (&out);
 }
 
-/* Direct (conv_direct.cl): rows padded to whole blocks of 8 * CONV_XB pixels. */
+/* Direct (conv_direct.cl): rows padded to whole blocks of CONV_VW * CONV_XB pixels. */
 static NsTensor *
 conv3x3_direct (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error)
 {
-  const int span = 8 * CONV_XB, blocks_x = (in->width + span - 1) / span;
+  const int span = CONV_VW * CONV_XB, blocks_x = (in->width + span - 1) / span;
   const size_t global[3] = { (conv->out_channels + CONV_OB - 1) / CONV_OB, blocks_x, in->height };
   /* Groups along the output channels only, of a power of two up to 16: a
    * few shapes for every image size, so that drivers compiling a kernel per
@@ -526,6 +435,67 @@ conv3x3_implicit (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolea
                          (size_t[]) { 16, 16 }, error);
 }
 
+/* Seconds for one run to its end on the device, or < 0 on error. */
+static double
+time_run (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvChoice choice, gboolean relu,
+          GError **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (NsTensor) out = ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
+  if (out == NULL || !ns_cl_context_finish (ops->ctx, error))
+    return -1;
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* The tuner's measurement (ns-conv-tune.h): `conv` on `in` every way (but
+ * Winograd when exact), the fastest kept as the choice for this shape.  Ways
+ * that fail (out of memory, say) are left out; fails only when every way
+ * does, with the last error. */
+static gboolean
+measure_choice (NsOps *ops, const NsTensor *full_in, const NsConv3x3 *conv, gboolean relu, gboolean exact,
+                NsConvChoice *choice, GError **error)
+{
+  g_autoptr (NsTensor) owned = NULL;
+  const NsTensor *in = ns_conv_tuner_measured_input (full_in, &owned, error);
+  if (in == NULL)
+    return FALSE;
+  double best = G_MAXDOUBLE;
+  g_autoptr (GError) last_error = NULL;
+  gsize n;
+  const NsConvChoice *candidates = ns_conv_choices (&n);
+  for (gsize i = 0; i < n; i++)
+    {
+      const NsConvChoice c = candidates[i];
+      if (exact && ns_conv_is_winograd (c.algorithm))
+        continue;
+      GError *err = NULL;
+      /* The untimed run pays for first-use costs: CLBlast's kernel builds,
+       * Winograd's weights.  A way 3x slower than the best gets no second try. */
+      double t = time_run (ops, in, conv, c, relu, &err), t1 = -1, t2 = -1;
+      if (t >= 0 && (t1 = time_run (ops, in, conv, c, relu, &err)) >= 0)
+        t2 = t1 > 3 * best ? t1 : time_run (ops, in, conv, c, relu, &err);
+      t = t2 < 0 ? -1 : MIN (t1, t2);
+      g_autofree char *name = ns_conv_choice_name (c);
+      g_debug ("conv %d -> %d at %d x %d, %s: %.3f ms", in->channels, conv->out_channels, in->height, in->width, name,
+               t * 1e3);
+      if (t < 0)
+        {
+          g_clear_error (&last_error);
+          last_error = err;
+        }
+      else if (t < best)
+        best = t, *choice = c;
+    }
+  if (best == G_MAXDOUBLE)
+    {
+      g_propagate_error (error, g_steal_pointer (&last_error));
+      return FALSE;
+    }
+  ns_conv_tuner_record (ops->tuner, full_in->channels, conv->out_channels, full_in->height, full_in->width, exact,
+                        *choice);
+  return TRUE;
+}
+
 static NsTensor *
 conv3x3_chosen (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, gboolean exact,
                 GError **error)
@@ -535,7 +505,7 @@ conv3x3_chosen (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean 
     choice.algorithm = by_width (in->channels, conv->out_channels);
   if (choice.algorithm == NS_CONV_TUNED
       && !ns_conv_tuner_lookup (ops->tuner, in->channels, conv->out_channels, in->height, in->width, exact, &choice)
-      && !ns_conv_tuner_measure (ops->tuner, ops, in, conv, relu, exact, &choice, error))
+      && !measure_choice (ops, in, conv, relu, exact, &choice, error))
     return NULL;
   return ns_op_conv3x3_by (ops, in, conv, choice, relu, error);
 }
@@ -565,7 +535,7 @@ ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvC
       return conv3x3_direct (ops, in, conv, relu, error);
     case NS_CONV_WINOGRAD:
     case NS_CONV_WINOGRAD4:
-      return ns_winograd_conv3x3 (ops->winograd, ops, in, conv, choice.gemm,
+      return ns_winograd_conv3x3 (ops->winograd, in, conv, choice.gemm,
                                   choice.algorithm == NS_CONV_WINOGRAD4 ? 4 : 2, relu, error);
     case NS_CONV_IMPLICIT:
       if (implicit_runs (ops))
@@ -580,7 +550,7 @@ ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvC
   if (out == NULL)
     return NULL;
 
-  int rows = (int) CLAMP (ops->scratch_budget / (K * W * sizeof (float)), 1, (gsize) H);
+  int rows = (int) CLAMP (ops->res.scratch_budget / (K * W * sizeof (float)), 1, (gsize) H);
   if (ns_ops_get_scratch (ops, K * rows * W * sizeof (float), error) == NULL)
     return NULL;
   const char *what = _("running a convolution");
@@ -589,10 +559,10 @@ ns_op_conv3x3_by (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, NsConvC
       int n_rows = MIN (rows, H - y0);
       gsize N = (gsize) n_rows * W;
       if (!ns_cl_set_args (ops->im2col, what, error, NS_CL_ARG (in->buffer->mem), NS_CL_ARG (C), NS_CL_ARG (H), NS_CL_ARG (W),
-                     NS_CL_ARG (y0), NS_CL_ARG (n_rows), NS_CL_ARG (ops->scratch->mem), NS_CL_ARGS_END)
+                     NS_CL_ARG (y0), NS_CL_ARG (n_rows), NS_CL_ARG (ops->res.scratch->mem), NS_CL_ARGS_END)
           || !ns_cl_launch (ops->ctx, ops->im2col, 2, (gsize[]) { N, C }, what, error)
           || !ns_cl_sgemm (ops->ctx, FALSE, FALSE, conv->out_channels, N, K, 1.0f,
-                           conv->weight->mem, 0, K, ops->scratch->mem, 0, N, 0.0f,
+                           conv->weight->mem, 0, K, ops->res.scratch->mem, 0, N, 0.0f,
                            out->buffer->mem, (gsize) y0 * W, HW, error))
         return NULL;
     }

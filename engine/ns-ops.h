@@ -4,11 +4,10 @@
  *
  * The convolution is one function, ns_op_conv3x3() (with its twin for
  * backward passes), whatever runs it: how is chosen per device and layer
- * shape (NsConvAlgorithm below), without touching any caller. */
+ * shape (NsConvAlgorithm, ns-conv.h), without touching any caller. */
 #pragma once
 
-#include "ns-cl-program-set.h"
-#include "ns-tensor.h"
+#include "ns-conv.h"
 
 G_BEGIN_DECLS
 
@@ -41,62 +40,24 @@ gsize ns_ops_get_scratch_budget (NsOps *ops);
 /* How much the scratch buffer may still grow: its budget less what it holds
  * now, which the context's memory in use already counts. */
 gsize ns_ops_get_scratch_growth (NsOps *ops);
+/* The same for a scratch need of `bytes` (a padded copy may exceed the
+ * budget: the direct kernel's is the whole input). */
+gsize ns_ops_get_scratch_growth_to (NsOps *ops, gsize bytes);
 /* A new kernel from the operations' programs (its .cl file's program, built
  * on first use), for the operations kept in other files; the caller releases it. */
 cl_kernel ns_ops_create_kernel (NsOps *ops, const char *name, GError **error);
-/* Where a kernel goes, and its name. */
-typedef struct {
-  cl_kernel *kernel;
-  const char *name;
-} NsOpsKernel;
 /* Creates each kernel of the table, their programs all made ready first (one
  * count of builds for the user, rather than one per file). */
 gboolean ns_ops_create_kernels (NsOps *ops, const NsOpsKernel *kernels, gsize n, GError **error);
-/* A kernel of the tiled program, or NULL where it did not build. */
-cl_kernel ns_ops_create_tiled_kernel (NsOps *ops, const char *name);
 
 /* The operations' scratch buffer (im2col strips, padded copies, Winograd
  * transforms), grown to at least `bytes`; valid until the next call. */
 NsClBuffer *ns_ops_get_scratch (NsOps *ops, gsize bytes, GError **error);
 
-/* How ns_op_conv3x3() computes: im2col strips + CLBlast SGEMM, the direct
- * register-blocked kernel (written for processors), Winograd F(2x2, 3x3) or
- * F(4x4, 3x3) (ns-conv-winograd.h), the implicit GEMM tiled through local
- * memory (written for GPUs: no im2col buffer, bias and ReLU fused), by width
- * (Winograd F(4x4, 3x3) for layers at least NS_CONV_WINOGRAD_MIN_WIDTH
- * channels wide in and out, direct for the narrower), tuned (the fastest of them for each
- * layer shape, measured on the device: ns-conv-tune.h), or auto (the
- * default: by width on processors, where the benchmarks measured it
- * fastest, tuned elsewhere; for operations that feed gradients, direct on
- * processors and tuned without Winograd elsewhere: see
- * ns_ops_set_for_gradients()).
- * The runtime's options choose (NsRuntimeOptions.conv: auto|tuned|by-width|
- * im2col|direct|winograd|winograd4|implicit).  A device that cannot run the tiled kernels' 256-item work groups
- * gets im2col for implicit. */
-typedef enum {
-  NS_CONV_IM2COL,
-  NS_CONV_DIRECT,
-  NS_CONV_WINOGRAD,
-  NS_CONV_IMPLICIT,
-  NS_CONV_WINOGRAD4,   /* Winograd F(4x4, 3x3) */
-  NS_CONV_BY_WIDTH,
-  NS_CONV_TUNED,
-  NS_CONV_AUTO,
-} NsConvAlgorithm;
-
-#define NS_CONV_WINOGRAD_MIN_WIDTH 32
-
-/* Winograd of either tile size: never for the forward pass of operations for
- * gradients (see ns_ops_set_for_gradients()). */
-static inline gboolean
-ns_conv_is_winograd (NsConvAlgorithm algorithm)
-{
-  return algorithm == NS_CONV_WINOGRAD || algorithm == NS_CONV_WINOGRAD4;
-}
-
+/* How ns_op_conv3x3() computes (the algorithms, their names and the layer
+ * type: ns-conv.h). */
 void ns_ops_set_conv_algorithm (NsOps *ops, NsConvAlgorithm algorithm);
 NsConvAlgorithm ns_ops_get_conv_algorithm (NsOps *ops);
-const char *ns_conv_algorithm_name (NsConvAlgorithm algorithm);
 /* What the chosen algorithm comes to on this device: auto resolved (to
  * by-width, direct or tuned), implicit to im2col where it cannot run. */
 NsConvAlgorithm ns_ops_resolved_conv_algorithm (NsOps *ops);
@@ -111,50 +72,13 @@ NsConvAlgorithm ns_ops_resolved_backward_conv_algorithm (NsOps *ops);
  * gradient comes within 7e-4 under Winograd, 5e-7 under the others. */
 void ns_ops_set_for_gradients (NsOps *ops, gboolean for_gradients);
 
-/* How the Winograd path makes its 16 products: winograd_gemm's register
- * blocks (processors), winograd_gemm_tiled's local-memory tiles (GPUs), or
- * CLBlast's strided batched SGEMM.  The default follows the device
- * (registers on processors, CLBlast elsewhere); the runtime's options
- * choose (NsRuntimeOptions.winograd_gemm: registers|tiled|clblast).  A device that
- * cannot run the tiled kernel gets the register blocks for tiled.  The tuned
- * algorithm measures all three. */
-typedef enum {
-  NS_WINOGRAD_GEMM_REGISTERS,
-  NS_WINOGRAD_GEMM_TILED,
-  NS_WINOGRAD_GEMM_CLBLAST,
-} NsWinogradGemm;
-
 void ns_ops_set_winograd_gemm (NsOps *ops, NsWinogradGemm gemm);
 NsWinogradGemm ns_ops_get_winograd_gemm (NsOps *ops);
-const char *ns_winograd_gemm_name (NsWinogradGemm gemm);
-
-/* One way to run a convolution: an algorithm short of by-width, and for
- * Winograd, its products. */
-typedef struct {
-  NsConvAlgorithm algorithm;
-  NsWinogradGemm gemm;
-} NsConvChoice;
-
-/* Every way ns_op_conv3x3_by() can run (what the tuner measures, in this
- * order), and a name for one ("direct", "winograd-tiled"; to free). */
-const NsConvChoice *ns_conv_choices (gsize *n);
-char *ns_conv_choice_name (NsConvChoice choice);
 
 /* The tuned choice for a layer of C -> O channels at H x W, when it has been
  * measured (in this process or an earlier one on this device and driver),
  * for these operations (those for gradients have choices of their own). */
 gboolean ns_ops_tuned_choice (NsOps *ops, int C, int O, int H, int W, NsConvChoice *choice);
-
-/* A 3x3 convolution's parameters on the device: OIHW weights and a bias. */
-typedef struct {
-  int in_channels;
-  int out_channels;
-  NsClBuffer *weight;          /* owned, out * in * 9 floats, OIHW */
-  NsClBuffer *bias;            /* owned, out floats */
-  NsClBuffer *weight_blocked;  /* owned, the direct kernel's layout: [out / OB][in][9][OB] */
-  NsClBuffer *weight_winograd; /* owned, G g G^T as [16][out padded to 8][in]; made by ns_ops_prepare_conv() or on first use */
-  NsClBuffer *weight_winograd4; /* the same for F(4x4, 3x3), [36][out padded to 8][in] */
-} NsConv3x3;
 
 NsConv3x3 *ns_conv3x3_new (NsClContext *ctx, int in_channels, int out_channels,
                            const float *weight_oihw, const float *bias, GError **error);
@@ -168,13 +92,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsConv3x3, ns_conv3x3_free)
 gboolean ns_ops_prepare_conv (NsOps *ops, const NsConv3x3 *conv, GError **error);
 /* The same for a convolution run by ns_op_conv3x3_backward_pass(). */
 gboolean ns_ops_prepare_backward_conv (NsOps *ops, const NsConv3x3 *conv, GError **error);
-
-/* Rows [y0, y0 + rows) of `in` with its reflection border of 1, Wp columns
- * (zero past the padded image), into `out` at out_offset floats; `pad` is a
- * kernel of the operations' program named pad_reflect1 (each caller its own,
- * since arguments live in the kernel object). */
-gboolean ns_op_pad_rows (NsOps *ops, cl_kernel pad, const NsTensor *in, int y0, int rows, int Wp, cl_mem out,
-                         cl_ulong out_offset, const char *what, GError **error);
 
 /* 3x3, stride 1, reflection padding 1, + bias, + ReLU when relu.  Needs H, W >= 2. */
 NsTensor *ns_op_conv3x3 (NsOps *ops, const NsTensor *in, const NsConv3x3 *conv, gboolean relu, GError **error);

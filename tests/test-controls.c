@@ -401,6 +401,32 @@ test_option_errors (gconstpointer data)
     }
 }
 
+/* The estimate counts the scratch buffer once: the padded copy the direct
+ * kernel makes at a 64-channel end (larger than the strips' budget) lives
+ * there, so growing the buffer to it moves memory from the estimate to what
+ * is held, and their sum (what decides tiling) stays the same, warm or cold. */
+static void
+test_estimate_counts_scratch_once (gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();   /* its own: the test changes its scratch budget */
+  g_autoptr (NsAdain) engine = ns_adain_new (runtime, &error);
+  g_assert_no_error (error);
+  ns_ops_set_scratch_budget (engine->ops, 4 << 20);
+  const int side = 256;
+  gsize held = ns_runtime_get_memory_in_use (runtime);
+  gsize cold = held + ns_adain_memory_estimate (engine, side, side);
+  gsize padded = (gsize) 64 * (side + 16) * (side + 2) * sizeof (float);
+  g_assert_nonnull (ns_ops_get_scratch (engine->ops, padded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ns_runtime_get_memory_in_use (runtime), >, held);   /* it did grow */
+  gsize warm = ns_runtime_get_memory_in_use (runtime) + ns_adain_memory_estimate (engine, side, side);
+  g_test_message ("held + estimate at %d²: %.1f MiB cold, %.1f MiB with a padded copy's %.1f MiB in the scratch buffer",
+                  side, cold / 1048576.0, warm / 1048576.0, padded / 1048576.0);
+  g_assert_cmpuint (warm, ==, cold);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,6 +449,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/controls/tiled-equals-untiled", &f, test_tiled_equals_untiled);
   g_test_add_data_func ("/controls/tiled-keeps-features", &f, test_tiled_keeps_features);
   g_test_add_data_func ("/controls/large-under-budget", &f, test_large_under_budget);
+  g_test_add_data_func ("/controls/estimate-counts-scratch-once", &f, test_estimate_counts_scratch_once);
   g_test_add_data_func ("/controls/cancel", &f, test_cancel);
   g_test_add_data_func ("/controls/option-errors", &f, test_option_errors);
   int status = g_test_run ();

@@ -285,6 +285,36 @@ test_memory_budget (gconstpointer data)
   g_test_message ("%s", error->message);
 }
 
+/* The estimate counts the scratch buffer once: what it holds is memory in
+ * use, so growing it moves memory from the estimate to what is held, and
+ * their sum (what decides tiling) stays the same, warm or cold. */
+static void
+test_estimate_counts_scratch_once (gconstpointer data)
+{
+  (void) data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();   /* its own: the test changes its scratch budget */
+  g_autoptr (NsGatys) gatys = ns_gatys_new (runtime, &error);
+  g_assert_no_error (error);
+  NsGatysObjective *obj = ns_gatys_get_objective (gatys);
+  NsOps *ops = ns_gatys_objective_get_ops (obj);
+  NsClContext *ctx = ns_ops_get_context (ops);
+  if (ns_ops_resolved_backward_conv_algorithm (ops) == NS_CONV_DIRECT)
+    {
+      g_test_skip ("the backward pass runs the direct kernel here, which needs no strips");
+      return;
+    }
+  gsize budget = ns_ops_get_scratch_budget (ops);
+  gsize held = ctx->mem_current, cold = held + ns_gatys_evaluation_memory_estimate (obj, WIDTH, HEIGHT);
+  g_assert_nonnull (ns_ops_get_scratch (ops, budget, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ctx->mem_current, >, held);   /* it did grow */
+  gsize warm = ctx->mem_current + ns_gatys_evaluation_memory_estimate (obj, WIDTH, HEIGHT);
+  g_test_message ("held + estimate: %.1f MiB cold, %.1f MiB with the scratch buffer grown to its %.1f MiB",
+                  cold / 1048576.0, warm / 1048576.0, budget / 1048576.0);
+  g_assert_cmpuint (warm, ==, cold);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -312,6 +342,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gatys-tiled/objective-masked", &f, test_objective_masked);
   g_test_add_data_func ("/gatys-tiled/run", &f, test_run_in_tiles);
   g_test_add_data_func ("/gatys-tiled/memory-budget", &f, test_memory_budget);
+  g_test_add_data_func ("/gatys-tiled/estimate-counts-scratch-once", &f, test_estimate_counts_scratch_once);
   int status = g_test_run ();
   ns_image_free (f.content);
   ns_image_free (f.style);

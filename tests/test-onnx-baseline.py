@@ -12,27 +12,16 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap_check import Tap, raises  # noqa: E402
+
 src = sys.argv[1]
 spec = importlib.util.spec_from_file_location("onnx_baseline", os.path.join(src, "tools", "onnx-baseline.py"))
 baseline = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(baseline)
 
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append(condition)
-    print("%s %d - %s" % ("ok" if condition else "not ok", len(results), name))
-    if not condition and detail:
-        print("# " + str(detail).replace("\n", "\n# "))
-
-
-def raises(function, *args):
-    try:
-        function(*args)
-    except ValueError:
-        return True
-    return False
+tap = Tap()
+check = tap.check
 
 
 check("median of odd and even counts", baseline.median([3, 1, 2]) == 2 and baseline.median([4, 1, 3, 2]) == 2.5)
@@ -81,5 +70,4 @@ with tempfile.TemporaryDirectory() as tmp:  # an onnxruntime that does not impor
 check("skips with a message and status 0 without onnxruntime",
       run.returncode == 0 and "skipped" in run.stdout, run.stdout + run.stderr)
 
-print("1..%d" % len(results))
-sys.exit(0 if all(results) else 1)
+tap.finish()

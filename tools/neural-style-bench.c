@@ -19,7 +19,9 @@
  * request, for a baseline timed in the same run (tools/onnx-baseline.py):
  * each line of standard input is an image side, each answer a line with the
  * milliseconds of one AdaIN at that side ("SIDE preview": of the preview's
- * render, the blend and the decoder, on a pair prepared once).
+ * render, the blend and the decoder, on a pair prepared once; "SIDE gatys":
+ * of one Gatys iteration, the style's targets and the step made on the
+ * side's first such line).
  *
  *   neural-style-bench [--device N] [--sizes 256,512,1024] [--methods adain,gatys] [--reps R]
  *                      [--compare-conv | --conv direct,by-width]
@@ -180,12 +182,20 @@ gatys_open (int device, GError **error)
   return model;
 }
 
+/* The style's targets and the step, not the NsGatys (--serve shares one
+ * among the sides). */
+static void
+gatys_model_clear (GatysModel *model)
+{
+  g_clear_pointer (&model->step, ns_gatys_step_free);
+  g_clear_pointer (&model->style, ns_gatys_style_free);
+}
+
 static void
 gatys_close (gpointer data)
 {
   GatysModel *model = data;
-  g_clear_pointer (&model->step, ns_gatys_step_free);
-  g_clear_pointer (&model->style, ns_gatys_style_free);
+  gatys_model_clear (model);
   ns_gatys_free (model->gatys);
   ns_runtime_free (model->runtime);
   g_free (model);
@@ -306,8 +316,34 @@ bench_size (const BenchMethod *method, int device, int side, int reps, BenchRow 
   return ok;
 }
 
+static void
+served_gatys_free (GatysModel *model)
+{
+  gatys_model_clear (model);
+  g_free (model);
+}
+
+/* One Gatys iteration at `side` for --serve: one NsGatys for every side
+ * (opened on the first such request), the style's targets and the step made
+ * on each side's first request. */
+static gboolean
+serve_gatys (NsRuntime *runtime, NsGatys **gatys, GHashTable *models, int side, GPtrArray *pair, GError **error)
+{
+  if (*gatys == NULL && (*gatys = ns_gatys_new (runtime, error)) == NULL)
+    return FALSE;
+  GatysModel *model = g_hash_table_lookup (models, GINT_TO_POINTER (side));
+  if (model == NULL)
+    {
+      model = g_new0 (GatysModel, 1);
+      model->gatys = *gatys;
+      g_hash_table_insert (models, GINT_TO_POINTER (side), model);
+    }
+  return gatys_run (model, pair->pdata[0], pair->pdata[1], error);
+}
+
 /* --serve: one engine, the same random pair per side, one AdaIN (or preview
- * render) per line of standard input; "0" or the end of the input stops. */
+ * render, or Gatys iteration) per line of standard input; "0" or the end of
+ * the input stops. */
 static gboolean
 serve (int device, GError **error)
 {
@@ -316,6 +352,9 @@ serve (int device, GError **error)
   if (engine == NULL)
     return FALSE;
   AdainModel model = { runtime, engine };
+  g_autoptr (NsGatys) gatys = NULL;
+  /* Freed before gatys, whose models they are. */
+  g_autoptr (GHashTable) gatys_models = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) served_gatys_free);
   g_autoptr (GHashTable) pairs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GHashTable) prepared = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ns_adain_prepared_free);
   char line[64];
@@ -347,6 +386,14 @@ serve (int device, GError **error)
           g_hash_table_insert (prepared, GINT_TO_POINTER (side), ready);
         }
       gint64 start = g_get_monotonic_time ();
+      if (strstr (line, "gatys") != NULL)
+        {
+          if (!serve_gatys (runtime, &gatys, gatys_models, side, pair, error))
+            return FALSE;
+          g_print ("%.3f\n", seconds_since (start) * 1e3);
+          fflush (stdout);
+          continue;
+        }
       g_autoptr (NsImage) rendered = preview ? ns_adain_prepared_render (ready, 1.0, NULL, error) : NULL;
       if (preview ? rendered == NULL : !adain_run (&model, pair->pdata[0], pair->pdata[1], error))
         return FALSE;

@@ -65,17 +65,19 @@ def ratio_text(engine_ms, baseline_ms):
     return "%.2f" % (engine_ms / baseline_ms)
 
 
-def table(rows, labels, threads):
-    """Markdown lines for rows of (side, {label: times ms}), the baseline's label "ort"."""
-    head = "| size | rounds | ONNX Runtime (%d threads) warm median (ms) |" % threads
+def table(rows, labels, threads, baseline=("ort", "ONNX Runtime", "ORT")):
+    """Markdown lines for rows of (side, {label: times ms}); baseline: its
+    label in the rows, its name and its short name in the head."""
+    key, name, short = baseline
+    head = "| size | rounds | %s (%d threads) warm median (ms) |" % (name, threads)
     rule = "|---|---|---|"
     for label in labels:
-        head += " %s warm median (ms) | %s / ORT |" % (label, label)
+        head += " %s warm median (ms) | %s / %s |" % (label, label, short)
         rule += "---|---|"
     lines = [head, rule]
     for side, times in rows:
-        b = median(times["ort"])
-        line = "| %d² | %d | %.1f |" % (side, len(times["ort"]), b)
+        b = median(times[key])
+        line = "| %d² | %d | %.1f |" % (side, len(times[key]), b)
         for label in labels:
             e = median(times[label])
             line += " %.1f | %s |" % (e, ratio_text(e, b))
@@ -108,10 +110,10 @@ def safetensors_header(data):
     return json.loads(data[8:8 + n].decode("utf-8")), 8 + n
 
 
-def round_order(round_index, labels):
+def round_order(round_index, labels, baseline="ort"):
     """Who runs when in a round: the baseline then the engines, or the reverse
     every other round, so that none always follows the same one."""
-    order = ["ort"] + list(labels)
+    order = [baseline] + list(labels)
     return order if round_index % 2 == 0 else order[::-1]
 
 
@@ -281,8 +283,10 @@ class EngineServer:
                                          "--device", str(device)], env=dict(os.environ, **env),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def ms(self, side, preview=False):
-        self.process.stdin.write("%d%s\n" % (side, " preview" if preview else ""))
+    def ms(self, side, preview=False, what=None):
+        """One run's milliseconds: AdaIN, or what (preview, gatys) at side."""
+        what = what or ("preview" if preview else None)
+        self.process.stdin.write("%d%s\n" % (side, " " + what if what else ""))
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         if not answer:
@@ -334,21 +338,26 @@ def time_all(engines, weights, sides, rounds, threads, device, preview=False):
     return [(side, times[side]) for side in sides]
 
 
-def main():
+def add_arguments(parser, baseline, sizes, check_size):
+    """The options both baselines take (this one and gatys-baseline.py)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", default=os.path.join(here, "..", "build"), help="the engine's build folder")
     parser.add_argument("--weights", default=os.path.join(here, "..", "..", "shared", "weights"))
-    parser.add_argument("--sizes", default="512,1024", help="image sides to time, comma-separated")
-    parser.add_argument("--check-size", type=int, default=256, help="side of the accuracy check (0: none)")
+    parser.add_argument("--sizes", default=sizes, help="image sides to time, comma-separated")
+    parser.add_argument("--check-size", type=int, default=check_size, help="side of the accuracy check (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime's threads")
+    parser.add_argument("--threads", type=int, default=2, help="%s's threads" % baseline)
     parser.add_argument("--device", type=int, default=0, help="the engine's OpenCL device")
-    parser.add_argument("--preview", action="store_true",
-                        help="time the preview's render (the blend and the decoder) against ONNX Runtime's decoder")
     parser.add_argument("--engine", action="append", type=engine_spec, metavar="LABEL=BUILD[,VAR=VALUE...]",
                         help="time this engine (a build folder, environment variables) instead of --build's; "
                         "repeat to compare several in the same rounds")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_arguments(parser, "ONNX Runtime", "512,1024", 256)
+    parser.add_argument("--preview", action="store_true",
+                        help="time the preview's render (the blend and the decoder) against ONNX Runtime's decoder")
     args = parser.parse_args()
     try:
         import numpy  # noqa: F401

@@ -1,15 +1,30 @@
 /* 3x3 convolution written for processors (PoCL): no im2col.  The input is
  * first copied with its reflection border (pad_reflect1), then each work
- * item computes CONV_OB output channels x (8 * CONV_XB) pixels of one row,
- * keeping the CONV_OB * CONV_XB float8 accumulators in registers: each input
- * vector loaded feeds CONV_OB multiply-adds, each weight CONV_XB of them.
- * Bias and ReLU are applied before the one store. */
+ * item computes CONV_OB output channels x (CONV_VW * CONV_XB) pixels of one
+ * row, keeping the CONV_OB * CONV_XB vector accumulators in registers: each
+ * input vector loaded feeds CONV_OB multiply-adds, each weight CONV_XB of
+ * them.  Vectors of CONV_VW (8 or 16: an AVX-512 register) floats.  Bias and
+ * ReLU are applied before the one store. */
 
 #ifndef CONV_OB
 #define CONV_OB 4
 #endif
 #ifndef CONV_XB
 #define CONV_XB 2
+#endif
+#ifndef CONV_VW
+#define CONV_VW 8
+#endif
+#if CONV_VW == 16
+typedef float16 conv_vec;
+#define conv_vload vload16
+#define conv_vstore vstore16
+#elif CONV_VW == 8
+typedef float8 conv_vec;
+#define conv_vload vload8
+#define conv_vstore vstore8
+#else
+#error "CONV_VW is 8 or 16"
 #endif
 
 /* Rows [y0, y0 + rows) of the input with a reflected border of 1: out[c, j, x]
@@ -30,25 +45,25 @@ __kernel void pad_reflect1 (__global const float *in, int H, int W, int y0, int 
 }
 
 /* weight: [O_blocks][C][9][CONV_OB] (zero-filled past O).  in: padded as
- * above, C x (H + 2) x Wp.  Global size: (O_blocks, ceil(W / (8 * CONV_XB)), H):
+ * above, C x (H + 2) x Wp.  Global size: (O_blocks, ceil(W / (CONV_VW * CONV_XB)), H):
  * the output blocks vary fastest, so neighbouring work items share input rows in cache. */
 __kernel void conv3x3_direct (__global const float *in, int C, int H, int W, int Wp,
                               __global const float *weight, __global const float *bias, int O, int relu,
                               __global float *out)
 {
   const int ob = get_global_id (0), xb = get_global_id (1), y = get_global_id (2);
-  const int x0 = xb * 8 * CONV_XB;
+  const int x0 = xb * CONV_VW * CONV_XB;
   if (x0 >= W || y >= H)
     return;
 
-  float8 acc[CONV_OB][CONV_XB];
+  conv_vec acc[CONV_OB][CONV_XB];
 #pragma unroll
   for (int o = 0; o < CONV_OB; o++)
     {
       const float b = ob * CONV_OB + o < O ? bias[ob * CONV_OB + o] : 0.0f;
 #pragma unroll
       for (int v = 0; v < CONV_XB; v++)
-        acc[o][v] = (float8) (b);
+        acc[o][v] = (conv_vec) (b);
     }
 
   const size_t plane = (size_t) (H + 2) * Wp;
@@ -61,16 +76,16 @@ __kernel void conv3x3_direct (__global const float *in, int C, int H, int W, int
 #pragma unroll
         for (int kx = 0; kx < 3; kx++)
           {
-            float8 x[CONV_XB];
+            conv_vec x[CONV_XB];
 #pragma unroll
             for (int v = 0; v < CONV_XB; v++)
-              x[v] = vload8 (0, ip + ky * Wp + kx + 8 * v);
+              x[v] = conv_vload (0, ip + ky * Wp + kx + CONV_VW * v);
             __global const float *w = wp + (ky * 3 + kx) * CONV_OB;
 #pragma unroll
             for (int o = 0; o < CONV_OB; o++)
 #pragma unroll
               for (int v = 0; v < CONV_XB; v++)
-                acc[o][v] = fma ((float8) (w[o]), x[v], acc[o][v]);
+                acc[o][v] = fma ((conv_vec) (w[o]), x[v], acc[o][v]);
           }
     }
 
@@ -84,16 +99,16 @@ __kernel void conv3x3_direct (__global const float *in, int C, int H, int W, int
 #pragma unroll
       for (int v = 0; v < CONV_XB; v++)
         {
-          float8 r = relu ? fmax (acc[o][v], 0.0f) : acc[o][v];
-          const int x = x0 + 8 * v;
-          if (x + 8 <= W)
-            vstore8 (r, 0, op + 8 * v);
+          conv_vec r = relu ? fmax (acc[o][v], 0.0f) : acc[o][v];
+          const int x = x0 + CONV_VW * v;
+          if (x + CONV_VW <= W)
+            conv_vstore (r, 0, op + CONV_VW * v);
           else
             {
-              float tmp[8];
-              vstore8 (r, 0, tmp);
-              for (int i = 0; i < 8 && x + i < W; i++)
-                op[8 * v + i] = tmp[i];
+              float tmp[CONV_VW];
+              conv_vstore (r, 0, tmp);
+              for (int i = 0; i < CONV_VW && x + i < W; i++)
+                op[CONV_VW * v + i] = tmp[i];
             }
         }
     }
