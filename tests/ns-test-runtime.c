@@ -8,3 +8,12 @@ ns_test_runtime_new (void)
   g_assert_no_error (error);
   return runtime;
 }
+
+NsRuntime *
+ns_test_process_runtime (void)
+{
+  static NsRuntime *runtime;
+  if (runtime == NULL)
+    runtime = ns_test_runtime_new ();
+  return runtime;
+}

@@ -8,5 +8,9 @@ G_BEGIN_DECLS
 
 /* Asserts that the environment is right. */
 NsRuntime *ns_test_runtime_new (void);
+/* The test process's one runtime, made on first use and kept to the end,
+ * as the plug-in's process has one: for tests that run what the plug-in
+ * runs (the dialog's previews, its worker) several times. */
+NsRuntime *ns_test_process_runtime (void);
 
 G_END_DECLS

@@ -53,16 +53,6 @@ wait_for_previews (GtkWidget *dialog, guint count)
   g_assert_cmpuint (ns_dialog_get_preview_count (dialog), >=, count);
 }
 
-/* The runtime the dialogs' previews run on, one for the process as in the plug-in. */
-static NsRuntime *
-test_runtime (void)
-{
-  static NsRuntime *runtime;
-  if (runtime == NULL)
-    runtime = ns_test_runtime_new ();
-  return runtime;
-}
-
 /* AdaIN for the test's own references, on a runtime of its own: a runtime
  * serves one thread at a time, and a dialog's worker may use its runtime
  * (storing kernels) while the test computes. */
@@ -190,7 +180,7 @@ show_test_dialog (const NsImage *content)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0 };
+  NsDialogHost host = { .runtime = ns_test_process_runtime (), .preview = content, .preview_scale = 1.0 };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   return dialog;
@@ -298,7 +288,8 @@ test_preview_one_to_one (void)
   NsSettings settings;
   test_settings (&settings);
   settings.alpha = 0.8;
-  NsDialogHost host = { .runtime = test_runtime (), .preview = small, .preview_scale = 0.25, .content = content };
+  NsDialogHost host = { .runtime = ns_test_process_runtime (),
+                        .preview = small, .preview_scale = 0.25, .content = content };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   wait_for_previews (dialog, 1);
@@ -381,7 +372,7 @@ test_preview_one_to_one (void)
   gtk_widget_destroy (dialog);
 
   /* Without the full-size content there is no 1:1 to choose. */
-  NsDialogHost fit_only = { .runtime = test_runtime (), .preview = small, .preview_scale = 0.25 };
+  NsDialogHost fit_only = { .runtime = ns_test_process_runtime (), .preview = small, .preview_scale = 0.25 };
   dialog = ns_dialog_new (&settings, &fit_only);
   g_assert_false (gtk_widget_get_sensitive (widget (dialog, "preview-zoom", GTK_TYPE_COMBO_BOX)));
   gtk_widget_destroy (dialog);
@@ -404,7 +395,8 @@ test_preview_one_to_one_mask (void)
   test_settings (&settings);
   g_strlcpy (settings.style2_file, "the-scream", sizeof settings.style2_file);
   settings.style2_mode = NS_STYLE2_OUTSIDE_LAYER_MASK;
-  NsDialogHost host = { .runtime = test_runtime (), .preview = small, .preview_scale = 0.5, .layer_mask = small_mask, .content = content,
+  NsDialogHost host = { .runtime = ns_test_process_runtime (),
+                        .preview = small, .preview_scale = 0.5, .layer_mask = small_mask, .content = content,
                         .content_layer_mask = mask };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
@@ -464,7 +456,7 @@ test_ok_returns_settings (void)
   test_settings (&settings);
   g_strlcpy (settings.style_file, "the-scream", sizeof settings.style_file);
   settings.seed = 42;
-  NsDialogHost host = { .runtime = test_runtime () };   /* no preview: OK straight away */
+  NsDialogHost host = { .runtime = ns_test_process_runtime () };   /* no preview: OK straight away */
   g_timeout_add (200, press_ok, NULL);
   g_assert_true (ns_dialog_run (&settings, &host));
   g_assert_cmpfloat_with_epsilon (settings.alpha, 0.45, 1e-9);
@@ -517,7 +509,8 @@ check_unique_mnemonics (const char *language)
   NsSettings settings;
   test_settings (&settings);
   g_autoptr (NsImage) content = test_content ();   /* with the preview's zoom */
-  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0, .content = content };
+  NsDialogHost host = { .runtime = ns_test_process_runtime (),
+                        .preview = content, .preview_scale = 1.0, .content = content };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   g_assert_nonnull (ns_dialog_get_widget (dialog, "preview-zoom"));
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
@@ -567,7 +560,7 @@ test_widgets (void)
 {
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { .runtime = test_runtime () };
+  NsDialogHost host = { .runtime = ns_test_process_runtime () };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   g_assert_null (ns_dialog_get_widget (dialog, "no-such-control"));
   widget (dialog, "style", GTK_TYPE_COMBO_BOX);
@@ -672,7 +665,7 @@ test_ok_returns_new_settings (void)
   NsSettings settings;
   test_settings (&settings);
   NsDialogLayer layers[] = { { 76, (char *) "photo.xcf: Sky" } };
-  NsDialogHost host = { .runtime = test_runtime (), .layers = layers, .n_layers = 1 };
+  NsDialogHost host = { .runtime = ns_test_process_runtime (), .layers = layers, .n_layers = 1 };
   g_timeout_add (200, press_ok_new_controls, NULL);
   g_assert_true (ns_dialog_run (&settings, &host));
   g_assert_cmpint (settings.method, ==, NS_METHOD_GATYS);
@@ -704,7 +697,7 @@ test_preview_follows_colour (void)
   g_autoptr (NsImage) content = test_content ();
   NsSettings settings;
   test_settings (&settings);
-  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0 };
+  NsDialogHost host = { .runtime = ns_test_process_runtime (), .preview = content, .preview_scale = 1.0 };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   g_autoptr (GdkPixbuf) none = next_preview (dialog, 0);
@@ -749,7 +742,8 @@ test_preview_second_style (void)
   test_settings (&settings);
   g_strlcpy (settings.style2_file, "the-scream", sizeof settings.style2_file);
   settings.style2_weight = 0.4;
-  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0, .selection_mask = mask };
+  NsDialogHost host = { .runtime = ns_test_process_runtime (),
+                        .preview = content, .preview_scale = 1.0, .selection_mask = mask };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);
   g_autoptr (GdkPixbuf) blend = next_preview (dialog, 0);
@@ -822,7 +816,8 @@ test_layer_style (void)
   settings.style_drawable = 77;
   settings.style_size = 0;
   NsDialogLayer layers[] = { { 76, (char *) "photo.xcf: Sky" }, { 77, (char *) "photo.xcf: Painting" } };
-  NsDialogHost host = { .runtime = test_runtime (), .preview = content, .preview_scale = 1.0, .layers = layers, .n_layers = 2,
+  NsDialogHost host = { .runtime = ns_test_process_runtime (),
+                        .preview = content, .preview_scale = 1.0, .layers = layers, .n_layers = 2,
                         .layer_pixels = layer_pixels };
   GtkWidget *dialog = ns_dialog_new (&settings, &host);
   gtk_widget_show (dialog);

@@ -29,16 +29,6 @@ typedef struct {
 } Drive;
 
 /* Every GtkWidget of a type under `widget`. */
-/* The process's one runtime, as the plug-in's: every run here shares it. */
-static NsRuntime *
-test_runtime (void)
-{
-  static NsRuntime *runtime;
-  if (runtime == NULL)
-    runtime = ns_test_runtime_new ();
-  return runtime;
-}
-
 static void
 collect (GtkWidget *widget, GType type, GPtrArray *found)
 {
@@ -171,8 +161,8 @@ warm_up (void)
   g_autoptr (GCancellable) stop = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
   int stopped_at = -1;
-  g_autoptr (NsImage) result = ns_plugin_stylise (test_runtime (), &input, &settings, cancellable, stop, &stopped_at,
-                                                  stop_in_second, stop, &error);
+  g_autoptr (NsImage) result = ns_plugin_stylise (ns_test_process_runtime (), &input, &settings, cancellable, stop,
+                                                  &stopped_at, stop_in_second, stop, &error);
   g_assert_no_error (error);
 }
 
@@ -194,8 +184,8 @@ run_and_click (gboolean stop_it)
   g_assert_nonnull (d.button);
   g_autoptr (GError) error = NULL;
   int stopped_at = -1;
-  g_autoptr (NsImage) result = ns_plugin_stylise (test_runtime (), &input, &settings, cancellable, stop, &stopped_at,
-                                                  on_tick, &d, &error);
+  g_autoptr (NsImage) result = ns_plugin_stylise (ns_test_process_runtime (), &input, &settings, cancellable, stop,
+                                                  &stopped_at, on_tick, &d, &error);
   gint64 returned = g_get_monotonic_time ();
   g_assert_cmpint (d.clicked_at, >, 0);
   /* The state the window was left in, handled to the end (a fast machine
