@@ -146,8 +146,8 @@ ns_op_maxpool2x2_backward (NsGradOps *grad, const NsTensor *x, const NsTensor *d
   if (dx == NULL
       || !ns_cl_set_args (grad->maxpool_backward, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (x->height), NS_CL_ARG (x->width),
                     NS_CL_ARG (dy->buffer->mem), NS_CL_ARG (dx->buffer->mem), NS_CL_ARGS_END)
-      || !ns_cl_launch (grad->ctx, grad->maxpool_backward, 3, (gsize[]) { x->width, x->height, x->channels }, what,
-                  error))
+      || !ns_cl_launch (grad->ctx, grad->maxpool_backward, 3,
+                        (gsize[]) { (x->width + 1) / 2, (x->height + 1) / 2, x->channels }, what, error))
     return NULL;
   return g_steal_pointer (&dx);
 }
@@ -188,7 +188,7 @@ gram_backward_product (NsGradOps *grad, cl_mem d, cl_mem f, gsize C, gsize M, fl
   int c = (int) C, m = (int) M;
   return ns_cl_set_args (grad->gram_backward_nn, what, error, NS_CL_ARG (d), NS_CL_ARG (f), NS_CL_ARG (c),
                          NS_CL_ARG (m), NS_CL_ARG (alpha), NS_CL_ARG (beta), NS_CL_ARG (y), NS_CL_ARGS_END)
-      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { C / 4, (M + 15) / 16 }, what, error);
+      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { C / 4, (M + 31) / 32 }, what, error);
 }
 
 gboolean

@@ -62,42 +62,43 @@ __kernel void gram_reduce (__global const float *partial, int C, int chunks, flo
 }
 
 /* Y (C x M) = alpha D F + beta Y for D (C x C, symmetric), F (C x M): a work
- * item computes 4 rows x 16 positions (8 float8 sums: two loads of F and
- * one of D for eight products); D's column block is read as the row block it
- * mirrors.  Global size: (C / 4, positions / 16), the row blocks varying
- * fastest so that neighbouring items read the same F. */
+ * item computes 4 rows x 32 positions (8 float16 sums, whole AVX-512
+ * registers: two loads of F and one of D for eight products); D's column
+ * block is read as the row block it mirrors.  Global size: (C / 4,
+ * positions / 32), the row blocks varying fastest so that neighbouring items
+ * read the same F. */
 __kernel void gram_backward_nn (__global const float *d, __global const float *f, int C, int M, float alpha,
                                 float beta, __global float *y)
 {
-  const int i0 = get_global_id (0) * 4, m0 = get_global_id (1) * 16;
+  const int i0 = get_global_id (0) * 4, m0 = get_global_id (1) * 32;
   if (i0 >= C || m0 >= M)
     return;
-  if (m0 + 16 <= M)
+  if (m0 + 32 <= M)
     {
-      float8 lo[4], hi[4];
+      float16 lo[4], hi[4];
       for (int r = 0; r < 4; r++)
-        lo[r] = hi[r] = (float8) (0.0f);
+        lo[r] = hi[r] = (float16) (0.0f);
       for (int k = 0; k < C; k++)
         {
           __global const float *row = f + (size_t) k * M + m0;
-          const float8 b0 = vload8 (0, row), b1 = vload8 (1, row);
+          const float16 b0 = vload16 (0, row), b1 = vload16 (1, row);
           const float4 dk = vload4 (0, d + (size_t) k * C + i0);
-          lo[0] = fma ((float8) (dk.s0), b0, lo[0]);
-          hi[0] = fma ((float8) (dk.s0), b1, hi[0]);
-          lo[1] = fma ((float8) (dk.s1), b0, lo[1]);
-          hi[1] = fma ((float8) (dk.s1), b1, hi[1]);
-          lo[2] = fma ((float8) (dk.s2), b0, lo[2]);
-          hi[2] = fma ((float8) (dk.s2), b1, hi[2]);
-          lo[3] = fma ((float8) (dk.s3), b0, lo[3]);
-          hi[3] = fma ((float8) (dk.s3), b1, hi[3]);
+          lo[0] = fma ((float16) (dk.s0), b0, lo[0]);
+          hi[0] = fma ((float16) (dk.s0), b1, hi[0]);
+          lo[1] = fma ((float16) (dk.s1), b0, lo[1]);
+          hi[1] = fma ((float16) (dk.s1), b1, hi[1]);
+          lo[2] = fma ((float16) (dk.s2), b0, lo[2]);
+          hi[2] = fma ((float16) (dk.s2), b1, hi[2]);
+          lo[3] = fma ((float16) (dk.s3), b0, lo[3]);
+          hi[3] = fma ((float16) (dk.s3), b1, hi[3]);
         }
       for (int r = 0; r < 4; r++)
         {
           __global float *out = y + (size_t) (i0 + r) * M + m0;
-          const float8 old0 = beta != 0.0f ? vload8 (0, out) : (float8) (0.0f);
-          const float8 old1 = beta != 0.0f ? vload8 (1, out) : (float8) (0.0f);
-          vstore8 (alpha * lo[r] + beta * old0, 0, out);
-          vstore8 (alpha * hi[r] + beta * old1, 1, out);
+          const float16 old0 = beta != 0.0f ? vload16 (0, out) : (float16) (0.0f);
+          const float16 old1 = beta != 0.0f ? vload16 (1, out) : (float16) (0.0f);
+          vstore16 (alpha * lo[r] + beta * old0, 0, out);
+          vstore16 (alpha * hi[r] + beta * old1, 1, out);
         }
       return;
     }
