@@ -163,7 +163,7 @@ gram_product (NsGradOps *grad, cl_mem f, gsize C, gsize M, float alpha, cl_mem g
    * at most 4 Mi floats of partial sums. */
   gsize max_chunks = MAX (1, ((gsize) 4 << 20) / (C * C));
   gsize chunk = MAX (32768 / C, (M + max_chunks - 1) / max_chunks);
-  chunk = (chunk + 7) / 8 * 8;
+  chunk = (chunk + 15) / 16 * 16;
   gsize chunks = (M + chunk - 1) / chunk;
   g_autoptr (NsClBuffer) partial = ns_cl_buffer_new (grad->ctx, chunks * C * C * sizeof (float), error);
   int c = (int) C, m = (int) M, ch = (int) chunk, nch = (int) chunks;

@@ -5,8 +5,8 @@
 
 /* G (C x C) = alpha F F^T for F (C x M), in two kernels.  gram_partial: for
  * chunk q of the positions, P[q] = F[:, chunk] F[:, chunk]^T, a work item per
- * block of 4 rows x 2 columns that reaches the diagonal or above (8 float8
- * sums, 6 loads: no spills on 16 vector registers), launched one item per
+ * block of 4 rows x 2 columns that reaches the diagonal or above (8 float16
+ * sums, 6 loads: whole AVX-512 registers, no spills), launched one item per
  * work group so the compiler keeps our vectors along the positions.  Global
  * size: (C / 2, C / 4, chunks).  gram_reduce adds the chunks (in order) and
  * mirrors. */
@@ -17,16 +17,16 @@ __kernel void gram_partial (__global const float *f, int C, int M, int chunk, __
     return;
   const int m0 = q * chunk, m1 = min (m0 + chunk, M);
   __global const float *a0 = f + (size_t) i0 * M, *b0 = f + (size_t) j0 * M;
-  float8 acc[8];
+  float16 acc[8];
   for (int k = 0; k < 8; k++)
-    acc[k] = (float8) (0.0f);
+    acc[k] = (float16) (0.0f);
   int m = m0;
-  for (; m + 8 <= m1; m += 8)
+  for (; m + 16 <= m1; m += 16)
     {
-      const float8 b[2] = { vload8 (0, b0 + m), vload8 (0, b0 + M + m) };
+      const float16 b[2] = { vload16 (0, b0 + m), vload16 (0, b0 + M + m) };
       for (int r = 0; r < 4; r++)
         {
-          const float8 a = vload8 (0, a0 + (size_t) r * M + m);
+          const float16 a = vload16 (0, a0 + (size_t) r * M + m);
           acc[r * 2] = fma (a, b[0], acc[r * 2]);
           acc[r * 2 + 1] = fma (a, b[1], acc[r * 2 + 1]);
         }
@@ -34,7 +34,8 @@ __kernel void gram_partial (__global const float *f, int C, int M, int chunk, __
   float part[8];
   for (int k = 0; k < 8; k++)
     {
-      const float4 h = acc[k].lo + acc[k].hi;
+      const float8 e = acc[k].lo + acc[k].hi;
+      const float4 h = e.lo + e.hi;
       part[k] = (h.s0 + h.s1) + (h.s2 + h.s3);
     }
   for (; m < m1; m++)
