@@ -159,10 +159,14 @@ gram_product (NsGradOps *grad, cl_mem f, gsize C, gsize M, float alpha, cl_mem g
   if (!grad->own_gram || C % 4 != 0)
     return ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, alpha, f, 0, M, f, 0, M, 0.0f, g, 0, C, error);
   const char *what = _("computing Gram matrices");
-  /* Chunks of about 128 KiB of F (in cache while a work group reads them),
-   * at most 4 Mi floats of partial sums. */
+  /* Chunks only as many as give the cores about 4096 work items (the items
+   * on or above the diagonal are about C * C / 16): wide layers need none,
+   * and each chunk costs C * C partial sums written and added again (at
+   * 512 channels and 1024 positions, 16 chunks of 128 KiB of F were 2 % of a
+   * 256² iteration in gram_reduce alone); at most 4 Mi floats of them. */
   gsize max_chunks = MAX (1, ((gsize) 4 << 20) / (C * C));
-  gsize chunk = MAX (32768 / C, (M + max_chunks - 1) / max_chunks);
+  gsize wanted = CLAMP (4096 * 16 / (C * C), 1, max_chunks);
+  gsize chunk = (M + wanted - 1) / wanted;
   chunk = (chunk + 15) / 16 * 16;
   gsize chunks = (M + chunk - 1) / chunk;
   g_autoptr (NsClBuffer) partial = ns_cl_buffer_new (grad->ctx, chunks * C * C * sizeof (float), error);
