@@ -174,11 +174,15 @@ ns_winograd_conv3x3 (NsWinograd *winograd, const NsTensor *in, const NsConv3x3 *
   if (gemm == NS_WINOGRAD_GEMM_TILED && !winograd->tiled_runs)
     gemm = NS_WINOGRAD_GEMM_REGISTERS;
 
-  /* Strips of tile rows of row_tiles tiles (tiles_x rounded up to 16): V and M
-   * take E (C + O_pad) floats a tile; F(2x2)'s input transform reads a padded
-   * copy of the strip, 2 rows of Wp = 2 row_tiles + 2 floats per tile row and
-   * channel (and 2 more), F(4x4)'s reads the input itself. */
-  const int row_tiles = (tiles_x + 15) / 16 * 16, Wp = m == 2 ? 2 * row_tiles + 2 : 0;
+  /* Strips of tile rows of row_tiles tiles (tiles_x rounded up to 16 for
+   * F(2x2), to 8 for F(4x4), whose input transform skips a last half group:
+   * the rounding's columns are products made for nothing, a quarter of them
+   * at 17 tiles a row): V and M take E (C + O_pad) floats a tile; F(2x2)'s
+   * input transform reads a padded copy of the strip, 2 rows of
+   * Wp = 2 row_tiles + 2 floats per tile row and channel (and 2 more),
+   * F(4x4)'s reads the input itself. */
+  const int row_round = m == 2 ? 16 : 8;
+  const int row_tiles = (tiles_x + row_round - 1) / row_round * row_round, Wp = m == 2 ? 2 * row_tiles + 2 : 0;
   const gsize tile_bytes = (gsize) E * (C + O_pad) * sizeof (float);
   const gsize padded_row_bytes = (gsize) 2 * C * Wp * sizeof (float);
   int rows = (int) CLAMP (winograd->res->scratch_budget / (tile_bytes * row_tiles + padded_row_bytes), 1,
@@ -210,7 +214,7 @@ ns_winograd_conv3x3 (NsWinograd *winograd, const NsTensor *in, const NsConv3x3 *
                                    NS_CL_ARG (W), NS_CL_ARG (ty0), NS_CL_ARG (n_rows), NS_CL_ARG (row_tiles),
                                    NS_CL_ARG (P_pad), NS_CL_ARG (block), NS_CL_ARG (scratch->mem), NS_CL_ARGS_END);
       if (!input_ok
-          || !ns_cl_launch (winograd->ctx, t->input, 3, (gsize[]) { C, groups / 2, n_rows }, what, error)
+          || !ns_cl_launch (winograd->ctx, t->input, 3, (gsize[]) { C, (groups + 1) / 2, n_rows }, what, error)
           || !products (winograd, conv, m, gemm, scratch->mem, P_pad, m_offset, what, error)
           || !ns_cl_set_args (t->output, what, error, NS_CL_ARG (scratch->mem), NS_CL_ARG (m_offset),
                               NS_CL_ARG (O_pad), NS_CL_ARG (P_pad), NS_CL_ARG (ty0), NS_CL_ARG (n_rows),

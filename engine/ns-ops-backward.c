@@ -150,8 +150,8 @@ ns_op_maxpool2x2_backward (NsGradOps *grad, const NsTensor *x, const NsTensor *d
   if (dx == NULL
       || !ns_cl_set_args (grad->maxpool_backward, what, error, NS_CL_ARG (x->buffer->mem), NS_CL_ARG (x->height), NS_CL_ARG (x->width),
                     NS_CL_ARG (dy->buffer->mem), NS_CL_ARG (dx->buffer->mem), NS_CL_ARGS_END)
-      || !ns_cl_launch (grad->ctx, grad->maxpool_backward, 3, (gsize[]) { x->width, x->height, x->channels }, what,
-                  error))
+      || !ns_cl_launch (grad->ctx, grad->maxpool_backward, 3,
+                        (gsize[]) { (x->width + 1) / 2, (x->height + 1) / 2, x->channels }, what, error))
     return NULL;
   return g_steal_pointer (&dx);
 }
@@ -163,11 +163,15 @@ gram_product (NsGradOps *grad, cl_mem f, gsize C, gsize M, float alpha, cl_mem g
   if (!grad->own_gram || C % 4 != 0)
     return ns_cl_sgemm (grad->ctx, FALSE, TRUE, C, C, M, alpha, f, 0, M, f, 0, M, 0.0f, g, 0, C, error);
   const char *what = _("computing Gram matrices");
-  /* Chunks of about 128 KiB of F (in cache while a work group reads them),
-   * at most 4 Mi floats of partial sums. */
+  /* Chunks only as many as give the cores about 4096 work items (the items
+   * on or above the diagonal are about C * C / 16): wide layers need none,
+   * and each chunk costs C * C partial sums written and added again (at
+   * 512 channels and 1024 positions, 16 chunks of 128 KiB of F were 2 % of a
+   * 256² iteration in gram_reduce alone); at most 4 Mi floats of them. */
   gsize max_chunks = MAX (1, ((gsize) 4 << 20) / (C * C));
-  gsize chunk = MAX (32768 / C, (M + max_chunks - 1) / max_chunks);
-  chunk = (chunk + 7) / 8 * 8;
+  gsize wanted = CLAMP (4096 * 16 / (C * C), 1, max_chunks);
+  gsize chunk = (M + wanted - 1) / wanted;
+  chunk = (chunk + 15) / 16 * 16;
   gsize chunks = (M + chunk - 1) / chunk;
   g_autoptr (NsClBuffer) partial = ns_cl_buffer_new (grad->ctx, chunks * C * C * sizeof (float), error);
   int c = (int) C, m = (int) M, ch = (int) chunk, nch = (int) chunks;
@@ -192,7 +196,7 @@ gram_backward_product (NsGradOps *grad, cl_mem d, cl_mem f, gsize C, gsize M, fl
   int c = (int) C, m = (int) M;
   return ns_cl_set_args (grad->gram_backward_nn, what, error, NS_CL_ARG (d), NS_CL_ARG (f), NS_CL_ARG (c),
                          NS_CL_ARG (m), NS_CL_ARG (alpha), NS_CL_ARG (beta), NS_CL_ARG (y), NS_CL_ARGS_END)
-      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { C / 4, (M + 15) / 16 }, what, error);
+      && ns_cl_launch (grad->ctx, grad->gram_backward_nn, 2, (gsize[]) { C / 4, (M + 31) / 32 }, what, error);
 }
 
 gboolean

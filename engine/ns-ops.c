@@ -208,7 +208,11 @@ ns_ops_get_conv_algorithm (NsOps *ops)
 }
 
 /* exact: for a convolution whose rounding may decide a mask (a forward
- * pass of operations for gradients): no Winograd unless chosen by name. */
+ * pass of operations for gradients): no Winograd among the measured ways.
+ * On processors it takes Winograd by width too: F(4x4)'s rounding moved a
+ * Gatys gradient from 1.1e-6 to 2.3e-6 of PyTorch's (relative L2, bound
+ * 1e-3), and its forward pass ran an iteration in 0.78-0.85 of the time of
+ * the direct kernel's (docs/BENCHMARKS.md, issue 20). */
 static NsConvAlgorithm
 resolve_conv_algorithm (NsOps *ops, gboolean exact)
 {
@@ -221,7 +225,7 @@ resolve_conv_algorithm (NsOps *ops, gboolean exact)
    * (docs/BENCHMARKS.md); measuring every way through PoCL would take
    * seconds. */
   if ((ops->ctx->info->type & CL_DEVICE_TYPE_CPU) != 0)
-    return exact ? NS_CONV_DIRECT : NS_CONV_BY_WIDTH;
+    return NS_CONV_BY_WIDTH;
   return NS_CONV_TUNED;
 }
 

@@ -14,7 +14,7 @@
  * blocks (winograd4_input), the products by the same kernels (winograd_gemm,
  * winograd_gemm_tiled or CLBlast, 36 of them), Y = A^T M A + bias, ReLU
  * (winograd4_output).  Tiles are numbered p = r * row_tiles + tx as there,
- * row_tiles = tiles_x rounded up to 16. */
+ * row_tiles = tiles_x rounded up to 8. */
 
 /* y = B^T x for one column (or x B for one row) of 8 tiles at once. */
 void winograd4_bt (const float8 x[6], float8 y[6])
@@ -99,8 +99,9 @@ void winograd4_load_row (__global const float *plane, int H, int W, int y, int t
  * tiles at the border gather): per row of the 6x6 tiles, the six columns of 8
  * tiles.  Channels vary fastest, so that neighbouring items fill
  * neighbouring 64-byte lines of the blocked V.  The columns of V past the
- * strip's tiles are zeroed by the last item of each channel.
- * Global size: (C, row_tiles / 16, n_rows). */
+ * strip's tiles are zeroed by the last item of each channel.  row_tiles is a
+ * multiple of 8: the last item of a row may have one half.
+ * Global size: (C, (row_tiles + 15) / 16, n_rows). */
 __kernel void winograd4_input (__global const float *in, int C, int H, int W, int ty0, int n_rows, int row_tiles,
                                int P_pad, int block, __global float *v)
 {
@@ -108,7 +109,7 @@ __kernel void winograd4_input (__global const float *in, int C, int H, int W, in
   if (c >= C || 16 * g >= row_tiles || r >= n_rows)
     return;
   __global const float *plane = in + (size_t) c * H * W;
-  for (int h = 0; h < 2; h++)
+  for (int h = 0; h < 2 && 16 * g + 8 * h < row_tiles; h++)
     {
       const int t0 = 16 * g + 8 * h;
       float8 s[6][6];   /* d B: row i of each tile, transformed along the row */
@@ -131,7 +132,7 @@ __kernel void winograd4_input (__global const float *in, int C, int H, int W, in
             vstore8 (e[i], 0, v + winograd_v_index (6 * i + j, c, p0, C, P_pad, block));
         }
     }
-  if (r == n_rows - 1 && 16 * g + 16 == row_tiles)
+  if (r == n_rows - 1 && 16 * g + 16 >= row_tiles)
     winograd_zero_padding (v, 36, c, n_rows * row_tiles, C, P_pad, block);
 }
 
