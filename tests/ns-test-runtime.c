@@ -17,3 +17,12 @@ ns_test_process_runtime (void)
     runtime = ns_test_runtime_new ();
   return runtime;
 }
+
+NsAdain *
+ns_test_adain_new (NsRuntime *runtime)
+{
+  g_autoptr (GError) error = NULL;
+  NsAdain *adain = ns_adain_new (runtime, &error);
+  g_assert_no_error (error);
+  return adain;
+}

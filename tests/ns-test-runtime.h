@@ -12,5 +12,7 @@ NsRuntime *ns_test_runtime_new (void);
  * as the plug-in's process has one: for tests that run what the plug-in
  * runs (the dialog's previews, its worker) several times. */
 NsRuntime *ns_test_process_runtime (void);
+/* AdaIN on `runtime`; asserts that it opens. */
+NsAdain *ns_test_adain_new (NsRuntime *runtime);
 
 G_END_DECLS

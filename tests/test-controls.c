@@ -434,8 +434,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   Fixture f = { 0 };
   f.runtime = ns_test_runtime_new ();
-  f.engine = ns_adain_new (f.runtime, &error);
-  g_assert_no_error (error);
+  f.engine = ns_test_adain_new (f.runtime);
   g_autoptr (NsImage) photo = ns_test_load_shared_image ("goldens", "pair00_content.png");
   f.content = ns_image_resize (photo, 160, 64);
   f.style_a = ns_test_load_shared_image ("goldens", "pair01_style.png");
