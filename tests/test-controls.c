@@ -411,8 +411,7 @@ test_estimate_counts_scratch_once (gconstpointer data)
   (void) data;
   g_autoptr (GError) error = NULL;
   g_autoptr (NsRuntime) runtime = ns_test_runtime_new ();   /* its own: the test changes its scratch budget */
-  g_autoptr (NsAdain) engine = ns_adain_new (runtime, &error);
-  g_assert_no_error (error);
+  g_autoptr (NsAdain) engine = ns_test_adain_new (runtime);
   ns_ops_set_scratch_budget (engine->ops, 4 << 20);
   const int side = 256;
   gsize held = ns_runtime_get_memory_in_use (runtime);

@@ -63,10 +63,8 @@ test_engine (void)
   static NsAdain *engine;
   if (engine == NULL)
     {
-      g_autoptr (GError) error = NULL;
       runtime = ns_test_runtime_new ();
-      engine = ns_adain_new (runtime, &error);
-      g_assert_no_error (error);
+      engine = ns_test_adain_new (runtime);
     }
   return engine;
 }
